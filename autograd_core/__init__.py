@@ -1,0 +1,16 @@
+"""autograd_core: a reverse-mode automatic differentiation engine on NumPy, written to be read."""
+from .tensor import Tensor
+from .function import Function
+from .dtype import get_default_dtype, set_default_dtype
+from .grad_mode import no_grad, enable_grad, is_grad_enabled
+from .scope import name_scope, current_scope
+from .creation import tensor, zeros, ones, full, zeros_like, ones_like, arange, randn, rand
+from .graph import grad, toposort
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from .ops.elementwise import where, maximum, minimum, clip, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu
+from .ops.reduce import logsumexp, softmax, log_softmax
+from .ops.movement import concatenate, stack, split, pad, broadcast_to, squeeze, unsqueeze
+from .ops.linalg import matmul
+from .ops.window import sliding_window, window_output_size
+
+__all__ = [n for n in dir() if not n.startswith("_")]

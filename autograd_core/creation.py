@@ -1,0 +1,64 @@
+"""Ways to make tensors: from data, filled, ranges and random."""
+import numpy as np
+
+from . import dtype as _dtype
+from .tensor import Tensor
+
+
+def tensor(data, dtype=None, requires_grad=False, name=None):
+    """A new leaf tensor. Python floats become the default dtype (float32); arrays keep theirs."""
+    if isinstance(data, Tensor):
+        data = data.data.copy()
+    return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
+
+
+def _shape(shape):
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+
+
+def _dt(dtype):
+    return _dtype.get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+def zeros(*shape, dtype=None, requires_grad=False):
+    return Tensor(np.zeros(_shape(shape), _dt(dtype)), requires_grad=requires_grad)
+
+
+def ones(*shape, dtype=None, requires_grad=False):
+    return Tensor(np.ones(_shape(shape), _dt(dtype)), requires_grad=requires_grad)
+
+
+def full(shape, fill_value, dtype=None, requires_grad=False):
+    shape = (shape,) if np.isscalar(shape) else tuple(shape)
+    return Tensor(np.full(shape, fill_value, _dt(dtype)), requires_grad=requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad=False):
+    return Tensor(np.zeros(t.shape, t.dtype if dtype is None else dtype), requires_grad=requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad=False):
+    return Tensor(np.ones(t.shape, t.dtype if dtype is None else dtype), requires_grad=requires_grad)
+
+
+def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
+    a = np.arange(start, stop, step) if stop is not None else np.arange(start)
+    if dtype is not None:
+        a = a.astype(dtype)
+    elif a.dtype.kind == "f":
+        a = a.astype(_dtype.get_default_dtype())
+    return Tensor(a, requires_grad=requires_grad)
+
+
+def _rng(rng):
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def randn(*shape, dtype=None, requires_grad=False, rng=None):
+    """Standard normal samples; rng is a np.random.Generator or a seed (None: fresh entropy)."""
+    return Tensor(_rng(rng).standard_normal(_shape(shape)).astype(_dt(dtype)), requires_grad=requires_grad)
+
+
+def rand(*shape, dtype=None, requires_grad=False, rng=None):
+    """Uniform samples in [0, 1)."""
+    return Tensor(_rng(rng).random(_shape(shape)).astype(_dt(dtype)), requires_grad=requires_grad)

@@ -1,0 +1,21 @@
+"""The default floating dtype of new tensors made from Python numbers."""
+import numpy as np
+
+_default = np.dtype(np.float32)
+
+
+def get_default_dtype():
+    return _default
+
+
+def set_default_dtype(dtype):
+    """Set the dtype given to tensors made from Python floats (float32 unless changed)."""
+    global _default
+    d = np.dtype(dtype)
+    if d.kind != "f":
+        raise TypeError(f"default dtype must be a floating dtype, got {d}")
+    _default = d
+
+
+def is_float(dtype):
+    return dtype.kind == "f"

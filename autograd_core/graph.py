@@ -1,0 +1,192 @@
+"""The backward pass: an iterative topological sort, then the chain rule applied node by node in reverse.
+
+No recursion anywhere, so a chain of a million ops backpropagates. Leaf gradients are written only after the
+whole pass succeeded, and saved arrays are freed only then: an exception inside a backward leaves every
+`.grad` and the graph as they were.
+"""
+import copy
+
+import numpy as np
+
+from . import grad_mode
+from .tensor import Tensor
+
+
+def toposort(roots):
+    """Tensors that require grad reachable from roots, each listed before the tensors it was computed from."""
+    order, visited = [], set()
+    stack = [(r, False) for r in roots]
+    while stack:
+        t, finished = stack.pop()
+        if finished:
+            order.append(t)
+            continue
+        if id(t) in visited:
+            continue
+        visited.add(id(t))
+        stack.append((t, True))
+        if t._ctx is not None:
+            for p in t._ctx.parents:
+                if p.requires_grad and id(p) not in visited:
+                    stack.append((p, False))
+    order.reverse()
+    return order
+
+
+def _freed_error(ctx):
+    return RuntimeError(
+        f"trying to backward through {type(ctx).__name__} a second time, but its saved arrays were freed by "
+        "the first backward(); pass retain_graph=True to the first backward() (or ag.grad) to keep them")
+
+
+def _backward_recorded(ctx, g, out):
+    """Run ctx.backward on Tensors in place of the arrays it saved, so the backward pass is itself recorded."""
+    proxy = copy.copy(ctx)
+    swaps = {id(p.data): p for p in ctx.parents}
+    swaps.setdefault(id(out.data), out)
+    for k, v in vars(ctx).items():
+        if k in ctx._graph_attrs:
+            continue
+        if isinstance(v, np.ndarray):
+            setattr(proxy, k, swaps.get(id(v), v))
+        elif isinstance(v, tuple) and any(isinstance(a, np.ndarray) for a in v):
+            setattr(proxy, k, tuple(swaps.get(id(a), a) if isinstance(a, np.ndarray) else a for a in v))
+    with grad_mode.enable_grad():
+        return type(ctx).backward(proxy, g)
+
+
+def _run_hooks(t, g, create_graph):
+    for hook in list(t._hooks):
+        wrapped = g if create_graph else Tensor(g)
+        new = hook(wrapped)
+        if new is not None:
+            if tuple(new.shape) != t.shape:
+                raise RuntimeError(f"hook returned a gradient of shape {tuple(new.shape)} for a tensor of shape {t.shape}")
+            g = new if create_graph else np.asarray(new.data if isinstance(new, Tensor) else new)
+    return g
+
+
+def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
+    """Propagate root_grads from roots. Accumulates into leaves' .grad, or, with `inputs`, returns their grads."""
+    order = toposort(roots)
+    grads = {}
+    for r, g in zip(roots, root_grads):
+        grads[id(r)] = g if id(r) not in grads else grads[id(r)] + g
+    wanted = None if inputs is None else {id(t) for t in inputs}
+    captured, leaf_updates, done = {}, [], []
+    for t in order:
+        g = grads.pop(id(t), None)
+        if g is None:
+            continue
+        if t._hooks:
+            g = _run_hooks(t, g, create_graph)
+        if wanted is not None and id(t) in wanted:
+            captured[id(t)] = g
+        ctx = t._ctx
+        if ctx is None:
+            if wanted is None:
+                leaf_updates.append((t, g))
+            continue
+        if getattr(ctx, "_freed", False):
+            raise _freed_error(ctx)
+        parent_grads = _backward_recorded(ctx, g, t) if create_graph else type(ctx).backward(ctx, g)
+        if not isinstance(parent_grads, tuple):
+            parent_grads = (parent_grads,)
+        if len(parent_grads) != len(ctx.parents):
+            raise RuntimeError(f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients "
+                               f"for {len(ctx.parents)} inputs")
+        for p, pg in zip(ctx.parents, parent_grads):
+            if pg is None or not p.requires_grad:
+                continue
+            if pg.shape != p.data.shape:
+                raise RuntimeError(f"{type(ctx).__name__}.backward returned a gradient of shape {pg.shape} "
+                                   f"for an input of shape {p.data.shape}")
+            if pg.dtype != p.data.dtype:
+                pg = pg.astype(p.data.dtype)
+            prev = grads.get(id(p))
+            grads[id(p)] = pg if prev is None else prev + pg
+        done.append(ctx)
+    for t, g in leaf_updates:
+        _accumulate(t, g, create_graph)
+    if not retain_graph:
+        for ctx in done:
+            _free(ctx)
+    return captured
+
+
+def _accumulate(t, g, create_graph):
+    if create_graph:
+        t.grad = g if t.grad is None else t.grad + g
+    elif t.grad is None:
+        t.grad = Tensor(np.array(g, dtype=t.data.dtype))  # own copy: g may be shared with other leaves
+    else:
+        t.grad.data = t.grad.data + g
+
+
+def _free(ctx):
+    d = ctx.__dict__
+    kept = {k: d[k] for k in ctx._graph_attrs if k in d}
+    d.clear()
+    d.update(kept)
+    d["_freed"] = True
+
+
+def _root_grad(root, grad, create_graph):
+    if grad is None:
+        if root.data.size != 1:
+            raise RuntimeError(f"backward() without a gradient needs a scalar output, this one has shape "
+                               f"{root.shape}: pass grad= of that shape, or reduce first (e.g. .sum())")
+        g = np.ones_like(root.data)
+    else:
+        g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.data.dtype)
+        if g.shape != root.shape:
+            raise RuntimeError(f"gradient of shape {g.shape} does not match the output's shape {root.shape}")
+    if create_graph:
+        return grad if isinstance(grad, Tensor) else Tensor(g)
+    return g
+
+
+def _check_roots(roots):
+    for r in roots:
+        if not isinstance(r, Tensor):
+            raise TypeError(f"backward needs Tensors, got {type(r).__name__}")
+        if not r.requires_grad:
+            raise RuntimeError("this tensor does not require grad and has no graph: did any input have "
+                               "requires_grad=True, and was it computed outside ag.no_grad()?")
+
+
+def backward(tensor, grad=None, retain_graph=None, create_graph=False):
+    _check_roots([tensor])
+    if retain_graph is None:
+        retain_graph = create_graph
+    run_backward([tensor], [_root_grad(tensor, grad, create_graph)], retain_graph, create_graph)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+    """The gradients of outputs with respect to inputs, as a tuple; `.grad` of leaves is left untouched."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    _check_roots(outputs)
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(f"input {i} of ag.grad does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    root_grads = [_root_grad(o, g, create_graph) for o, g in zip(outputs, grad_outputs)]
+    captured = run_backward(outputs, root_grads, retain_graph, create_graph, inputs=inputs)
+    result = []
+    for i, t in enumerate(inputs):
+        g = captured.get(id(t))
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(f"input {i} (shape {t.shape}) was not used to compute the outputs; "
+                                   "pass allow_unused=True to get None for it")
+            result.append(None)
+        else:
+            result.append(g if isinstance(g, Tensor) else Tensor(g))
+    return tuple(result)

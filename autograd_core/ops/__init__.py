@@ -1,0 +1,1 @@
+"""The primitive ops: each a `Function` with forward and backward side by side."""

@@ -1,0 +1,265 @@
+"""Elementwise primitives. Binary ops broadcast; each gradient is summed back to its input's shape."""
+import numpy as np
+
+from ..function import Function, unbroadcast, select
+from ..tensor import Tensor, as_tensor, _operand
+
+
+class Add(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.shapes = x.shape, y.shape
+        return x + y
+
+    @staticmethod
+    def backward(ctx, g):
+        xs, ys = ctx.shapes
+        return unbroadcast(g, xs), unbroadcast(g, ys)
+
+
+class Sub(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.shapes = x.shape, y.shape
+        return x - y
+
+    @staticmethod
+    def backward(ctx, g):
+        xs, ys = ctx.shapes
+        return unbroadcast(g, xs), (unbroadcast(-g, ys) if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.x, ctx.y = x, y
+        return x * y
+
+    @staticmethod
+    def backward(ctx, g):
+        return (unbroadcast(g * ctx.y, ctx.x.shape) if ctx.needs_input_grad[0] else None,
+                unbroadcast(g * ctx.x, ctx.y.shape) if ctx.needs_input_grad[1] else None)
+
+
+class Div(Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.x, ctx.y = x, y
+        return x / y
+
+    @staticmethod
+    def backward(ctx, g):
+        gx = g / ctx.y
+        return (unbroadcast(gx, ctx.x.shape) if ctx.needs_input_grad[0] else None,
+                unbroadcast(-gx * ctx.x / ctx.y, ctx.y.shape) if ctx.needs_input_grad[1] else None)
+
+
+class Neg(Function):
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class PowScalar(Function):
+    """x ** p for a Python number p."""
+    @staticmethod
+    def forward(ctx, x, exponent):
+        ctx.x, ctx.p = x, exponent
+        return x ** exponent
+
+    @staticmethod
+    def backward(ctx, g):
+        p = ctx.p
+        if p == 0:
+            return g * 0
+        return g * p * ctx.x ** (p - 1) if p != 1 else g
+
+
+class Pow(Function):
+    """x ** y for tensors; d/dy = x**y * log(x) is defined only where x > 0."""
+    @staticmethod
+    def forward(ctx, x, y):
+        out = x ** y
+        ctx.x, ctx.y, ctx.out = x, y, out
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.x, ctx.y
+        gx = unbroadcast(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
+        gy = unbroadcast(g * ctx.out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        return gx, gy
+
+
+class Exp(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.out = np.exp(x)
+        return ctx.out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.out
+
+
+class Log(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.x
+
+
+class Sqrt(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.out = np.sqrt(x)
+        return ctx.out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / (ctx.out * 2)
+
+
+class Abs(Function):
+    """|x|; the gradient at 0 is 0 (sign(0)), as in NumPy's sign and PyTorch."""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.sign = np.sign(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.sign
+
+
+class Tanh(Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.out = np.tanh(x)
+        return ctx.out
+
+    @staticmethod
+    def backward(ctx, g):
+        y = ctx.out
+        return g * (1 - y * y)
+
+
+class Sigmoid(Function):
+    @staticmethod
+    def forward(ctx, x):
+        # 1/(1+exp(-x)) overflows for x << 0; 0.5*(1+tanh(x/2)) is the same function and stable.
+        ctx.out = 0.5 * (1 + np.tanh(0.5 * x))
+        return ctx.out
+
+    @staticmethod
+    def backward(ctx, g):
+        y = ctx.out
+        return g * y * (1 - y)
+
+
+class Relu(Function):
+    """max(x, 0); the gradient at 0 is 0."""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.mask = x > 0
+        return np.where(ctx.mask, x, np.zeros((), x.dtype))
+
+    @staticmethod
+    def backward(ctx, g):
+        return select(ctx.mask, g)
+
+
+class LeakyRelu(Function):
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.scale = np.where(x > 0, np.ones((), x.dtype), np.asarray(slope, x.dtype))
+        return x * ctx.scale
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.scale
+
+
+class Where(Function):
+    """cond ? x : y, with cond a constant bool array."""
+    @staticmethod
+    def forward(ctx, cond, x, y):
+        ctx.cond, ctx.shapes = cond.astype(bool, copy=False), (x.shape, y.shape)
+        return np.where(ctx.cond, x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        xs, ys = ctx.shapes
+        cond = ctx.cond
+        return (None,
+                unbroadcast(select(cond, g), xs) if ctx.needs_input_grad[1] else None,
+                unbroadcast(select(~cond, g), ys) if ctx.needs_input_grad[2] else None)
+
+
+class Maximum(Function):
+    """Elementwise max; where x == y the gradient is split evenly between them."""
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.shapes = x.shape, y.shape
+        ctx.wx = (x > y) + 0.5 * (x == y)
+        return np.maximum(x, y)
+
+    @staticmethod
+    def backward(ctx, g):
+        xs, ys = ctx.shapes
+        wx = ctx.wx.astype(g.dtype)
+        return unbroadcast(g * wx, xs), unbroadcast(g * (1 - wx), ys)
+
+
+class Cast(Function):
+    @staticmethod
+    def forward(ctx, x, dtype):
+        ctx.dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.dtype)
+
+
+def where(cond, x, y):
+    """Elementwise `x if cond else y`; cond carries no gradient."""
+    c = cond.data if isinstance(cond, Tensor) else np.asarray(cond)
+    x = as_tensor(x)
+    return Where.apply(c, x, _operand(y, x))
+
+
+def maximum(x, y):
+    x = as_tensor(x)
+    return Maximum.apply(x, _operand(y, x))
+
+
+def minimum(x, y):
+    x = as_tensor(x)
+    return -Maximum.apply(-x, -_operand(y, x))
+
+
+def clip(x, min=None, max=None):
+    """Limit x to [min, max]; the gradient passes where min <= x <= max (both ends included)."""
+    x = as_tensor(x)
+    lo = -np.inf if min is None else (min.data if isinstance(min, Tensor) else min)
+    hi = np.inf if max is None else (max.data if isinstance(max, Tensor) else max)
+    inside = (x.data >= lo) & (x.data <= hi)
+    return Where.apply(inside, x, np.clip(x.data, lo, hi).astype(x.dtype))
+
+
+def exp(x): return as_tensor(x).exp()
+def log(x): return as_tensor(x).log() if isinstance(x, Tensor) else np.log(x)
+def sqrt(x): return as_tensor(x).sqrt()
+def tanh(x): return as_tensor(x).tanh()
+def sigmoid(x): return as_tensor(x).sigmoid()
+def relu(x): return as_tensor(x).relu()
+def leaky_relu(x, negative_slope=0.01): return as_tensor(x).leaky_relu(negative_slope)

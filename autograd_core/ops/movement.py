@@ -1,0 +1,211 @@
+"""Movement primitives: they move or pick elements, never change them, so each backward moves gradients back."""
+import numbers
+
+import numpy as np
+
+from ..function import Function, unbroadcast
+from ..tensor import Tensor, as_tensor, _axes
+
+
+class Reshape(Function):
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return x.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape)
+
+
+class Transpose(Function):
+    """Permute axes (None reverses them, like ndarray.T)."""
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.axes = axes
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(None if ctx.axes is None else tuple(np.argsort(ctx.axes)))
+
+
+class BroadcastTo(Function):
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return unbroadcast(g, ctx.shape)
+
+
+class GetItem(Function):
+    """x[index] for basic and advanced indices; repeated indices accumulate their gradients."""
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.index = x.shape, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        return scatter_add(g, ctx.shape, ctx.index)
+
+
+class ScatterAdd(Function):
+    """zeros(shape) with g added at index: GetItem's backward, and itself differentiable (its backward is GetItem)."""
+    @staticmethod
+    def forward(ctx, g, shape, index):
+        ctx.index = index
+        out = np.zeros(shape, dtype=g.dtype)
+        if _is_basic(index):
+            out[index] = g
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg[ctx.index]
+
+
+def scatter_add(g, shape, index):
+    if isinstance(g, Tensor):
+        return ScatterAdd.apply(g, shape=shape, index=index)
+    return ScatterAdd.forward(ScatterAdd.__new__(ScatterAdd), g, shape, index)
+
+
+def _is_basic(index):
+    """Basic indexing picks each element at most once, so plain assignment can scatter it back."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral)) for i in items)
+
+
+class Concatenate(Function):
+    @staticmethod
+    def forward(ctx, *xs, axis):
+        ctx.axis, ctx.sizes = axis, [x.shape[axis] for x in xs]
+        return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        lead = (slice(None),) * (ctx.axis % g.ndim)
+        grads, start = [], 0
+        for n, need in zip(ctx.sizes, ctx.needs_input_grad):
+            grads.append(g[lead + (slice(start, start + n),)] if need else None)
+            start += n
+        return tuple(grads)
+
+
+class Pad(Function):
+    """Constant padding, np.pad's pad_width convention; the backward slices the padding off."""
+    @staticmethod
+    def forward(ctx, x, pad_width, value):
+        ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(pad_width, x.shape))
+        return np.pad(x, pad_width, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g[ctx.inner]
+
+
+# ---- public functions -------------------------------------------------------------------------
+
+def broadcast_to(x, shape):
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    try:
+        np.broadcast_shapes(x.shape, shape)
+        if len(shape) < x.ndim or np.broadcast_shapes(x.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"cannot broadcast a tensor of shape {x.shape} to shape {shape}") from None
+    return BroadcastTo.apply(x, shape=shape)
+
+
+def squeeze(x, axis=None):
+    if axis is None:
+        return x.reshape(tuple(n for n in x.shape if n != 1))
+    axes = _axes(axis, x.ndim)
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"cannot squeeze axis {a} of size {x.shape[a]} (shape {x.shape})")
+    return x.reshape(tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def unsqueeze(x, axis):
+    """Insert a size-1 axis at `axis` (negative counts from the end of the result, like PyTorch)."""
+    nd = x.ndim + 1
+    if not -nd <= axis < nd:
+        raise ValueError(f"axis {axis} is out of range for unsqueeze of a tensor with {x.ndim} dimensions")
+    axis %= nd
+    return x.reshape(x.shape[:axis] + (1,) + x.shape[axis:])
+
+
+def getitem(x, index):
+    if isinstance(index, Tensor):
+        index = index.data
+    elif isinstance(index, tuple):
+        index = tuple(i.data if isinstance(i, Tensor) else i for i in index)
+    if isinstance(index, list):
+        index = np.asarray(index)
+    try:
+        if not _is_basic(index):
+            x.data[index]  # let NumPy validate advanced indices, to name the shape on failure
+    except IndexError as e:
+        raise IndexError(f"index {index!r} does not fit a tensor of shape {x.shape}: {e}") from None
+    return GetItem.apply(x, index=index)
+
+
+def concatenate(tensors, axis=0):
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("concatenate needs at least one tensor")
+    nd = tensors[0].ndim
+    if nd == 0:
+        raise ValueError("cannot concatenate 0-d tensors; use stack")
+    ax = _axes(axis, nd)[0]
+    for t in tensors:
+        if t.ndim != nd or any(a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != ax):
+            raise ValueError("concatenate needs equal shapes except on axis "
+                             f"{axis}, got {[tuple(t.shape) for t in tensors]}")
+    return Concatenate.apply(*tensors, axis=ax)
+
+
+def stack(tensors, axis=0):
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack needs at least one tensor")
+    shapes = {t.shape for t in tensors}
+    if len(shapes) != 1:
+        raise ValueError(f"stack needs tensors of one shape, got {[tuple(t.shape) for t in tensors]}")
+    return concatenate([unsqueeze(t, axis) for t in tensors], axis=axis)
+
+
+def split(x, indices_or_sections, axis=0):
+    """Like np.split: a number of equal sections, or the indices where to cut."""
+    n = x.shape[axis]
+    if isinstance(indices_or_sections, numbers.Integral):
+        k = indices_or_sections
+        if k <= 0 or n % k:
+            raise ValueError(f"cannot split an axis of size {n} into {k} equal sections")
+        cuts = list(range(n // k, n, n // k))
+    else:
+        cuts = list(indices_or_sections)
+    lead = (slice(None),) * (axis % x.ndim)
+    bounds = [0] + cuts + [n]
+    return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def pad(x, pad_width, value=0.0):
+    """Constant padding with np.pad's pad_width: an int, (before, after), or one pair per axis."""
+    x = as_tensor(x)
+    try:
+        width = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad_width {pad_width!r} does not fit a tensor of shape {x.shape}") from None
+    if (width < 0).any():
+        raise ValueError(f"pad_width must be non-negative, got {pad_width!r}")
+    return Pad.apply(x, pad_width=tuple(map(tuple, width.tolist())), value=value)

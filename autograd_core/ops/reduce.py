@@ -1,0 +1,81 @@
+"""Reductions (sum, max) as primitives; mean, min, var, logsumexp and softmax composed from them."""
+import numpy as np
+
+from ..function import Function, broadcast_to
+from ..tensor import Tensor, _axes
+
+
+def _kept_shape(shape, axis):
+    """The shape of a reduction with keepdims=True over `axis` (None: all)."""
+    if axis is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axis else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    @staticmethod
+    def forward(ctx, x, axis, keepdims):
+        ctx.shape, ctx.axis = x.shape, axis
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return broadcast_to(g.reshape(_kept_shape(ctx.shape, ctx.axis)), ctx.shape)
+
+
+class Max(Function):
+    """Max over axes. Where several elements tie for the max, the gradient is split evenly among them."""
+    @staticmethod
+    def forward(ctx, x, axis, keepdims):
+        if x.size == 0:
+            raise ValueError("max of an empty tensor")
+        out = np.max(x, axis=axis, keepdims=True)
+        w = (x == out).astype(x.dtype)
+        w /= w.sum(axis=axis, keepdims=True)
+        ctx.w, ctx.axis = w, axis
+        if keepdims:
+            return out
+        return out.reshape(()) if axis is None else np.squeeze(out, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(_kept_shape(ctx.w.shape, ctx.axis)) * ctx.w
+
+
+def mean(x, axis=None, keepdims=False):
+    axes = _axes(axis, x.ndim)
+    n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+    if n == 0:
+        raise ValueError(f"mean over an empty axis of a tensor of shape {x.shape}")
+    return x.sum(axis, keepdims) * (1.0 / n)
+
+
+def min(x, axis=None, keepdims=False):
+    """Min over axes; ties share the gradient evenly, as for max."""
+    return -((-x).max(axis, keepdims))
+
+
+def var(x, axis=None, ddof=0, keepdims=False):
+    """Variance with NumPy's convention: ddof=0 (biased) unless told otherwise."""
+    axes = _axes(axis, x.ndim)
+    n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+    if n - ddof <= 0:
+        raise ValueError(f"var with ddof={ddof} needs more than {ddof} elements, got {n}")
+    d = x - x.mean(axis, keepdims=True)
+    return (d * d).sum(axis, keepdims) * (1.0 / (n - ddof))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))), stable: the max is taken out first (as a constant, which leaves the gradient exact)."""
+    m = Tensor(np.max(x.data, axis=axis, keepdims=True))
+    m.data[~np.isfinite(m.data)] = 0
+    out = (x - m).exp().sum(axis, keepdims=True).log() + m
+    return out if keepdims else out.squeeze(axis)
+
+
+def log_softmax(x, axis=-1):
+    return x - logsumexp(x, axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    return log_softmax(x, axis).exp()

@@ -1,0 +1,94 @@
+"""Sliding windows: the one primitive that convolution and pooling are built from.
+
+`sliding_window(x, window, stride, dilation)` views the last k axes of x, of sizes (N1..Nk), as windows:
+the result has shape (..., O1..Ok, F1..Fk) with Oi = (Ni - Di*(Fi - 1) - 1) // Si + 1. Forward is a
+strided view (no copy); backward adds each window's gradient back where it came from, looping over the
+F1*..*Fk kernel offsets, never over pixels.
+"""
+import itertools
+import numbers
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..function import Function
+from ..tensor import Tensor, as_tensor
+
+
+def _per_axis(value, k, what):
+    v = (value,) * k if isinstance(value, numbers.Integral) else tuple(value)
+    if len(v) != k or not all(isinstance(i, numbers.Integral) and i >= 1 for i in v):
+        raise ValueError(f"{what} must be a positive int or {k} positive ints, got {value!r}")
+    return tuple(int(i) for i in v)
+
+
+def _windows(x, window, stride, dilation, out_sizes):
+    k = len(window)
+    strides = x.strides[-k:]
+    return as_strided(
+        x,
+        shape=x.shape[:-k] + out_sizes + window,
+        strides=x.strides[:-k] + tuple(s * st for s, st in zip(strides, stride))
+        + tuple(s * d for s, d in zip(strides, dilation)),
+        writeable=False)
+
+
+def _col2im(g, in_shape, window, stride, dilation):
+    k = len(window)
+    out_sizes = g.shape[-2 * k:-k]
+    out = np.zeros(in_shape, dtype=g.dtype)
+    for offsets in itertools.product(*(range(f) for f in window)):
+        target = (Ellipsis,) + tuple(
+            slice(o * d, o * d + s * (n - 1) + 1, s)
+            for o, d, s, n in zip(offsets, dilation, stride, out_sizes))
+        out[target] += g[(Ellipsis,) + offsets]
+    return out
+
+
+class SlidingWindow(Function):
+    @staticmethod
+    def forward(ctx, x, window, stride, dilation, out_sizes):
+        ctx.shape, ctx.geometry = x.shape, (window, stride, dilation)
+        return _windows(x, window, stride, dilation, out_sizes)
+
+    @staticmethod
+    def backward(ctx, g):
+        if isinstance(g, Tensor):
+            return Col2Im.apply(g, in_shape=ctx.shape, geometry=ctx.geometry)
+        return _col2im(g, ctx.shape, *ctx.geometry)
+
+
+class Col2Im(Function):
+    """Scatter-add windows back to an array of in_shape; its backward takes the windows again."""
+    @staticmethod
+    def forward(ctx, g, in_shape, geometry):
+        ctx.geometry, ctx.out_sizes = geometry, g.shape[-2 * len(geometry[0]):-len(geometry[0])]
+        return _col2im(g, in_shape, *geometry)
+
+    @staticmethod
+    def backward(ctx, gg):
+        window, stride, dilation = ctx.geometry
+        return SlidingWindow.apply(gg, window=window, stride=stride, dilation=dilation, out_sizes=ctx.out_sizes)
+
+
+def window_output_size(n, kernel, stride=1, dilation=1):
+    """Windows that fit along an axis of size n: (n - dilation*(kernel - 1) - 1) // stride + 1."""
+    return (n - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def sliding_window(x, window, stride=1, dilation=1):
+    """View the last len(window) axes of x as sliding windows: shape (..., O1..Ok, F1..Fk), no copy."""
+    x = as_tensor(x)
+    window = (window,) if isinstance(window, numbers.Integral) else tuple(window)
+    k = len(window)
+    if k == 0 or k > x.ndim:
+        raise ValueError(f"window {window} needs between 1 and {x.ndim} axes for a tensor of shape {x.shape}")
+    window = _per_axis(window, k, "window")
+    stride, dilation = _per_axis(stride, k, "stride"), _per_axis(dilation, k, "dilation")
+    sizes = x.shape[-k:]
+    out = tuple(window_output_size(n, f, s, d) for n, f, s, d in zip(sizes, window, stride, dilation))
+    for n, f, s, d, o in zip(sizes, window, stride, dilation, out):
+        if o < 1:
+            raise ValueError(f"a window of size F={f} with dilation D={d} (span {d * (f - 1) + 1}) does not fit "
+                             f"an axis of size N={n} (stride S={s}): output size would be {o}")
+    return SlidingWindow.apply(x, window=window, stride=stride, dilation=dilation, out_sizes=out)

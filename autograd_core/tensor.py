@@ -1,0 +1,273 @@
+"""`Tensor`: an `np.ndarray` plus what the backward pass needs (requires_grad, grad, the op that made it)."""
+import numbers
+
+import numpy as np
+
+from . import dtype as _dtype
+from . import grad_mode
+
+
+class Tensor:
+    """An n-dimensional array that records the ops applied to it, so gradients can flow back.
+
+    `.data` is the NumPy array; `.grad` is a Tensor of the same shape after `backward()`; `._ctx` is the
+    Function instance that made it (None for leaves and for results computed without grad).
+    """
+    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_hooks", "__weakref__")
+    __array_ufunc__ = None  # `ndarray * Tensor` defers to Tensor.__rmul__ instead of looping in NumPy
+
+    def __init__(self, data, dtype=None, requires_grad=False, name=None):
+        self.data = _to_array(data, dtype)
+        self.grad = None
+        self._ctx = None
+        self._hooks = None
+        self.name = name
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ---- array-like properties -------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    dtype = property(lambda self: self.data.dtype)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    is_leaf = property(lambda self: self._ctx is None)
+    grad_fn = property(lambda self: self._ctx)
+
+    def numpy(self):
+        """The data as an ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return a.copy() if copy else a
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extra = []
+        if self.data.dtype != _dtype.get_default_dtype():
+            extra.append(f"dtype={self.data.dtype}")
+        if self._ctx is not None:
+            extra.append(f"grad_fn=<{type(self._ctx).__name__}>")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        if self.name:
+            extra.append(f"name={self.name!r}")
+        return "tensor(" + ", ".join([body] + extra) + ")"
+
+    # ---- autograd ----------------------------------------------------------------------------
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise TypeError(f"only floating-point tensors can require gradients, this one is {self.dtype}")
+        if not requires_grad and self._ctx is not None:
+            raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use detach() instead")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self):
+        """A new leaf sharing this tensor's data, cut from the graph."""
+        return Tensor(self.data, name=self.name)
+
+    def backward(self, grad=None, retain_graph=None, create_graph=False):
+        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad."""
+        from .graph import backward
+        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def register_hook(self, fn):
+        """Call fn(grad) when this tensor's gradient is computed; a returned Tensor replaces the gradient."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _HookHandle(self._hooks, fn)
+
+    def retain_grad(self):
+        """Keep `.grad` on this non-leaf tensor after backward (leaves always keep theirs)."""
+        if self._ctx is None:
+            return
+        def keep(g):
+            self.grad = g if self.grad is None else self.grad + g
+        keep._retain_grad = True
+        self.register_hook(keep)
+
+    # ---- operators ---------------------------------------------------------------------------
+    def __add__(self, other): return E.Add.apply(self, _operand(other, self))
+    def __radd__(self, other): return E.Add.apply(_operand(other, self), self)
+    def __sub__(self, other): return E.Sub.apply(self, _operand(other, self))
+    def __rsub__(self, other): return E.Sub.apply(_operand(other, self), self)
+    def __mul__(self, other): return E.Mul.apply(self, _operand(other, self))
+    def __rmul__(self, other): return E.Mul.apply(_operand(other, self), self)
+    def __truediv__(self, other): return E.Div.apply(self, _operand(other, self))
+    def __rtruediv__(self, other): return E.Div.apply(_operand(other, self), self)
+    def __neg__(self): return E.Neg.apply(self)
+    def __pos__(self): return self
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, numbers.Number):
+            return E.PowScalar.apply(self, exponent=exponent)
+        return E.Pow.apply(self, _operand(exponent, self))
+
+    def __rpow__(self, base): return E.Pow.apply(_operand(base, self), self)
+    def __matmul__(self, other): return L.matmul(self, _operand(other, self))
+    def __rmatmul__(self, other): return L.matmul(_operand(other, self), self)
+
+    # Comparisons give bool tensors, outside the graph.
+    def __lt__(self, other): return Tensor(self.data < _raw(other))
+    def __le__(self, other): return Tensor(self.data <= _raw(other))
+    def __gt__(self, other): return Tensor(self.data > _raw(other))
+    def __ge__(self, other): return Tensor(self.data >= _raw(other))
+    def __eq__(self, other): return Tensor(self.data == _raw(other))
+    def __ne__(self, other): return Tensor(self.data != _raw(other))
+
+    def __setitem__(self, index, value):
+        if grad_mode._enabled and self.requires_grad:
+            raise RuntimeError("in-place assignment into a tensor that requires grad would hide it from "
+                               "the graph: build a new tensor (ag.where, ag.concatenate) or use ag.no_grad()")
+        self.data[_raw_index(index)] = _raw(value)
+
+    # ---- elementwise -------------------------------------------------------------------------
+    def exp(self): return E.Exp.apply(self)
+    def log(self): return E.Log.apply(self)
+    def sqrt(self): return E.Sqrt.apply(self)
+    def abs(self): return E.Abs.apply(self)
+    def tanh(self): return E.Tanh.apply(self)
+    def sigmoid(self): return E.Sigmoid.apply(self)
+    def relu(self): return E.Relu.apply(self)
+    def leaky_relu(self, negative_slope=0.01): return E.LeakyRelu.apply(self, slope=negative_slope)
+    def clip(self, min=None, max=None): return E.clip(self, min, max)
+    def astype(self, dtype): return E.Cast.apply(self, dtype=np.dtype(dtype))
+    __abs__ = abs
+
+    # ---- reductions --------------------------------------------------------------------------
+    def sum(self, axis=None, keepdims=False): return R.Sum.apply(self, axis=_axes(axis, self.ndim), keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return R.mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return R.Max.apply(self, axis=_axes(axis, self.ndim), keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return R.min(self, axis, keepdims)
+    def var(self, axis=None, ddof=0, keepdims=False): return R.var(self, axis, ddof, keepdims)
+    def logsumexp(self, axis=None, keepdims=False): return R.logsumexp(self, axis, keepdims)
+    def softmax(self, axis=-1): return R.softmax(self, axis)
+    def log_softmax(self, axis=-1): return R.log_softmax(self, axis)
+
+    # ---- movement ----------------------------------------------------------------------------
+    def reshape(self, *shape):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return M.Reshape.apply(self, shape=tuple(shape))
+
+    def transpose(self, *axes):
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        return M.Transpose.apply(self, axes=tuple(axes) if axes else None)
+
+    permute = transpose
+    T = property(lambda self: M.Transpose.apply(self, axes=None))
+
+    def swapaxes(self, a, b):
+        axes = list(range(self.ndim))
+        axes[a], axes[b] = axes[b], axes[a]
+        return M.Transpose.apply(self, axes=tuple(axes))
+
+    def broadcast_to(self, shape): return M.broadcast_to(self, shape)
+
+    def expand(self, *shape):
+        """PyTorch's expand: broadcast to shape, where -1 keeps that axis."""
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        lead = len(shape) - self.ndim
+        return M.broadcast_to(self, tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape)))
+
+    def squeeze(self, axis=None): return M.squeeze(self, axis)
+    def unsqueeze(self, axis): return M.unsqueeze(self, axis)
+    def flatten(self, start_axis=0): return self.reshape(self.shape[:start_axis] + (-1,))
+    def __getitem__(self, index): return M.getitem(self, index)
+
+
+class _HookHandle:
+    def __init__(self, hooks, fn):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+
+def _to_array(data, dtype=None):
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.array(data, dtype=np.dtype(dtype))
+    if isinstance(data, np.ndarray):
+        return data
+    a = np.array(data)
+    if a.dtype.kind == "f" or (a.dtype == object):
+        a = a.astype(_dtype.get_default_dtype())
+    return a
+
+
+def _raw(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _raw_index(index):
+    if isinstance(index, tuple):
+        return tuple(_raw(i) for i in index)
+    return _raw(index)
+
+
+def as_tensor(x):
+    """x as a constant Tensor (no copy for arrays)."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _operand(other, like):
+    """Wrap the other operand of a binary op; Python numbers take `like`'s dtype where that loses nothing."""
+    if isinstance(other, Tensor):
+        return other
+    if isinstance(other, numbers.Number) and not isinstance(other, bool):
+        kind = like.data.dtype.kind
+        if kind == "f" or (kind in "iu" and isinstance(other, numbers.Integral)):
+            return Tensor(np.asarray(other, dtype=like.data.dtype))
+    return Tensor(other)
+
+
+def _axes(axis, ndim):
+    """Normalize an axis argument to a sorted tuple of non-negative ints (None for all axes)."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
+        out.append(a % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+from .ops import elementwise as E, reduce as R, movement as M, linalg as L  # noqa: E402

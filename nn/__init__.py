@@ -1,0 +1,1 @@
+"""nn: modules, layers, losses and optimizers built from autograd_core primitives."""
