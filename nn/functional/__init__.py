@@ -1,0 +1,2 @@
+"""nn.functional: layers as functions, composed from autograd_core primitives (no hand-written backward)."""
+from .linear import linear

@@ -1,0 +1,36 @@
+import math
+
+import numpy as np
+
+from autograd_core import get_default_dtype
+from .. import functional as F, init
+from ..module import Module
+from ..parameter import Parameter
+
+
+class Linear(Module):
+    """y = x W^T + b with W of shape (out_features, in_features), initialised like PyTorch."""
+
+    def __init__(self, in_features, out_features, bias=True):
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        dt = get_default_dtype()
+        self.weight = Parameter(np.empty((out_features, in_features), dt))
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if bias:
+            bound = 1 / math.sqrt(in_features) if in_features > 0 else 0
+            self.bias = Parameter(np.empty(out_features, dt))
+            init.uniform_(self.bias, -bound, bound)
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Identity(Module):
+    def forward(self, x):
+        return x
