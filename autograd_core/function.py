@@ -11,15 +11,15 @@ the context saved, so the same code records a differentiable backward pass.
 """
 import numpy as np
 
-from . import grad_mode, scope
-from .tensor import Tensor, as_tensor
+from . import anomaly, grad_mode, scope, version
+from .tensor import Tensor, as_tensor, _plain
 
 
 class Function:
     """Base class of every primitive. Subclass it, write `forward` and `backward` as staticmethods."""
 
     # Context attributes the engine owns; everything else a forward saved is freed after backward.
-    _graph_attrs = ("parents", "needs_input_grad", "scope", "_freed")
+    _graph_attrs = ("parents", "needs_input_grad", "scope", "epoch", "creation_stack", "_freed")
 
     @staticmethod
     def forward(ctx, *arrays, **params):
@@ -40,7 +40,7 @@ class Function:
             out = cls.forward(ctx, *[t.data for t in tensors], **params)
         except (ValueError, TypeError, IndexError) as e:
             shapes = " and ".join(str(t.shape) for t in tensors)
-            raise type(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
+            raise _plain(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
         result = Tensor.__new__(Tensor)
         result.data = out if type(out) is np.ndarray else np.asarray(out)
         result.grad = None
@@ -52,11 +52,17 @@ class Function:
                 ctx.parents = tensors
                 ctx.needs_input_grad = needs
                 ctx.scope = scope.current
+                ctx.epoch = version.epoch
                 result._ctx = ctx
                 result.requires_grad = True
+                if anomaly.enabled:
+                    anomaly.record(ctx)
+                    anomaly.check_forward(ctx, result.data, tensors)
                 return result
         result._ctx = None
         result.requires_grad = False
+        if anomaly.enabled:
+            anomaly.check_forward(ctx, result.data, tensors)
         return result
 
     def __repr__(self):

@@ -8,7 +8,7 @@ import copy
 
 import numpy as np
 
-from . import grad_mode
+from . import anomaly, grad_mode, version
 from .tensor import Tensor
 
 
@@ -37,6 +37,30 @@ def _freed_error(ctx):
     return RuntimeError(
         f"trying to backward through {type(ctx).__name__} a second time, but its saved arrays were freed by "
         "the first backward(); pass retain_graph=True to the first backward() (or ag.grad) to keep them")
+
+
+def _saved_array_ids(ctx):
+    ids = set()
+    for k, v in vars(ctx).items():
+        if k in ctx._graph_attrs:
+            continue
+        for a in (v if isinstance(v, tuple) else (v,)):
+            if isinstance(a, np.ndarray):
+                ids.add(id(a))
+    return ids
+
+
+def _check_not_modified(ctx, out):
+    """Raise if an array this node saved for backward was changed in place after the node was made."""
+    saved = _saved_array_ids(ctx)
+    for role, t in [("input", p) for p in ctx.parents] + [("output", out)]:
+        if version.modified_since(t, ctx.epoch) and id(t.data) in saved:
+            label = f"{t.name!r} " if t.name else ""
+            raise RuntimeError(
+                f"the {role} tensor {label}of shape {t.shape} that {type(ctx).__name__} saved for its backward was "
+                f"modified in place after it was saved (now at version {t._version}), so its gradient would use "
+                "the new values: make the in-place change after backward(), or use an out-of-place op "
+                "(x = x + y instead of x += y)")
 
 
 def _backward_recorded(ctx, g, out):
@@ -89,9 +113,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             continue
         if getattr(ctx, "_freed", False):
             raise _freed_error(ctx)
+        if ctx.epoch != version.epoch:
+            _check_not_modified(ctx, t)
         parent_grads = _backward_recorded(ctx, g, t) if create_graph else type(ctx).backward(ctx, g)
         if not isinstance(parent_grads, tuple):
             parent_grads = (parent_grads,)
+        if anomaly.enabled:
+            anomaly.check_backward(ctx, parent_grads)
         if len(parent_grads) != len(ctx.parents):
             raise RuntimeError(f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients "
                                f"for {len(ctx.parents)} inputs")
