@@ -6,7 +6,6 @@ from autograd_core import Tensor
 
 class Parameter(Tensor):
     """A tensor that requires grad and is found by `Module.parameters()`."""
-    __slots__ = ()
 
     def __init__(self, data, requires_grad=True, name=None):
         data = data.data if isinstance(data, Tensor) else np.asarray(data)
