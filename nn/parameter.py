@@ -1,6 +1,4 @@
 """`Parameter`: a leaf Tensor that a Module registers as one of its weights."""
-import numpy as np
-
 from autograd_core import Tensor
 
 
@@ -8,7 +6,7 @@ class Parameter(Tensor):
     """A tensor that requires grad and is found by `Module.parameters()`."""
 
     def __init__(self, data, requires_grad=True, name=None):
-        data = data.data if isinstance(data, Tensor) else np.asarray(data)
+        data = data.data if isinstance(data, Tensor) else data
         super().__init__(data, requires_grad=requires_grad, name=name)
 
     def __repr__(self):
