@@ -14,18 +14,22 @@ class Tensor:
     `.data` is the NumPy array; `.grad` is a Tensor of the same shape after `backward()`; `._ctx` is the
     Function instance that made it (None for leaves and for results computed without grad).
     """
-    # _version, _modified_at and _base are set only by in-place ops and detach(), so plain ops never pay for them.
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_hooks", "_version", "_modified_at", "_base",
-                 "__weakref__")
+    # Defaults live on the class: a new tensor sets only what differs (usually just .data), which keeps the
+    # per-op cost low. _version, _modified_at and _base change only through in-place ops and detach().
+    grad = None
+    requires_grad = False
+    _ctx = None
+    name = None
+    _hooks = None
+    _version = 0
+    _modified_at = 0
+    _base = None
     __array_ufunc__ = None  # `ndarray * Tensor` defers to Tensor.__rmul__ instead of looping in NumPy
 
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
         self.data = _to_array(data, dtype)
-        self.grad = None
-        self._ctx = None
-        self._hooks = None
-        self.name = name
-        self.requires_grad = False
+        if name is not None:
+            self.name = name
         if requires_grad:
             self.requires_grad_(True)
 
@@ -35,7 +39,7 @@ class Tensor:
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: self.data.size)
     is_leaf = property(lambda self: self._ctx is None)
-    version = property(lambda self: getattr(self, "_version", 0), doc="How many times modified in place.")
+    version = property(lambda self: self._version, doc="How many times modified in place.")
     grad_fn = property(lambda self: self._ctx)
 
     def numpy(self):
@@ -302,6 +306,10 @@ def _operand(other, like):
     """Wrap the other operand of a binary op; Python numbers take `like`'s dtype where that loses nothing."""
     if isinstance(other, Tensor):
         return other
+    if type(other) is float and like.data.dtype.kind == "f":  # the common case, kept fast
+        t = Tensor.__new__(Tensor)
+        t.data = np.array(other, like.data.dtype)
+        return t
     if isinstance(other, numbers.Number) and not isinstance(other, bool):
         kind = like.data.dtype.kind
         if kind == "f" or (kind in "iu" and isinstance(other, numbers.Integral)):

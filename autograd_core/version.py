@@ -12,10 +12,10 @@ def bump(t):
     global epoch
     epoch += 1
     while t is not None:
-        t._version = getattr(t, "_version", 0) + 1
+        t._version += 1
         t._modified_at = epoch
-        t = getattr(t, "_base", None)
+        t = t._base
 
 
 def modified_since(t, node_epoch):
-    return getattr(t, "_modified_at", 0) > node_epoch
+    return t._modified_at > node_epoch

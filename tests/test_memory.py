@@ -54,4 +54,4 @@ def test_backward_frees_saved_arrays_unless_retained():
     y.backward(retain_graph=True)
     assert hasattr(mul, "x")
     y.backward()
-    assert not hasattr(mul, "x") and mul._freed
+    assert not hasattr(mul, "x") and mul.freed
