@@ -319,6 +319,20 @@ def test_gradient_reaches_initial_state():
     assert np.abs(h0.grad.numpy()).sum() > 0 and np.abs(c0.grad.numpy()).sum() > 0
 
 
+def test_clip_grad_norm_on_a_recurrent_layer():
+    layer = make("RNN", 2, 4, num_layers=2)
+    with ag.no_grad():
+        layer.weight_hh_l0.data *= 8  # large recurrent weights: large gradients through time
+    out, h = layer(t64(30, 2, 2, grad=False))
+    (out.sum() * 100).backward()
+    before = np.sqrt(sum((p.grad.numpy() ** 2).sum() for p in layer.parameters()))
+    total = nn.utils.clip_grad_norm_(layer.parameters(), max_norm=1.0)
+    after = np.sqrt(sum((p.grad.numpy() ** 2).sum() for p in layer.parameters()))
+    assert before > 10
+    np.testing.assert_allclose(total.item(), before, rtol=1e-6)
+    np.testing.assert_allclose(after, 1.0, rtol=1e-4)
+
+
 def test_scopes_name_layer_direction_and_time_step():
     class Net(nn.Module):
         def __init__(self):
