@@ -1,7 +1,8 @@
 """Benchmark: LSTM and GRU forward+backward (T=50, batch 32, input 64, hidden 128, float32) vs PyTorch CPU.
 
 Prints the median milliseconds of each and the ratios engine / PyTorch. PyTorch is optional: without it only
-the engine's figures are printed. Run: `python benchmarks/rnn.py [--repeats N]`.
+the engine's figures are printed. PyTorch runs on 2 threads; NumPy's BLAS uses what OPENBLAS_NUM_THREADS (or
+OMP_NUM_THREADS) allows. Run: `python benchmarks/rnn.py [--repeats N]`.
 """
 import argparse
 import statistics
@@ -25,24 +26,11 @@ def median_ms(fn, repeats):
     return statistics.median(times)
 
 
-def engine(kind, x):
-    layer = getattr(nn, kind)(I, H)
-    xt = ag.tensor(x)
-
+def forward_backward(layer, x):
+    """One training step's worth of work: output of every step, summed, then backward to the weights."""
     def step():
         layer.zero_grad()
-        out, _ = layer(xt)
-        out.sum().backward()
-    return step
-
-
-def torch_layer(torch, kind, x):
-    layer = getattr(torch.nn, kind)(I, H)
-    xt = torch.from_numpy(x)
-
-    def step():
-        layer.zero_grad()
-        out, _ = layer(xt)
+        out, _ = layer(x)
         out.sum().backward()
     return step
 
@@ -78,10 +66,10 @@ def main(argv=None):
     print(f"forward+backward, T={T}, batch {B}, input {I}, hidden {H}, float32, median of {args.repeats}")
     print(f"{'':6}{'engine ms':>11}{'torch layer':>13}{'torch cells':>13}{'vs layer':>10}{'vs cells':>10}")
     for kind in ("LSTM", "GRU"):
-        ours = median_ms(engine(kind, x), args.repeats)
+        ours = median_ms(forward_backward(getattr(nn, kind)(I, H), ag.tensor(x)), args.repeats)
         row = f"{kind:6}{ours:11.2f}"
         if torch is not None:
-            layer = median_ms(torch_layer(torch, kind, x), args.repeats)
+            layer = median_ms(forward_backward(getattr(torch.nn, kind)(I, H), torch.from_numpy(x)), args.repeats)
             cells = median_ms(torch_cell_loop(torch, kind, x), args.repeats)
             row += f"{layer:13.2f}{cells:13.2f}{ours / layer:9.2f}x{ours / cells:9.2f}x"
         print(row)
