@@ -270,6 +270,15 @@ def test_lengths_final_states_equal_each_sequence_run_alone(kind):
             np.testing.assert_allclose(a.numpy()[:, b], s.numpy(), atol=1e-12)
 
 
+def test_zero_length_sequence_keeps_its_initial_state():
+    layer = make("LSTM", 2, 3, bidirectional=True)
+    h0 = state("LSTM", 2, 2, 3)
+    out, (h, c) = layer(t64(4, 2, 2, grad=False), h0, lengths=[0, 4])
+    np.testing.assert_array_equal(h.numpy()[:, 0], h0[0].numpy()[:, 0])
+    np.testing.assert_array_equal(c.numpy()[:, 0], h0[1].numpy()[:, 0])
+    assert not out.numpy()[:, 0].any()
+
+
 @settings(max_examples=15, deadline=None)
 @given(T=st.integers(1, 4), B=st.integers(1, 3), layers=st.integers(1, 2), bidirectional=st.booleans(),
        kind=st.sampled_from(KINDS), seed=st.integers(0, 2 ** 16))
