@@ -1,2 +1,5 @@
 """nn.functional: layers as functions, composed from autograd_core primitives (no hand-written backward)."""
 from .linear import linear
+from .conv import conv_output_size, conv1d, conv2d
+from .pool import (max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, sum_pool1d, sum_pool2d,
+                   adaptive_avg_pool1d, adaptive_avg_pool2d)
