@@ -5,3 +5,5 @@ from .pool import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, SumPool1d, SumPoo
                    AdaptiveAvgPool2d)
 from .flatten import Flatten
 from .blocks import ResidualBlock, InceptionBlock
+from .activation import ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax
+from .loss import MSELoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss
