@@ -266,6 +266,7 @@ def test_conv_layer_state_dict_loads_into_same_layout():
 
 # ---- PyTorch ------------------------------------------------------------------------------------
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")   # PyTorch's note on even kernels, not an error
 @pytest.mark.parametrize("case", GRID)
 def test_conv2d_matches_pytorch_forward_and_gradients(case):
     torch = pytest.importorskip("torch")
