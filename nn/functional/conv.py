@@ -84,10 +84,13 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
     if any(lo or hi for lo, hi in pads):
         x = ag.pad(x, ((0, 0),) * 3 + pads)
     win = ag.sliding_window(x, kernel, stride, dilation)                # (B, G, C/G, OH, OW, KH, KW), a view
+    # im2col, the one big copy. Columns ordered (KH, KW, C/G), channels last: each kernel offset is then a
+    # contiguous block, which makes this copy and the backward's scatter-add per offset about twice as fast.
     spatial, offsets = tuple(range(3, 3 + k)), tuple(range(3 + k, 3 + 2 * k))
-    cols = win.transpose((1, 0) + spatial + (2,) + offsets)             # (G, B, OH, OW, C/G, KH, KW)
-    cols = cols.reshape(g, batch * math.prod(out), cg * math.prod(kernel))   # im2col: the one copy
-    w = weight.reshape(g, og, cg * math.prod(kernel)).transpose(0, 2, 1)     # (G, C/G*KH*KW, O/G)
+    cols = win.transpose((1, 0) + spatial + offsets + (2,))             # (G, B, OH, OW, KH, KW, C/G)
+    cols = cols.reshape(g, batch * math.prod(out), math.prod(kernel) * cg)
+    w = weight.reshape((g, og, cg) + kernel).transpose((0,) + tuple(range(3, 3 + k)) + (2, 1))
+    w = w.reshape(g, math.prod(kernel) * cg, og)                        # (G, KH*KW*C/G, O/G), matching rows
     y = (cols @ w).reshape((g, batch) + out + (og,))                    # (G, B, OH, OW, O/G)
     y = y.transpose((1, 0, 2 + k) + tuple(range(2, 2 + k)))             # (B, G, O/G, OH, OW)
     y = y.reshape((batch, out_channels) + out)

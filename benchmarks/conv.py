@@ -1,0 +1,85 @@
+"""conv2d and max pooling, forward + backward in float32: the engine against PyTorch CPU (when installed).
+
+    python benchmarks/conv.py [--repeats 10] [--threads 2]
+
+Prints the median time of each workload in milliseconds for the engine and for PyTorch, and their ratio.
+"""
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+import autograd_core as ag
+import nn.functional as F
+
+# name, input shape, weight shape (None: pooling), padding
+WORKLOADS = [
+    ("conv2d 32x3x32x32, 16 filters 3x3, pad 1", (32, 3, 32, 32), (16, 3, 3, 3), 1),
+    ("conv2d 64x16x32x32, 32 filters 3x3, pad 1", (64, 16, 32, 32), (32, 16, 3, 3), 1),
+    ("max_pool2d 2x2 on 32x16x32x32", (32, 16, 32, 32), None, 0),
+]
+
+
+def median_ms(step, repeats):
+    step()  # warm-up: first-call allocations and imports
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    return 1e3 * statistics.median(times)
+
+
+def engine_step(x_shape, w_shape, padding, rng):
+    x = ag.tensor(rng.standard_normal(x_shape).astype(np.float32), requires_grad=True)
+    w = None if w_shape is None else ag.tensor(rng.standard_normal(w_shape).astype(np.float32), requires_grad=True)
+    b = None if w_shape is None else ag.tensor(np.zeros(w_shape[0], np.float32), requires_grad=True)
+
+    def step():
+        y = F.max_pool2d(x, 2) if w is None else F.conv2d(x, w, b, padding=padding)
+        y.sum().backward()
+        for t in (x, w, b):
+            if t is not None:
+                t.grad = None
+    return step
+
+
+def torch_step(torch, x_shape, w_shape, padding, rng):
+    x = torch.tensor(rng.standard_normal(x_shape).astype(np.float32), requires_grad=True)
+    w = None if w_shape is None else torch.tensor(rng.standard_normal(w_shape).astype(np.float32), requires_grad=True)
+    b = None if w_shape is None else torch.zeros(w_shape[0], requires_grad=True)
+
+    def step():
+        y = torch.nn.functional.max_pool2d(x, 2) if w is None else torch.nn.functional.conv2d(x, w, b, padding=padding)
+        y.sum().backward()
+        for t in (x, w, b):
+            if t is not None:
+                t.grad = None
+    return step
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2, help="PyTorch intra-op threads")
+    args = parser.parse_args(argv)
+    try:
+        import torch
+        torch.set_num_threads(args.threads)
+    except ImportError:
+        torch = None
+    rng = np.random.default_rng(0)
+    print(f"{'workload':45s} {'engine ms':>10s} {'torch ms':>10s} {'ratio':>7s}")
+    results = []
+    for name, x_shape, w_shape, padding in WORKLOADS:
+        ours = median_ms(engine_step(x_shape, w_shape, padding, rng), args.repeats)
+        theirs = median_ms(torch_step(torch, x_shape, w_shape, padding, rng), args.repeats) if torch else None
+        ratio = f"{ours / theirs:7.2f}" if theirs else "      -"
+        print(f"{name:45s} {ours:10.2f} {theirs if theirs else float('nan'):10.2f} {ratio}")
+        results.append((name, ours, theirs))
+    return results
+
+
+if __name__ == "__main__":
+    main()
