@@ -318,3 +318,32 @@ def test_losses_match_pytorch(name, reduction):
     theirs.sum().backward()
     np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ours_in.grad.numpy(), theirs_in.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+# ---- second derivatives (the compositions are recorded by create_graph=True too) -------------
+
+def _first_derivative(fn):
+    """a -> d(sum(fn(a)))/da with its graph recorded, evaluated with grad on (gradcheck differences under no_grad)."""
+    def first(a):
+        with ag.enable_grad():
+            return ag.grad(fn(a).sum(), a, create_graph=True)[0]
+    return first
+
+
+_R = np.random.default_rng(12)
+_Y = ag.tensor(_R.uniform(0, 1, (3, 4)))
+
+
+@pytest.mark.parametrize("fn,x", [
+    (lambda a: F.cross_entropy(a, np.array([0, 3, -100]), weight=np.arange(1.0, 5), label_smoothing=0.1),
+     _R.standard_normal((3, 4))),
+    (lambda a: F.binary_cross_entropy_with_logits(a, _Y, pos_weight=np.full(4, 2.0)), _R.standard_normal((3, 4))),
+    (lambda a: F.binary_cross_entropy(a, _Y), _R.uniform(0.1, 0.9, (3, 4))),
+    (lambda a: F.mse_loss(a, _Y) * a.sum(), _R.standard_normal((3, 4))),
+    (lambda a: F.softmax(a, dim=0) ** 2, _R.standard_normal((3, 4))),
+    (lambda a: F.batch_norm(a, None, None, training=True) ** 3, _R.standard_normal((3, 4))),
+    (lambda a: F.dropout(a, 0.3, rng=1) ** 3, _R.standard_normal((3, 4))),
+    (lambda a: F.embedding(np.array([1, 1, 3]), a) ** 3, _R.standard_normal((5, 2))),
+], ids=["cross_entropy", "bce_with_logits", "bce", "mse", "softmax", "batch_norm", "dropout", "embedding"])
+def test_second_derivatives(fn, x):
+    assert ag.gradcheck(_first_derivative(fn), [t64(x)])
