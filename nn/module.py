@@ -25,7 +25,8 @@ class Module:
                                 "(nn.Parameter or None expected)")
             params[name] = None
             return
-        if name in buffers and (value is None or isinstance(value, (np.ndarray, Tensor))):
+        is_array = value is None or (isinstance(value, (np.ndarray, Tensor)) and not isinstance(value, Parameter))
+        if name in buffers and is_array:
             buffers[name] = None if value is None else np.asarray(value)  # stays a buffer (e.g. `self.count += 1`)
             return
         for d in (params, self._modules, buffers):

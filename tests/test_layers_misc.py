@@ -80,7 +80,8 @@ def test_batch_norm_eval_gradcheck():
 
 def test_batch_norm_train_normalises_each_channel_and_updates_running_stats():
     rng = np.random.default_rng(3)
-    x = rng.standard_normal((8, 3, 4, 4)) * np.array([1.0, 5.0, 0.1])[:, None, None] + np.array([0, 3, -2])[:, None, None]
+    scale, shift = np.array([1.0, 5.0, 0.1])[:, None, None], np.array([0, 3, -2])[:, None, None]
+    x = rng.standard_normal((8, 3, 4, 4)) * scale + shift
     rm, rv = np.zeros(3), np.ones(3)
     y = F.batch_norm(t64(x, False), rm, rv, training=True, momentum=0.2).numpy()
     np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-12)
@@ -151,7 +152,8 @@ def test_batchnorm_bad_input():
         F.batch_norm(ag.zeros(2, 3), None, None)
 
 
-@pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (6, 3)), ("BatchNorm1d", (4, 3, 5)), ("BatchNorm2d", (3, 3, 4, 2))])
+@pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (6, 3)), ("BatchNorm1d", (4, 3, 5)),
+                                       ("BatchNorm2d", (3, 3, 4, 2))])
 def test_batchnorm_matches_pytorch_train_and_eval(cls, shape):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(7)

@@ -300,7 +300,8 @@ def test_losses_match_pytorch(name, reduction):
     cases = {
         "cross_entropy": (x, cls, {}),
         "cross_entropy_smooth_weight": (x, cls, {"weight": rng.uniform(0.5, 2, 4), "label_smoothing": 0.2}),
-        "cross_entropy_4d": (rng.standard_normal((2, 4, 3, 2)), rng.integers(0, 4, (2, 3, 2)), {"label_smoothing": 0.1}),
+        "cross_entropy_4d": (rng.standard_normal((2, 4, 3, 2)), rng.integers(0, 4, (2, 3, 2)),
+                             {"label_smoothing": 0.1}),
         "nll_loss": (np.log(rng.dirichlet(np.ones(4), 5)), cls, {"weight": rng.uniform(0.5, 2, 4)}),
         "mse_loss": (x, y, {}),
         "binary_cross_entropy": (rng.uniform(0.01, 0.99, (5, 4)), y, {"weight": rng.uniform(0.5, 2, 4)}),

@@ -79,6 +79,8 @@ def test_buffers_stay_buffers_when_assigned():
     assert int(b.count) == 1 and "count" in b.state_dict() and "count" not in b.__dict__
     b.count = np.array(7)
     assert int(b.state_dict()["count"]) == 7
+    b.count = nn.Parameter(np.zeros(2))  # a Parameter takes the name over, as in PyTorch
+    assert "count" in dict(b.named_parameters()) and "count" not in b._buffers
     with pytest.raises(ValueError, match=r"no '\.', got 'a\.b'"):
         b.register_buffer("a.b", np.zeros(1))
     with pytest.raises(TypeError, match="cannot register ndarray as parameter 'p'"):

@@ -88,7 +88,7 @@ class Optimizer:
 
     # ---- state -------------------------------------------------------------------------------
     def state_dict(self):
-        """{'state': {index: {...}}, 'param_groups': [{options, 'params': [indices]}]}, indices as PyTorch numbers them."""
+        """{'state': {index: {...}}, 'param_groups': [{options, 'params': [indices]}]}, numbered like PyTorch."""
         index, groups, i = {}, [], 0
         for g in self.param_groups:
             ids = []
