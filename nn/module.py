@@ -118,11 +118,21 @@ class Module:
     def parameters(self, recurse=True):
         return (p for _, p in self.named_parameters(recurse=recurse))
 
-    def named_buffers(self):
-        for mname, m in self.named_modules():
+    def named_buffers(self, prefix=""):
+        for mname, m in self.named_modules(prefix):
             for bname, b in m._buffers.items():
                 if b is not None:
                     yield (f"{mname}.{bname}" if mname else bname), b
+
+    def buffers(self):
+        return (b for _, b in self.named_buffers())
+
+    def apply(self, fn):
+        """Call fn on every submodule, children before their parent as in PyTorch (e.g. to initialise weights)."""
+        for c in self.children():
+            c.apply(fn)  # recursion as deep as the nesting of modules, which is shallow
+        fn(self)
+        return self
 
     # ---- modes and gradients -----------------------------------------------------------------
     def train(self, mode=True):
@@ -144,6 +154,26 @@ class Module:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
+
+    def to(self, dtype):
+        """Cast floating parameters and buffers to dtype, in place (e.g. float64 for gradcheck); returns self."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to needs a floating dtype, got {dtype}")
+        for m in self.modules():
+            for p in m._parameters.values():
+                if p is not None:
+                    p.data = p.data.astype(dtype)
+            for n, b in m._buffers.items():
+                if b is not None and b.dtype.kind == "f":
+                    m._buffers[n] = b.astype(dtype)
+        return self
+
+    def double(self):
+        return self.to(np.float64)
+
+    def float(self):
+        return self.to(np.float32)
 
     def name_parameters(self):
         """Give every parameter its path in this model as its name (`conv1.weight`), for drawings."""

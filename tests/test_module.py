@@ -381,3 +381,32 @@ def test_init_matches_pytorch_formulas():
         assert nn.init.calculate_gain(nl, a) == pytest.approx(torch.nn.init.calculate_gain(nl, a))
     t = torch.empty(7, 5, 3, 2)
     assert nn.init.calculate_fan_in_and_fan_out(big(7, 5, 3, 2)) == torch.nn.init._calculate_fan_in_and_fan_out(t)
+
+
+def test_apply_visits_children_before_parents():
+    net = Net()
+    seen = []
+    assert net.apply(lambda m: seen.append(type(m).__name__)) is net
+    assert seen == ["Linear", "BatchNorm1d", "Block", "ReLU", "Dropout", "Linear", "Sequential", "Net"]
+
+    def init_linear(m):
+        if isinstance(m, nn.Linear):
+            nn.init.zeros_(m.weight)
+    net.apply(init_linear)
+    assert not net.block.fc.weight.numpy().any() and not net.head[2].weight.numpy().any()
+
+
+def test_buffers_and_casting_to_float64():
+    net = Net()
+    assert [n for n, _ in net.named_buffers()] == ["block.count", "block.bn.running_mean", "block.bn.running_var",
+                                                    "block.bn.num_batches_tracked"]
+    assert len(list(net.buffers())) == 4
+    assert net.double() is net
+    assert all(p.dtype == np.float64 for p in net.parameters())
+    assert net.block.bn.running_mean.dtype == np.float64 and net.block.count.dtype == np.int64
+    x = ag.tensor(np.random.default_rng(6).standard_normal((4, 3)), requires_grad=True)
+    net.head[1].rng = 0  # the same dropout mask on every call, so finite differences see one function
+    assert ag.gradcheck(lambda a: net(a), [x])  # a whole model in train mode, float64
+    assert net.float().block.fc.weight.dtype == np.float32
+    with pytest.raises(TypeError, match="floating dtype, got int32"):
+        net.to(np.int32)
