@@ -142,6 +142,21 @@ def test_all_targets_ignored_gives_nan_mean_like_pytorch():
         assert np.isnan(F.cross_entropy(t64(np.zeros((2, 3))), np.array([-100, -100])).item())
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_with_class_probabilities(reduction):
+    rng = np.random.default_rng(13)
+    x = t64(rng.standard_normal((3, 4, 2)))
+    probs = t64(rng.dirichlet(np.ones(4), (3, 2)).transpose(0, 2, 1))  # (N, C, d) summing to 1 over C
+    kw = dict(weight=CLASS_W.tolist() + [0.7], label_smoothing=0.2, reduction=reduction)
+    assert ag.gradcheck(lambda a, p: F.cross_entropy(a, p, **kw), [x, probs])
+    # one-hot probabilities give the class-index loss (with weights, 'mean' normalises differently, as in PyTorch)
+    idx = rng.integers(0, 4, (3, 2))
+    one_hot = np.moveaxis(np.eye(4)[idx], -1, 1)
+    for kw in ({"reduction": reduction, "label_smoothing": 0.3}, {"reduction": "sum", "weight": np.arange(1.0, 5)}):
+        np.testing.assert_allclose(F.cross_entropy(x, one_hot, **kw).numpy(), F.cross_entropy(x, idx, **kw).numpy(),
+                                   rtol=1e-12)
+
+
 def test_label_smoothing_one_is_the_uniform_target():
     logits = np.random.default_rng(6).standard_normal((3, 4))
     out = F.cross_entropy(t64(logits), np.array([0, 1, 2]), label_smoothing=1.0).item()
@@ -256,9 +271,12 @@ def test_class_index_out_of_range():
         F.nll_loss(ag.zeros(2, 3), np.array([-1, 0]))
 
 
-def test_float_class_targets_are_rejected():
-    with pytest.raises(TypeError, match="integer class indices, got dtype float"):
+def test_float_targets_must_be_probabilities_of_the_input_shape():
+    with pytest.raises(ValueError, match=r"class probabilities and must have the input's shape \(2, 3\), got \(2,\) "
+                                         r"\(class indices must be integers\)"):
         F.cross_entropy(ag.zeros(2, 3), np.array([0.0, 1.0]))
+    with pytest.raises(TypeError, match="integer class indices, got dtype bool"):
+        F.nll_loss(ag.zeros(2, 3), np.array([True, False]))
 
 
 def test_bad_weight_reduction_and_smoothing():
@@ -288,7 +306,8 @@ def test_binary_cross_entropy_rejects_non_probabilities():
 # ---- PyTorch ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("name", ["cross_entropy", "cross_entropy_smooth_weight", "cross_entropy_4d", "nll_loss",
+@pytest.mark.parametrize("name", ["cross_entropy", "cross_entropy_smooth_weight", "cross_entropy_4d",
+                                  "cross_entropy_probs", "nll_loss",
                                   "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"])
 def test_losses_match_pytorch(name, reduction):
     torch = pytest.importorskip("torch")
@@ -302,13 +321,15 @@ def test_losses_match_pytorch(name, reduction):
         "cross_entropy_smooth_weight": (x, cls, {"weight": rng.uniform(0.5, 2, 4), "label_smoothing": 0.2}),
         "cross_entropy_4d": (rng.standard_normal((2, 4, 3, 2)), rng.integers(0, 4, (2, 3, 2)),
                              {"label_smoothing": 0.1}),
+        "cross_entropy_probs": (x, rng.dirichlet(np.ones(4), 5), {"weight": rng.uniform(0.5, 2, 4),
+                                                                "label_smoothing": 0.15}),
         "nll_loss": (np.log(rng.dirichlet(np.ones(4), 5)), cls, {"weight": rng.uniform(0.5, 2, 4)}),
         "mse_loss": (x, y, {}),
         "binary_cross_entropy": (rng.uniform(0.01, 0.99, (5, 4)), y, {"weight": rng.uniform(0.5, 2, 4)}),
         "binary_cross_entropy_with_logits": (x * 4, y, {"pos_weight": rng.uniform(0.5, 2, 4)}),
     }
     inp, target, kw = cases[name]
-    fname = name.replace("_smooth_weight", "").replace("_4d", "")
+    fname = name.replace("_smooth_weight", "").replace("_4d", "").replace("_probs", "")
     ours_in = t64(inp)
     ours_t = target if target.dtype.kind == "i" else t64(target, False)
     ours = getattr(F, fname)(ours_in, ours_t, reduction=reduction, **kw)
@@ -348,3 +369,10 @@ _Y = ag.tensor(_R.uniform(0, 1, (3, 4)))
 ], ids=["cross_entropy", "bce_with_logits", "bce", "mse", "softmax", "batch_norm", "dropout", "embedding"])
 def test_second_derivatives(fn, x):
     assert ag.gradcheck(_first_derivative(fn), [t64(x)])
+
+
+def test_gradcheck_perturbs_non_contiguous_inputs():
+    # a transposed (non-contiguous) input used to be copied by gradcheck's flat view: numeric gradient all 0
+    x = ag.tensor(np.random.default_rng(14).standard_normal((3, 4)).T, requires_grad=True)
+    assert not x.data.flags["C_CONTIGUOUS"]
+    assert ag.gradcheck(lambda a: F.mse_loss(a, ag.zeros(4, 3, dtype=np.float64), reduction="sum"), [x])
