@@ -90,6 +90,19 @@ def test_batch_norm_train_normalises_each_channel_and_updates_running_stats():
     np.testing.assert_allclose(rv, 0.8 + 0.2 * x.var(axis=(0, 2, 3), ddof=1), rtol=1e-12)
 
 
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(2, 5), c=st.integers(1, 4), spatial=st.lists(st.integers(1, 3), max_size=2),
+       seed=st.integers(0, 2 ** 16))
+def test_batch_norm_output_is_standardised_for_any_shape(n, c, spatial, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, c, *spatial)) * rng.uniform(0.5, 5, (1, c) + (1,) * len(spatial)) + 3
+    w, b = rng.uniform(0.5, 2, c), rng.standard_normal(c)
+    y = F.batch_norm(t64(x, False), None, None, w, b, training=True, eps=0.0).numpy()
+    axes = (0,) + tuple(range(2, x.ndim))
+    np.testing.assert_allclose(y.mean(axis=axes), b, atol=1e-9)
+    np.testing.assert_allclose(y.std(axis=axes), w, rtol=1e-7)
+
+
 def test_batchnorm_module_train_then_eval():
     rng = np.random.default_rng(4)
     bn = nn.BatchNorm1d(2)

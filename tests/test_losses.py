@@ -298,6 +298,14 @@ def test_elementwise_losses_need_equal_shapes():
             fn(ag.full((3,), 0.5), ag.full((3, 1), 0.5))
 
 
+def test_elementwise_weights_must_broadcast_to_the_input():
+    p = ag.full((3, 4), 0.5)
+    with pytest.raises(ValueError, match=r"weight of shape \(3,\) does not broadcast to the input's shape \(3, 4\)"):
+        F.binary_cross_entropy(p, p, weight=np.ones(3))
+    with pytest.raises(ValueError, match=r"pos_weight of shape \(2, 3, 4\) does not broadcast"):
+        F.binary_cross_entropy_with_logits(p, p, pos_weight=np.ones((2, 3, 4)))
+
+
 def test_binary_cross_entropy_rejects_non_probabilities():
     with pytest.raises(ValueError, match=r"probability in \[0, 1\].*with_logits"):
         F.binary_cross_entropy(ag.tensor([0.5, 1.5]), ag.tensor([0.0, 1.0]))

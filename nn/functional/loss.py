@@ -32,6 +32,19 @@ def _as_float_target(target, input):
     return target
 
 
+def _check_broadcasts(a, input, name, fn):
+    """A per-element weight must broadcast to the input's shape without growing it."""
+    if a is None:
+        return
+    shape = _raw(a).shape
+    try:
+        ok = np.broadcast_shapes(shape, input.shape) == input.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{fn}: {name} of shape {shape} does not broadcast to the input's shape {input.shape}")
+
+
 def _raw(a):
     return None if a is None else np.asarray(a.data if isinstance(a, Tensor) else a)
 
@@ -164,6 +177,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     target = _as_float_target(target, input)
     _check_reduction(reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
+    _check_broadcasts(weight, input, "weight", "binary_cross_entropy")
     if ((input.data < 0) | (input.data > 1)).any():
         raise ValueError("binary_cross_entropy: every input must be a probability in [0, 1], got values in "
                          f"[{input.data.min()}, {input.data.max()}]; for logits use binary_cross_entropy_with_logits")
@@ -186,6 +200,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     target = _as_float_target(target, input)
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     _same_shape(input, target, "binary_cross_entropy_with_logits")
+    _check_broadcasts(weight, input, "weight", "binary_cross_entropy_with_logits")
+    _check_broadcasts(pos_weight, input, "pos_weight", "binary_cross_entropy_with_logits")
     sp = softplus(-input)
     if pos_weight is None:
         loss = (1 - target) * input + sp
