@@ -7,3 +7,6 @@ from .flatten import Flatten
 from .blocks import ResidualBlock, InceptionBlock
 from .activation import ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax
 from .loss import MSELoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss
+from .dropout import Dropout
+from .batchnorm import BatchNorm1d, BatchNorm2d
+from .embedding import Embedding
