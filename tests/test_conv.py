@@ -307,3 +307,15 @@ def test_conv2d_layer_with_pytorch_weights_gives_pytorch_output():
     m.load_state_dict({k: v.detach().numpy() for k, v in tm.state_dict().items()})
     x = np.random.default_rng(9).standard_normal((2, 3, 8, 7)).astype(np.float32)
     np.testing.assert_allclose(m(ag.tensor(x)).numpy(), tm(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("stride,padding,dilation,groups", [(2, 1, 1, 1), (1, "same", 2, 2)])
+def test_conv2d_second_derivatives(stride, padding, dilation, groups):
+    # gradcheck of the recorded backward pass (create_graph=True): the backward of sliding windows, matmul, ...
+    def first_derivatives(x, w):
+        with ag.enable_grad():   # gradcheck evaluates under no_grad; the first derivatives must be recorded
+            y = F.conv2d(x, w, stride=stride, padding=padding, dilation=dilation, groups=groups)
+            return ag.grad((y * y).sum(), (x, w), create_graph=True)
+    rng = np.random.default_rng(10)
+    x, w = rng.standard_normal((1, 2, 5, 4)), rng.standard_normal((2, 2 // groups, 3, 3))
+    assert ag.gradcheck(first_derivatives, [t64(x), t64(w)])

@@ -297,3 +297,12 @@ def test_adaptive_avg_pool2d_matches_pytorch(out):
     torch = pytest.importorskip("torch")
     x = np.random.default_rng(6).standard_normal((2, 3, 7, 8))
     run_both(F.adaptive_avg_pool2d, torch.nn.functional.adaptive_avg_pool2d, x, output_size=out)
+
+
+@pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d, F.sum_pool2d])
+def test_pool2d_second_derivatives(pool):
+    def first_derivative(x):
+        with ag.enable_grad():   # gradcheck evaluates under no_grad; the first derivative must be recorded
+            y = pool(x, 3, 2, 1)
+            return ag.grad((y * y).sum(), x, create_graph=True)
+    assert ag.gradcheck(first_derivative, [t64(make((1, 2, 5, 4), seed=3))])
