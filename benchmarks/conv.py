@@ -1,10 +1,15 @@
 """conv2d and max pooling, forward + backward in float32: the engine against PyTorch CPU (when installed).
 
     python benchmarks/conv.py [--repeats 10] [--threads 2]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/conv.py --threads 1     # one core each, steadier on a busy machine
 
 Prints the median time of each workload in milliseconds for the engine and for PyTorch, and their ratio.
+The engine's matrix products run in NumPy's BLAS, whose thread count comes from OPENBLAS_NUM_THREADS (read when
+NumPy is imported); on a machine whose cores are busy, BLAS threads that wait for a core can make the small
+products here several times slower, so compare one thread with one thread there.
 """
 import argparse
+import os
 import statistics
 import time
 
@@ -70,6 +75,8 @@ def main(argv=None):
     except ImportError:
         torch = None
     rng = np.random.default_rng(0)
+    print(f"PyTorch threads: {args.threads if torch else '-'}; "
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset (all cores)')}")
     print(f"{'workload':45s} {'engine ms':>10s} {'torch ms':>10s} {'ratio':>7s}")
     results = []
     for name, x_shape, w_shape, padding in WORKLOADS:
