@@ -49,19 +49,13 @@ def _padding(padding, kernel, stride, dilation, name):
     return tuple((p, p) for p in ntuple(padding, k, f"{name}: padding", minimum=0))
 
 
-def _conv(x, weight, bias, stride, padding, dilation, groups, k):
-    name = f"conv{k}d"
-    x, weight = as_tensor(x), as_tensor(weight)
-    bias = None if bias is None else as_tensor(bias)
+def _check_shapes(x, weight, bias, groups, k, name):
+    """Input (N, C, *spatial), weight (O, C/groups, *kernel), bias (O,), groups dividing C and O."""
     check_input(x, k, name)
     if weight.ndim != k + 2:
         raise ValueError(f"{name}: expected a weight of shape (out_channels, in_channels/groups, "
                          f"{'kernel' if k == 1 else 'kH, kW'}), got shape {weight.shape}")
-    unbatched = x.ndim == k + 1
-    if unbatched:
-        x = x.reshape((1,) + x.shape)
-    batch, channels, sizes = x.shape[0], x.shape[1], x.shape[2:]
-    out_channels, group_channels, kernel = weight.shape[0], weight.shape[1], weight.shape[2:]
+    channels, (out_channels, group_channels) = x.shape[-k - 1], weight.shape[:2]
     if not isinstance(groups, numbers.Integral) or groups < 1:
         raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
     if channels % groups or out_channels % groups:
@@ -72,6 +66,18 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
                          f"{group_channels * groups} input channels, got {channels} (input shape {x.shape})")
     if bias is not None and bias.shape != (out_channels,):
         raise ValueError(f"{name}: expected a bias of shape ({out_channels},), got shape {bias.shape}")
+
+
+def _conv(x, weight, bias, stride, padding, dilation, groups, k):
+    name = f"conv{k}d"
+    x, weight = as_tensor(x), as_tensor(weight)
+    bias = None if bias is None else as_tensor(bias)
+    _check_shapes(x, weight, bias, groups, k, name)
+    unbatched = x.ndim == k + 1
+    if unbatched:
+        x = x.reshape((1,) + x.shape)
+    batch, channels, sizes = x.shape[0], x.shape[1], x.shape[2:]
+    out_channels, kernel = weight.shape[0], weight.shape[2:]
     stride = ntuple(stride, k, f"{name}: stride")
     dilation = ntuple(dilation, k, f"{name}: dilation")
     pads = _padding(padding, kernel, stride, dilation, name)
