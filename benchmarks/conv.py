@@ -18,7 +18,7 @@ import numpy as np
 import autograd_core as ag
 import nn.functional as F
 
-# name, input shape, weight shape (None: pooling), padding
+# name, input shape, weight shape (None: 2x2 max pooling), padding (the conv outputs keep the input's size)
 WORKLOADS = [
     ("conv2d 32x3x32x32, 16 filters 3x3, pad 1", (32, 3, 32, 32), (16, 3, 3, 3), 1),
     ("conv2d 64x16x32x32, 32 filters 3x3, pad 1", (64, 16, 32, 32), (32, 16, 3, 3), 1),
@@ -36,14 +36,23 @@ def median_ms(step, repeats):
     return 1e3 * statistics.median(times)
 
 
+def upstream_gradient(x_shape, w_shape):
+    """A fixed random gradient of the output, as a loss further on would send back (y.sum() would send a
+    broadcast array of ones, which neither library sees in training)."""
+    out_shape = (x_shape[0], x_shape[1], x_shape[2] // 2, x_shape[3] // 2) if w_shape is None else \
+        (x_shape[0], w_shape[0]) + x_shape[2:]
+    return np.random.default_rng(1).standard_normal(out_shape).astype(np.float32)
+
+
 def engine_step(x_shape, w_shape, padding, rng):
     x = ag.tensor(rng.standard_normal(x_shape).astype(np.float32), requires_grad=True)
     w = None if w_shape is None else ag.tensor(rng.standard_normal(w_shape).astype(np.float32), requires_grad=True)
     b = None if w_shape is None else ag.tensor(np.zeros(w_shape[0], np.float32), requires_grad=True)
+    g = ag.tensor(upstream_gradient(x_shape, w_shape))
 
     def step():
         y = F.max_pool2d(x, 2) if w is None else F.conv2d(x, w, b, padding=padding)
-        y.sum().backward()
+        y.backward(g)
         for t in (x, w, b):
             if t is not None:
                 t.grad = None
@@ -54,10 +63,11 @@ def torch_step(torch, x_shape, w_shape, padding, rng):
     x = torch.tensor(rng.standard_normal(x_shape).astype(np.float32), requires_grad=True)
     w = None if w_shape is None else torch.tensor(rng.standard_normal(w_shape).astype(np.float32), requires_grad=True)
     b = None if w_shape is None else torch.zeros(w_shape[0], requires_grad=True)
+    g = torch.tensor(upstream_gradient(x_shape, w_shape))
 
     def step():
         y = torch.nn.functional.max_pool2d(x, 2) if w is None else torch.nn.functional.conv2d(x, w, b, padding=padding)
-        y.sum().backward()
+        y.backward(g)
         for t in (x, w, b):
             if t is not None:
                 t.grad = None

@@ -1,8 +1,8 @@
 """Convolution (cross-correlation, as in PyTorch and the lectures) = pad -> sliding windows -> matmul -> + bias.
 
-The windows of every output pixel are laid out as the rows of one matrix (im2col), the filters as the columns of
-another, so one matrix product computes every dot product of the lectures' "slide the filter over the image".
-Groups split the channels into independent convolutions, which become the batch axis of that product.
+The window under every output pixel becomes a column of one matrix per image (im2col), the filters the rows of
+another, so one matrix product per image computes every dot product of the lectures' "slide the filter over the
+image". Groups split the channels into independent convolutions, which become one more batch axis of that product.
 """
 import math
 import numbers
@@ -90,16 +90,13 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
     if any(lo or hi for lo, hi in pads):
         x = ag.pad(x, ((0, 0),) * 3 + pads)
     win = ag.sliding_window(x, kernel, stride, dilation)                # (B, G, C/G, OH, OW, KH, KW), a view
-    # im2col, the one big copy. Columns ordered (KH, KW, C/G), channels last: each kernel offset is then a
-    # contiguous block, which makes this copy and the backward's scatter-add per offset about twice as fast.
+    # im2col, the one big copy: for each image and group a (C/G*KH*KW, OH*OW) matrix, one row per channel and
+    # kernel offset, each row a shifted (and strided) copy of the image, so the copy moves whole image rows.
     spatial, offsets = tuple(range(3, 3 + k)), tuple(range(3 + k, 3 + 2 * k))
-    cols = win.transpose((1, 0) + spatial + offsets + (2,))             # (G, B, OH, OW, KH, KW, C/G)
-    cols = cols.reshape(g, batch * math.prod(out), math.prod(kernel) * cg)
-    w = weight.reshape((g, og, cg) + kernel).transpose((0,) + tuple(range(3, 3 + k)) + (2, 1))
-    w = w.reshape(g, math.prod(kernel) * cg, og)                        # (G, KH*KW*C/G, O/G), matching rows
-    y = (cols @ w).reshape((g, batch) + out + (og,))                    # (G, B, OH, OW, O/G)
-    y = y.transpose((1, 0, 2 + k) + tuple(range(2, 2 + k)))             # (B, G, O/G, OH, OW)
-    y = y.reshape((batch, out_channels) + out)
+    cols = win.transpose((0, 1, 2) + offsets + spatial)                 # (B, G, C/G, KH, KW, OH, OW)
+    cols = cols.reshape(batch, g, cg * math.prod(kernel), math.prod(out))
+    w = weight.reshape(g, og, cg * math.prod(kernel))                   # (G, O/G, C/G*KH*KW), a view
+    y = (w @ cols).reshape((batch, out_channels) + out)                # (B, G, O/G, OH*OW) -> (B, O, OH, OW)
     if bias is not None:
         y = y + bias.reshape((out_channels,) + (1,) * k)
     return y.reshape(y.shape[1:]) if unbatched else y
