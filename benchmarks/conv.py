@@ -26,14 +26,17 @@ WORKLOADS = [
 ]
 
 
-def median_ms(step, repeats):
-    step()  # warm-up: first-call allocations and imports
-    times = []
+def median_ms(steps, repeats):
+    """Median milliseconds of each step; the steps take turns, so that a busy moment of the machine hits both."""
+    for step in steps:
+        step()  # warm-up: first-call allocations and imports
+    times = [[] for _ in steps]
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return 1e3 * statistics.median(times)
+        for step, ts in zip(steps, times):
+            t0 = time.perf_counter()
+            step()
+            ts.append(time.perf_counter() - t0)
+    return [1e3 * statistics.median(ts) for ts in times]
 
 
 def upstream_gradient(x_shape, w_shape):
@@ -90,8 +93,10 @@ def main(argv=None):
     print(f"{'workload':45s} {'engine ms':>10s} {'torch ms':>10s} {'ratio':>7s}")
     results = []
     for name, x_shape, w_shape, padding in WORKLOADS:
-        ours = median_ms(engine_step(x_shape, w_shape, padding, rng), args.repeats)
-        theirs = median_ms(torch_step(torch, x_shape, w_shape, padding, rng), args.repeats) if torch else None
+        steps = [engine_step(x_shape, w_shape, padding, rng)]
+        if torch:
+            steps.append(torch_step(torch, x_shape, w_shape, padding, rng))
+        ours, theirs = (median_ms(steps, args.repeats) + [None])[:2]
         ratio = f"{ours / theirs:7.2f}" if theirs else "      -"
         print(f"{name:45s} {ours:10.2f} {theirs if theirs else float('nan'):10.2f} {ratio}")
         results.append((name, ours, theirs))
