@@ -182,7 +182,7 @@ class Tensor:
         return M.Reshape.apply(self, shape=tuple(shape))
 
     def transpose(self, *axes):
-        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list, type(None))) else axes
         return M.Transpose.apply(self, axes=tuple(axes) if axes else None)
 
     permute = transpose
