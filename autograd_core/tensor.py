@@ -223,6 +223,8 @@ def _to_array(data, dtype=None):
         return np.array(data, dtype=np.dtype(dtype))
     if isinstance(data, np.ndarray):
         return data
+    if isinstance(data, np.generic):
+        return np.asarray(data)  # a NumPy scalar keeps its dtype
     a = np.array(data)
     if a.dtype.kind == "f" or (a.dtype == object):
         a = a.astype(_dtype.get_default_dtype())
