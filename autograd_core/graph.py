@@ -42,7 +42,7 @@ def _freed_error(ctx):
 def _backward_recorded(ctx, g, out):
     """Run ctx.backward on Tensors in place of the arrays it saved, so the backward pass is itself recorded."""
     proxy = copy.copy(ctx)
-    swaps = {id(p.data): p for p in ctx.parents}
+    swaps = {id(p.data): p for p in ctx.parents if p.requires_grad}  # constants stay arrays (e.g. a bool mask)
     swaps.setdefault(id(out.data), out)
     for k, v in vars(ctx).items():
         if k in ctx._graph_attrs:
