@@ -22,7 +22,7 @@ class Transpose(Function):
     """Permute axes (None reverses them, like ndarray.T)."""
     @staticmethod
     def forward(ctx, x, axes):
-        ctx.axes = axes
+        ctx.axes = None if axes is None else tuple(a % x.ndim for a in axes)  # argsort needs them >= 0
         return np.transpose(x, axes)
 
     @staticmethod
