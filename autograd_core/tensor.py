@@ -189,6 +189,7 @@ class Tensor:
     T = property(lambda self: M.Transpose.apply(self, axes=None))
 
     def swapaxes(self, a, b):
+        _axes(a, self.ndim), _axes(b, self.ndim)  # range checks that name the axis
         axes = list(range(self.ndim))
         axes[a], axes[b] = axes[b], axes[a]
         return M.Transpose.apply(self, axes=tuple(axes))
@@ -203,7 +204,9 @@ class Tensor:
 
     def squeeze(self, axis=None): return M.squeeze(self, axis)
     def unsqueeze(self, axis): return M.unsqueeze(self, axis)
-    def flatten(self, start_axis=0): return self.reshape(self.shape[:start_axis] + (-1,))
+    def flatten(self, start_axis=0):
+        start = _axes(start_axis, self.ndim)[0] if self.ndim else 0  # shape[:5] of a 2-d shape would not fail
+        return self.reshape(self.shape[:start] + (-1,))
     def __getitem__(self, index): return M.getitem(self, index)
 
 
