@@ -164,9 +164,11 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
     """The gradients of outputs with respect to inputs, as a tuple; `.grad` of leaves is left untouched."""
+    if not isinstance(outputs, (Tensor, list, tuple)) or not isinstance(inputs, (Tensor, list, tuple)):
+        raise TypeError(f"ag.grad needs a Tensor or a list of Tensors for outputs and inputs, got "
+                        f"{type(outputs).__name__} and {type(inputs).__name__}")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single = isinstance(inputs, Tensor)
-    inputs = [inputs] if single else list(inputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
         grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
     if len(grad_outputs) != len(outputs):
