@@ -282,3 +282,48 @@ def test_sliding_window(shape, window, stride, dilation):
 def test_ops_on_float64_inputs_from_both_sides_of_an_ndarray():
     a = values((3,))
     check_op(lambda t: a * t + a / (t * t + 1) - a, lambda t: a * t + a / (t * t + 1) - a, values((2, 3)))
+
+
+def test_max_min_ties_split_the_gradient_evenly():
+    x = ag.tensor([1.0, 3.0, 3.0, 2.0, 3.0], dtype="float64", requires_grad=True)
+    x.max().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [0, 1 / 3, 1 / 3, 0, 1 / 3])
+    x.grad = None
+    x.min().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1, 0, 0, 0, 0])
+    m = ag.tensor([[2.0, 2.0, 1.0], [0.0, 5.0, 5.0]], dtype="float64", requires_grad=True)
+    (m.max(axis=1) * ag.tensor([1.0, 10.0], dtype="float64")).sum().backward()
+    np.testing.assert_allclose(m.grad.numpy(), [[0.5, 0.5, 0], [0, 5, 5]])
+    m.grad = None
+    m.min(axis=0, keepdims=True).sum().backward()  # column 0 (2, 0) no tie; column 1 (2, 5); column 2 (1, 5)
+    np.testing.assert_allclose(m.grad.numpy(), [[0, 1, 1], [1, 0, 0]])
+    c = ag.tensor([[1.0, 1.0], [1.0, 1.0]], dtype="float64", requires_grad=True)
+    c.min(axis=(0, 1)).backward()
+    np.testing.assert_allclose(c.grad.numpy(), np.full((2, 2), 0.25))
+
+
+def test_maximum_minimum_ties_split_the_gradient_evenly():
+    a = ag.tensor([1.0, 2.0, 3.0], dtype="float64", requires_grad=True)
+    b = ag.tensor([1.0, 5.0, 3.0], dtype="float64", requires_grad=True)
+    ag.maximum(a, b).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [0.5, 0, 0.5])
+    np.testing.assert_allclose(b.grad.numpy(), [0.5, 1, 0.5])
+    a.grad = b.grad = None
+    ag.minimum(a, b).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), [0.5, 1, 0.5])
+    np.testing.assert_allclose(b.grad.numpy(), [0.5, 0, 0.5])
+    a.grad = None
+    ag.maximum(a, 2.0).sum().backward()  # a scalar operand, tie at 2.0
+    np.testing.assert_allclose(a.grad.numpy(), [0, 0.5, 1])
+
+
+def test_logsumexp_softmax_stable_for_large_inputs():
+    x = ag.tensor([1e4, 1e4 - 1.0, -1e4], dtype="float64", requires_grad=True)
+    np.testing.assert_allclose(x.logsumexp().item(), 1e4 + np.log(1 + np.exp(-1.0)))
+    s = x.softmax()
+    assert np.all(np.isfinite(s.numpy()))
+    (s * ag.tensor([1.0, 2.0, 3.0], dtype="float64")).sum().backward()
+    assert np.all(np.isfinite(x.grad.numpy()))
+    assert np.isfinite(ag.tensor([-np.inf, 0.0]).logsumexp().item())
+    f32 = ag.tensor([1e4, 0.0], requires_grad=True)
+    assert f32.log_softmax().dtype == np.float32 and np.all(np.isfinite(f32.log_softmax().numpy()))
