@@ -42,7 +42,8 @@ class Function:
             shapes = " and ".join(str(t.shape) for t in tensors)
             raise type(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
         if type(out) is not np.ndarray:
-            out = _as_saved_array(ctx, out)
+            ctx._forward_out = out  # NumPy gives 0-d results as scalars; create_graph must find the one ctx saved
+            out = np.asarray(out)
         result = Tensor.__new__(Tensor)
         result.data = out
         result.grad = None
@@ -63,16 +64,6 @@ class Function:
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
-
-
-def _as_saved_array(ctx, out):
-    """out as an ndarray (NumPy gives 0-d results as scalars), also where ctx saved it: create_graph finds
-    the saved output by identity with the output Tensor's array."""
-    arr = np.asarray(out)
-    for k, v in vars(ctx).items():
-        if v is out:
-            setattr(ctx, k, arr)
-    return arr
 
 
 def is_tensor(x):

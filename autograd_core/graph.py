@@ -44,13 +44,16 @@ def _backward_recorded(ctx, g, out):
     proxy = copy.copy(ctx)
     swaps = {id(p.data): p for p in ctx.parents if p.requires_grad}  # constants stay arrays (e.g. a bool mask)
     swaps.setdefault(id(out.data), out)
+    if "_forward_out" in vars(ctx):  # the NumPy scalar a 0-d forward returned and maybe saved (Function.apply)
+        swaps[id(ctx._forward_out)] = out
+    saved = (np.ndarray, np.generic)
     for k, v in vars(ctx).items():
         if k in ctx._graph_attrs:
             continue
-        if isinstance(v, np.ndarray):
+        if isinstance(v, saved):
             setattr(proxy, k, swaps.get(id(v), v))
-        elif isinstance(v, tuple) and any(isinstance(a, np.ndarray) for a in v):
-            setattr(proxy, k, tuple(swaps.get(id(a), a) if isinstance(a, np.ndarray) else a for a in v))
+        elif isinstance(v, tuple) and any(isinstance(a, saved) for a in v):
+            setattr(proxy, k, tuple(swaps.get(id(a), a) if isinstance(a, saved) else a for a in v))
     with grad_mode.enable_grad():
         return type(ctx).backward(proxy, g)
 
