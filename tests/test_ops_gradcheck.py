@@ -327,3 +327,28 @@ def test_logsumexp_softmax_stable_for_large_inputs():
     assert np.isfinite(ag.tensor([-np.inf, 0.0]).logsumexp().item())
     f32 = ag.tensor([1e4, 0.0], requires_grad=True)
     assert f32.log_softmax().dtype == np.float32 and np.all(np.isfinite(f32.log_softmax().numpy()))
+
+
+# Linear ops have a zero second derivative, so gradgradcheck of the op alone never runs the backward of their
+# backward. Squaring the input first makes the first derivative (2x * M^T v) depend on x through that backward.
+LINEAR = {f"movement {k}": (v[0], v[1]) for k, v in MOVEMENT.items()}
+LINEAR.update({f"index {k}": ((3, 4), (lambda t, i=i: t[i])) for k, i in INDICES.items() if k not in ("bool mask", "int tensor")})
+LINEAR.update({
+    "window 2-d": ((5, 6), lambda t: ag.sliding_window(t, (2, 3), (2, 1), (1, 2))),
+    "window 1-d": ((2, 7), lambda t: ag.sliding_window(t, 3, 2, 2)),
+    "pad": ((2, 3), lambda t: ag.pad(t, ((1, 0), (2, 1)), 1.5)),
+    "concatenate": ((2, 3), lambda t: ag.concatenate([t, t[:1]], axis=0)),
+    "stack": ((2, 3), lambda t: ag.stack([t, t * 2], axis=-1)),
+    "split": ((4, 3), lambda t: ag.split(t, [1, 3], axis=0)),
+    "sum axis": ((2, 3), lambda t: t.sum(1, keepdims=True)),
+    "mean": ((2, 3), lambda t: t.mean(0)),
+    "astype": ((2, 3), lambda t: t.astype("float64")),
+    "where": ((2, 3), lambda t: ag.where(np.array([True, False, True]), t, -t)),
+})
+
+
+@pytest.mark.parametrize("name", list(LINEAR))
+def test_backward_of_backward_of_linear_ops(name):
+    shape, fn = LINEAR[name]
+    x = ag.tensor(values(shape), dtype="float64", requires_grad=True)
+    assert ag.gradgradcheck(lambda t: fn(t * t), [x])
