@@ -352,3 +352,14 @@ def test_backward_of_backward_of_linear_ops(name):
     shape, fn = LINEAR[name]
     x = ag.tensor(values(shape), dtype="float64", requires_grad=True)
     assert ag.gradgradcheck(lambda t: fn(t * t), [x])
+
+
+def test_pow_exponent_gradient_is_zero_where_the_base_is_zero():
+    base = np.array([0.0, 0.5, 2.0, 0.0])
+    y = ag.tensor(np.array([2.5, 1.5, 0.5, 0.0]), requires_grad=True)
+    (ag.tensor(base) ** y).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), [0, 0.5 ** 1.5 * np.log(0.5), 2 ** 0.5 * np.log(2), 0])
+    assert ag.gradcheck(lambda e: ag.tensor(base[:3]) ** e, [ag.tensor([2.5, 1.5, 0.5], dtype="float64",
+                                                                       requires_grad=True)])
+    assert ag.gradgradcheck(lambda e: ag.tensor(base[:3]) ** e, [ag.tensor([2.5, 1.5, 0.5], dtype="float64",
+                                                                           requires_grad=True)])
