@@ -60,11 +60,15 @@ def test_creation_functions():
     assert ag.zeros(2, requires_grad=True).requires_grad
 
 
-def test_tensor_copies_a_tensor():
+def test_tensor_copies_a_tensor_or_an_array():
     a = ag.tensor([1.0, 2.0])
     b = ag.tensor(a)
     b.data[0] = 9
     assert a.data[0] == 1
+    arr = np.zeros(2)
+    w = ag.tensor(arr, requires_grad=True)
+    w.data -= 1.0  # an SGD step in place
+    assert arr[0] == 0 and w.data[0] == -1
 
 
 def test_integer_and_bool_tensors_cannot_require_grad():
