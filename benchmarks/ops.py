@@ -25,13 +25,15 @@ except ImportError:
     torch = None
 
 
-def best_time(run, repeat):
+def best_time(run, repeat, clock=time.perf_counter, warmup=True):
     """The fastest of `repeat` runs, in seconds (the minimum is the least noisy estimate of the cost)."""
+    if warmup:
+        run()  # first calls pay for lazy initialisation (torch kernels, NumPy's ufunc caches)
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         run()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
     return best
 
 
@@ -135,18 +137,28 @@ def apply_without_scopes():
     return classmethod(namespace["apply"])
 
 
-def scope_overhead(n, repeat):
+def apply_loop(n):
+    """n recorded multiplications whose graphs are dropped at once: Function.apply's cost alone."""
+    def run():
+        x, c = ag.tensor(0.5, requires_grad=True), ag.tensor(2.0)
+        for _ in range(n):
+            x * c
+    return run
+
+
+def scope_overhead(workload, repeat):
+    """CPU seconds of workload() with and without scope recording, interleaved so that load drifts hit both."""
     patched = apply_without_scopes()
     if patched is None:
         return None
     original = ag.Function.__dict__["apply"]
     with_scopes = without = float("inf")
     try:
-        for _ in range(repeat):  # interleaved, so that drifts in machine load hit both alike
+        for _ in range(repeat):  # CPU time: this process is single-threaded, and other processes disturb it less
             ag.Function.apply = original
-            with_scopes = min(with_scopes, best_time(scalar_chain(ag, n), 1))
+            with_scopes = min(with_scopes, best_time(workload, 1, time.process_time, warmup=False))
             ag.Function.apply = patched
-            without = min(without, best_time(scalar_chain(ag, n), 1))
+            without = min(without, best_time(workload, 1, time.process_time, warmup=False))
     finally:
         ag.Function.apply = original
     return with_scopes, without
@@ -183,7 +195,7 @@ def main(argv=None):
     per_step, final_loss = {}, {}
     for lib in libs:
         run, losses = mlp(lib, steps)
-        per_step[lib] = best_time(run, 2) / steps * 1e3
+        per_step[lib] = best_time(run, 2, warmup=False) / steps * 1e3
         final_loss[lib] = losses[-1]
     row("ms/step", per_step[ag], per_step.get(torch), unit="ms/step")
     print(f"  {'final loss (same work)':<28} {final_loss[ag]:10.4f}"
@@ -192,13 +204,15 @@ def main(argv=None):
           + (f"     torch {per_step[torch] * steps / 1e3:8.2f} s" if torch else ""))
 
     print("\nCost of recording scopes (ctx.scope = scope.current in Function.apply), scalar chain")
-    res = scope_overhead(n_chain, repeat)
-    if res is None:
-        print("  n/a: Function.apply no longer has that line")
-    else:
+    for name, workload, n_ops in [("scalar chain, fwd+bwd", scalar_chain(ag, n_chain), 3 * n_chain),
+                                  ("Function.apply alone", apply_loop(10 * n_chain), 10 * n_chain)]:
+        res = scope_overhead(workload, 3 * repeat)
+        if res is None:
+            print("  n/a: Function.apply no longer has that line")
+            break
         with_s, without = res
-        print(f"  with scopes {with_s / (3 * n_chain) * 1e6:.2f} µs/op, without {without / (3 * n_chain) * 1e6:.2f} µs/op:"
-              f" overhead {100 * (with_s - without) / without:+.1f}%")
+        print(f"  {name:<22} with {with_s / n_ops * 1e6:.2f} µs/op, without {without / n_ops * 1e6:.2f} µs/op"
+              f" (CPU time): overhead {100 * (with_s - without) / without:+.1f}%")
 
 
 if __name__ == "__main__":
