@@ -236,6 +236,8 @@ class Tensor:
 
     def transpose(self, *axes):
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list, type(None))) else axes
+        if axes:
+            _axes(axes, self.ndim)  # range and repeats checked here, with the engine's own message
         return M.Transpose.apply(self, axes=tuple(axes) if axes else None)
 
     permute = transpose
