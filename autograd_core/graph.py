@@ -4,8 +4,6 @@ No recursion anywhere, so a chain of a million ops backpropagates. Leaf gradient
 whole pass succeeded, and saved arrays are freed only then: an exception inside a backward leaves every
 `.grad` and the graph as they were.
 """
-import contextlib
-import gc
 from heapq import heappop, heappush
 
 import numpy as np
@@ -86,27 +84,10 @@ def _run_hooks(t, g, create_graph):
     return g
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause Python's cyclic garbage collector: the pass allocates many small objects but makes no cycles, so
-    each automatic collection would only rescan the whole (large) graph; on a long chain that doubles the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
-    """Propagate root_grads from roots. Accumulates into leaves' .grad, or, with `inputs`, returns their grads."""
-    with _gc_paused():
-        return _run_backward(roots, root_grads, retain_graph, create_graph, inputs)
+    """Propagate root_grads from roots. Accumulates into leaves' .grad, or, with `inputs`, returns their grads.
 
-
-def _run_backward(roots, root_grads, retain_graph, create_graph, inputs):
-    """Nodes wait in a heap keyed by their sequence number, so each is processed once its gradient is complete
+    Nodes wait in a heap keyed by their sequence number, so each is processed once its gradient is complete
     (every node that used it was made later, hence processed earlier).
     """
     grads, heap, leaves = {}, [], []
