@@ -11,7 +11,7 @@ def tensor(data, dtype=None, requires_grad=False, name=None):
     if isinstance(data, Tensor):
         data = data.data.copy()
     elif isinstance(data, np.ndarray):
-        data = data.copy(order="K")  # keeps the layout; an optimizer updating .data in place must not write into the caller's array
+        data = data.copy(order="K")  # same layout; in-place updates of .data must not reach the caller's array
     return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
 
 

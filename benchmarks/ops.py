@@ -179,7 +179,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     n_chain, n_tensor, steps, repeat = (2_000, 50, 20, 3) if args.quick else (20_000, 200, 1000, 7)
     libs = [ag] + ([torch] if torch is not None else [])
-    print(f"autograd_core vs {'PyTorch ' + torch.__version__ + ' CPU (2 threads)' if torch else 'nothing (torch not installed)'}"
+    reference = f"PyTorch {torch.__version__} CPU (2 threads)" if torch else "nothing (torch not installed)"
+    print(f"autograd_core vs {reference}"
           f"; numpy {np.__version__}; forward + backward, best of {repeat}")
 
     print(f"\nScalar chain: y = tanh(y * 1.0001 + 0.5), {n_chain} rounds = {3 * n_chain} ops")

@@ -1,4 +1,4 @@
-"""The one helper that checks an op: forward equals NumPy, gradients (and second derivatives) equal finite differences."""
+"""The one helper that checks an op: forward equals NumPy; first and second derivatives equal finite differences."""
 import numpy as np
 
 import autograd_core as ag

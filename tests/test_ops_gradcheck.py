@@ -267,8 +267,9 @@ def _np_windows(x, window, stride, dilation):
     return v[lead + tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)]
 
 
-WINDOWS = [((2, 7), (3,), (1,), (1,)), ((2, 7), (3,), (2,), (1,)), ((7,), (2,), (1,), (3,)), ((1, 2, 9), (3,), (2,), (2,)),
-           ((6, 7), (2, 3), (1, 1), (1, 1)), ((2, 6, 7), (2, 3), (2, 1), (1, 2)), ((1, 1, 5, 5), (3, 3), (2, 2), (2, 1)),
+WINDOWS = [((2, 7), (3,), (1,), (1,)), ((2, 7), (3,), (2,), (1,)), ((7,), (2,), (1,), (3,)),
+           ((1, 2, 9), (3,), (2,), (2,)), ((6, 7), (2, 3), (1, 1), (1, 1)), ((2, 6, 7), (2, 3), (2, 1), (1, 2)),
+           ((1, 1, 5, 5), (3, 3), (2, 2), (2, 1)),
            ((4, 4), (4, 4), (1, 1), (1, 1))]
 
 
@@ -332,7 +333,8 @@ def test_logsumexp_softmax_stable_for_large_inputs():
 # Linear ops have a zero second derivative, so gradgradcheck of the op alone never runs the backward of their
 # backward. Squaring the input first makes the first derivative (2x * M^T v) depend on x through that backward.
 LINEAR = {f"movement {k}": (v[0], v[1]) for k, v in MOVEMENT.items()}
-LINEAR.update({f"index {k}": ((3, 4), (lambda t, i=i: t[i])) for k, i in INDICES.items() if k not in ("bool mask", "int tensor")})
+LINEAR.update({f"index {k}": ((3, 4), (lambda t, i=i: t[i])) for k, i in INDICES.items()
+               if k not in ("bool mask", "int tensor")})
 LINEAR.update({
     "window 2-d": ((5, 6), lambda t: ag.sliding_window(t, (2, 3), (2, 1), (1, 2))),
     "window 1-d": ((2, 7), lambda t: ag.sliding_window(t, 3, 2, 2)),

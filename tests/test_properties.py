@@ -87,7 +87,8 @@ def test_basic_and_advanced_indexing(data, shape):
     basic = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
     np.testing.assert_array_equal(x[basic].numpy(), a[basic])
     assert ag.gradcheck(lambda t: t[basic] * 2, [x])
-    ints = data.draw(hnp.integer_array_indices(shape, result_shape=hnp.array_shapes(min_dims=1, max_dims=2, max_side=4)))
+    result_shape = hnp.array_shapes(min_dims=1, max_dims=2, max_side=4)
+    ints = data.draw(hnp.integer_array_indices(shape, result_shape=result_shape))
     np.testing.assert_array_equal(x[ints].numpy(), a[ints])
     assert ag.gradcheck(lambda t: t[ints] * 2, [x])  # repeated indices accumulate
 

@@ -56,7 +56,8 @@ def test_conv2d_from_windows_matches_a_direct_loop():
     wt = ag.tensor(w, requires_grad=True)
 
     def conv(xt, wt):
-        cols = ag.sliding_window(ag.pad(xt, ((0, 0), (0, 0), (1, 1), (0, 0))), (3, 2), stride=(2, 1))  # (B,C,OH,OW,kh,kw)
+        padded = ag.pad(xt, ((0, 0), (0, 0), (1, 1), (0, 0)))
+        cols = ag.sliding_window(padded, (3, 2), stride=(2, 1))  # (B, C, OH, OW, kh, kw)
         cols = cols.transpose(0, 2, 3, 1, 4, 5).reshape(2, cols.shape[2], cols.shape[3], -1)
         return (cols @ wt.reshape(4, -1).T).transpose(0, 3, 1, 2)  # (B, O, OH, OW)
 
