@@ -142,6 +142,21 @@ def test_all_targets_ignored_gives_nan_mean_like_pytorch():
         assert np.isnan(F.cross_entropy(t64(np.zeros((2, 3))), np.array([-100, -100])).item())
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_with_class_probabilities(reduction):
+    rng = np.random.default_rng(13)
+    x = t64(rng.standard_normal((3, 4, 2)))
+    probs = t64(rng.dirichlet(np.ones(4), (3, 2)).transpose(0, 2, 1))  # (N, C, d) summing to 1 over C
+    kw = dict(weight=CLASS_W.tolist() + [0.7], label_smoothing=0.2, reduction=reduction)
+    assert ag.gradcheck(lambda a, p: F.cross_entropy(a, p, **kw), [x, probs])
+    # one-hot probabilities give the class-index loss (with weights, 'mean' normalises differently, as in PyTorch)
+    idx = rng.integers(0, 4, (3, 2))
+    one_hot = np.moveaxis(np.eye(4)[idx], -1, 1)
+    for kw in ({"reduction": reduction, "label_smoothing": 0.3}, {"reduction": "sum", "weight": np.arange(1.0, 5)}):
+        np.testing.assert_allclose(F.cross_entropy(x, one_hot, **kw).numpy(), F.cross_entropy(x, idx, **kw).numpy(),
+                                   rtol=1e-12)
+
+
 def test_label_smoothing_one_is_the_uniform_target():
     logits = np.random.default_rng(6).standard_normal((3, 4))
     out = F.cross_entropy(t64(logits), np.array([0, 1, 2]), label_smoothing=1.0).item()
@@ -256,9 +271,12 @@ def test_class_index_out_of_range():
         F.nll_loss(ag.zeros(2, 3), np.array([-1, 0]))
 
 
-def test_float_class_targets_are_rejected():
-    with pytest.raises(TypeError, match="integer class indices, got dtype float"):
+def test_float_targets_must_be_probabilities_of_the_input_shape():
+    with pytest.raises(ValueError, match=r"class probabilities and must have the input's shape \(2, 3\), got \(2,\) "
+                                         r"\(class indices must be integers\)"):
         F.cross_entropy(ag.zeros(2, 3), np.array([0.0, 1.0]))
+    with pytest.raises(TypeError, match="integer class indices, got dtype bool"):
+        F.nll_loss(ag.zeros(2, 3), np.array([True, False]))
 
 
 def test_bad_weight_reduction_and_smoothing():
@@ -280,6 +298,14 @@ def test_elementwise_losses_need_equal_shapes():
             fn(ag.full((3,), 0.5), ag.full((3, 1), 0.5))
 
 
+def test_elementwise_weights_must_broadcast_to_the_input():
+    p = ag.full((3, 4), 0.5)
+    with pytest.raises(ValueError, match=r"weight of shape \(3,\) does not broadcast to the input's shape \(3, 4\)"):
+        F.binary_cross_entropy(p, p, weight=np.ones(3))
+    with pytest.raises(ValueError, match=r"pos_weight of shape \(2, 3, 4\) does not broadcast"):
+        F.binary_cross_entropy_with_logits(p, p, pos_weight=np.ones((2, 3, 4)))
+
+
 def test_binary_cross_entropy_rejects_non_probabilities():
     with pytest.raises(ValueError, match=r"probability in \[0, 1\].*with_logits"):
         F.binary_cross_entropy(ag.tensor([0.5, 1.5]), ag.tensor([0.0, 1.0]))
@@ -288,7 +314,8 @@ def test_binary_cross_entropy_rejects_non_probabilities():
 # ---- PyTorch ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("name", ["cross_entropy", "cross_entropy_smooth_weight", "cross_entropy_4d", "nll_loss",
+@pytest.mark.parametrize("name", ["cross_entropy", "cross_entropy_smooth_weight", "cross_entropy_4d",
+                                  "cross_entropy_probs", "nll_loss",
                                   "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"])
 def test_losses_match_pytorch(name, reduction):
     torch = pytest.importorskip("torch")
@@ -300,14 +327,17 @@ def test_losses_match_pytorch(name, reduction):
     cases = {
         "cross_entropy": (x, cls, {}),
         "cross_entropy_smooth_weight": (x, cls, {"weight": rng.uniform(0.5, 2, 4), "label_smoothing": 0.2}),
-        "cross_entropy_4d": (rng.standard_normal((2, 4, 3, 2)), rng.integers(0, 4, (2, 3, 2)), {"label_smoothing": 0.1}),
+        "cross_entropy_4d": (rng.standard_normal((2, 4, 3, 2)), rng.integers(0, 4, (2, 3, 2)),
+                             {"label_smoothing": 0.1}),
+        "cross_entropy_probs": (x, rng.dirichlet(np.ones(4), 5), {"weight": rng.uniform(0.5, 2, 4),
+                                                                "label_smoothing": 0.15}),
         "nll_loss": (np.log(rng.dirichlet(np.ones(4), 5)), cls, {"weight": rng.uniform(0.5, 2, 4)}),
         "mse_loss": (x, y, {}),
         "binary_cross_entropy": (rng.uniform(0.01, 0.99, (5, 4)), y, {"weight": rng.uniform(0.5, 2, 4)}),
         "binary_cross_entropy_with_logits": (x * 4, y, {"pos_weight": rng.uniform(0.5, 2, 4)}),
     }
     inp, target, kw = cases[name]
-    fname = name.replace("_smooth_weight", "").replace("_4d", "")
+    fname = name.replace("_smooth_weight", "").replace("_4d", "").replace("_probs", "")
     ours_in = t64(inp)
     ours_t = target if target.dtype.kind == "i" else t64(target, False)
     ours = getattr(F, fname)(ours_in, ours_t, reduction=reduction, **kw)
@@ -318,3 +348,39 @@ def test_losses_match_pytorch(name, reduction):
     theirs.sum().backward()
     np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(ours_in.grad.numpy(), theirs_in.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+# ---- second derivatives (the compositions are recorded by create_graph=True too) -------------
+
+def _first_derivative(fn):
+    """a -> d(sum(fn(a)))/da with its graph recorded, evaluated with grad on (gradcheck differences under no_grad)."""
+    def first(a):
+        with ag.enable_grad():
+            return ag.grad(fn(a).sum(), a, create_graph=True)[0]
+    return first
+
+
+_R = np.random.default_rng(12)
+_Y = ag.tensor(_R.uniform(0, 1, (3, 4)))
+
+
+@pytest.mark.parametrize("fn,x", [
+    (lambda a: F.cross_entropy(a, np.array([0, 3, -100]), weight=np.arange(1.0, 5), label_smoothing=0.1),
+     _R.standard_normal((3, 4))),
+    (lambda a: F.binary_cross_entropy_with_logits(a, _Y, pos_weight=np.full(4, 2.0)), _R.standard_normal((3, 4))),
+    (lambda a: F.binary_cross_entropy(a, _Y), _R.uniform(0.1, 0.9, (3, 4))),
+    (lambda a: F.mse_loss(a, _Y) * a.sum(), _R.standard_normal((3, 4))),
+    (lambda a: F.softmax(a, dim=0) ** 2, _R.standard_normal((3, 4))),
+    (lambda a: F.batch_norm(a, None, None, training=True) ** 3, _R.standard_normal((3, 4))),
+    (lambda a: F.dropout(a, 0.3, rng=1) ** 3, _R.standard_normal((3, 4))),
+    (lambda a: F.embedding(np.array([1, 1, 3]), a) ** 3, _R.standard_normal((5, 2))),
+], ids=["cross_entropy", "bce_with_logits", "bce", "mse", "softmax", "batch_norm", "dropout", "embedding"])
+def test_second_derivatives(fn, x):
+    assert ag.gradcheck(_first_derivative(fn), [t64(x)])
+
+
+def test_gradcheck_perturbs_non_contiguous_inputs():
+    # a transposed (non-contiguous) input used to be copied by gradcheck's flat view: numeric gradient all 0
+    x = ag.tensor(np.random.default_rng(14).standard_normal((3, 4)).T, requires_grad=True)
+    assert not x.data.flags["C_CONTIGUOUS"]
+    assert ag.gradcheck(lambda a: F.mse_loss(a, ag.zeros(4, 3, dtype=np.float64), reduction="sum"), [x])

@@ -93,6 +93,16 @@ def test_step_updates_in_place_and_records_nothing():
     assert p.data is data and p.is_leaf and p.grad_fn is None
 
 
+def test_a_graph_made_before_the_step_refuses_to_backward_after_it():
+    p = param([1.0, 2.0])
+    loss = (p * p).sum()
+    loss.backward(retain_graph=True)
+    SGD([p], lr=0.1).step()
+    assert p.version == 1
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
 def test_zero_grad():
     p = param([1.0])
     set_grad(p, [3.0])

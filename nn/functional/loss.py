@@ -32,6 +32,19 @@ def _as_float_target(target, input):
     return target
 
 
+def _check_broadcasts(a, input, name, fn):
+    """A per-element weight must broadcast to the input's shape without growing it."""
+    if a is None:
+        return
+    shape = _raw(a).shape
+    try:
+        ok = np.broadcast_shapes(shape, input.shape) == input.shape
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{fn}: {name} of shape {shape} does not broadcast to the input's shape {input.shape}")
+
+
 def _raw(a):
     return None if a is None else np.asarray(a.data if isinstance(a, Tensor) else a)
 
@@ -102,9 +115,18 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return loss.sum() / w_t.sum()  # 0/0 = nan when every target is ignored, as in PyTorch
 
 
+def _weighted(logp, weight, class_dim):
+    """logp times the per-class weight, broadcast along class_dim (logp itself without a weight)."""
+    if weight is None:
+        return logp
+    w = _raw(weight).astype(logp.dtype)
+    return logp * w.reshape((-1,) + (1,) * (logp.ndim - class_dim - 1))
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits `input` (N, C, ...) against class indices: nll_loss(log_softmax(input, 1)).
 
+    A floating target of the input's shape holds class probabilities instead (ignore_index does not apply).
     With label_smoothing e the target is (1 - e) * one_hot + e / C; the smoothing term is weighted,
     masked and reduced as PyTorch does.
     """
@@ -112,26 +134,39 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     _check_reduction(reduction, "cross_entropy")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    if input.ndim and _raw(target).dtype.kind == "f":
+        return _soft_cross_entropy(input, target, weight, reduction, label_smoothing, class_dim)
     t, n_classes = _class_targets(input, target, weight, ignore_index, "cross_entropy")
-    logp = log_softmax(input, dim=0 if input.ndim == 1 else 1)
+    logp = log_softmax(input, dim=class_dim)
     nll = nll_loss(logp, t, weight, ignore_index, reduction)
     if label_smoothing == 0:
         return nll
-    class_dim = 0 if input.ndim == 1 else 1
     keep = t != ignore_index
-    if weight is None:
-        smooth = -logp.sum(axis=class_dim)
-        denom = keep.sum()
-    else:
-        w = _raw(weight).astype(input.dtype)
-        smooth = -(logp * w.reshape((-1,) + (1,) * (input.ndim - class_dim - 1))).sum(axis=class_dim)
-        denom = w[t[keep]].sum()
+    smooth = -_weighted(logp, weight, class_dim).sum(axis=class_dim)
+    denom = keep.sum() if weight is None else _raw(weight)[t[keep]].sum()
     smooth = smooth * keep.astype(input.dtype)
     if reduction == "mean":
         smooth = smooth.sum() / np.asarray(denom, input.dtype)
     elif reduction == "sum":
         smooth = smooth.sum()
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def _soft_cross_entropy(input, target, weight, reduction, label_smoothing, class_dim):
+    """-sum_c weight_c * target_c * log_softmax(input)_c; 'mean' averages over the N*d1*... rows, like PyTorch."""
+    target = _as_float_target(target, input)
+    if target.shape != input.shape:
+        raise ValueError(f"cross_entropy: a floating target holds class probabilities and must have the input's "
+                         f"shape {input.shape}, got {target.shape} (class indices must be integers)")
+    n_classes = input.shape[class_dim]
+    if weight is not None and _raw(weight).shape != (n_classes,):
+        raise ValueError(f"cross_entropy: weight must have shape ({n_classes},) (one per class), "
+                         f"got {_raw(weight).shape}")
+    if label_smoothing:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    logp = log_softmax(input, dim=class_dim)
+    return _reduce(-(_weighted(logp, weight, class_dim) * target).sum(axis=class_dim), reduction)
 
 
 # ---- binary ----------------------------------------------------------------------------------
@@ -142,6 +177,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     target = _as_float_target(target, input)
     _check_reduction(reduction, "binary_cross_entropy")
     _same_shape(input, target, "binary_cross_entropy")
+    _check_broadcasts(weight, input, "weight", "binary_cross_entropy")
     if ((input.data < 0) | (input.data > 1)).any():
         raise ValueError("binary_cross_entropy: every input must be a probability in [0, 1], got values in "
                          f"[{input.data.min()}, {input.data.max()}]; for logits use binary_cross_entropy_with_logits")
@@ -164,6 +200,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     target = _as_float_target(target, input)
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     _same_shape(input, target, "binary_cross_entropy_with_logits")
+    _check_broadcasts(weight, input, "weight", "binary_cross_entropy_with_logits")
+    _check_broadcasts(pos_weight, input, "pos_weight", "binary_cross_entropy_with_logits")
     sp = softplus(-input)
     if pos_weight is None:
         loss = (1 - target) * input + sp

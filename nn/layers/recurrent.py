@@ -155,7 +155,7 @@ class RNNBase(Module):
                 finals.append(last)
             xs = outputs[0] if len(outputs) == 1 else [concatenate(pair, axis=-1) for pair in zip(*outputs)]
             if self.dropout and self.training and layer < self.num_layers - 1:
-                xs = [_dropout(y, self.dropout) for y in xs]
+                xs = [F.dropout(y, self.dropout) for y in xs]
 
         output = stack(xs, axis=time_axis)  # (T, B, D*H) or (B, T, D*H)
         h_n = tuple(stack([f[k] for f in finals], axis=0) for k in range(self._num_states))  # (L*D, B, H)
@@ -230,14 +230,6 @@ class RNNBase(Module):
             if getattr(self, k) != default:
                 s += f", {k}={getattr(self, k)}"
         return s
-
-
-def _dropout(x, p):
-    """Inverted dropout between stacked layers: zero with probability p, scale the rest by 1/(1-p)."""
-    if p >= 1:
-        return x * 0.0
-    keep = init._gen(None).random(x.shape) >= p
-    return x * Tensor((keep / (1 - p)).astype(x.dtype))
 
 
 class RNN(RNNBase):

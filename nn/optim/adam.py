@@ -28,7 +28,7 @@ class Adam(Optimizer):
         lr, (b1, b2), wd = group["lr"], group["betas"], group["weight_decay"]
         if wd:
             if self.decoupled:
-                p.data *= 1 - lr * wd
+                p *= 1 - lr * wd
             else:
                 g = g + wd * p.data
         if not state:
@@ -48,7 +48,7 @@ class Adam(Optimizer):
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
         denom = np.sqrt(v) / math.sqrt(1 - b2 ** t) + group["eps"]
-        p.data -= (lr / (1 - b1 ** t)) * m / denom
+        p -= (lr / (1 - b1 ** t)) * m / denom
 
 
 class AdamW(Adam):

@@ -9,8 +9,9 @@ from autograd_core import Tensor, no_grad
 class Optimizer:
     """Base class. `params` is an iterable of Parameters, or of dicts (parameter groups) with their own options.
 
-    Subclasses write `_update(p, grad, group, state)`, which changes `p.data` in place; `step()` calls it,
-    under no_grad, for every parameter that has a gradient.
+    Subclasses write `_update(p, grad, group, state)`, which changes p in place (`p -= ...`, which bumps its
+    version, so a graph that saved the old values refuses to backward); `step()` calls it, under no_grad, for
+    every parameter that has a gradient.
     """
 
     def __init__(self, params, defaults):
@@ -88,7 +89,7 @@ class Optimizer:
 
     # ---- state -------------------------------------------------------------------------------
     def state_dict(self):
-        """{'state': {index: {...}}, 'param_groups': [{options, 'params': [indices]}]}, indices as PyTorch numbers them."""
+        """{'state': {index: {...}}, 'param_groups': [{options, 'params': [indices]}]}, numbered like PyTorch."""
         index, groups, i = {}, [], 0
         for g in self.param_groups:
             ids = []

@@ -32,4 +32,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1 - group["dampening"]) * d
             d = d + momentum * buf if group["nesterov"] else buf
-        p.data -= group["lr"] * d
+        p -= group["lr"] * d
