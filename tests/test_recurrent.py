@@ -1,7 +1,7 @@
 """RNN, LSTM and GRU cells and layers: equations, gradients, padding, PyTorch layout, bad inputs."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 import autograd_core as ag
 import nn
@@ -279,7 +279,6 @@ def test_zero_length_sequence_keeps_its_initial_state():
     assert not out.numpy()[:, 0].any()
 
 
-@settings(max_examples=15, deadline=None)
 @given(T=st.integers(1, 4), B=st.integers(1, 3), layers=st.integers(1, 2), bidirectional=st.booleans(),
        kind=st.sampled_from(KINDS), seed=st.integers(0, 2 ** 16))
 def test_full_lengths_equal_no_lengths(T, B, layers, bidirectional, kind, seed):
