@@ -1,0 +1,1 @@
+"""Benchmarks: one script per workload (ops, conv, rnn) and run.py, which runs them all."""
