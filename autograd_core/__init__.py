@@ -13,5 +13,8 @@ from .ops.reduce import logsumexp, softmax, log_softmax
 from .ops.movement import concatenate, stack, split, pad, broadcast_to, squeeze, unsqueeze
 from .ops.linalg import matmul
 from .ops.window import sliding_window, window_output_size
+from .gc_policy import relax_full_collections, restore_python_gc
+
+relax_full_collections()  # see gc_policy.py: long graphs otherwise spend most of their forward pass in full GCs
 
 __all__ = [n for n in dir() if not n.startswith("_")]

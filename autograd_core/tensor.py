@@ -314,14 +314,35 @@ def _operand(other, like):
     if isinstance(other, Tensor):
         return other
     if type(other) is float and like.data.dtype.kind == "f":  # the common case, kept fast
-        t = Tensor.__new__(Tensor)
-        t.data = np.array(other, like.data.dtype)
-        return t
+        return _float_constant(other, like.data.dtype)
     if isinstance(other, numbers.Number) and not isinstance(other, bool):
         kind = like.data.dtype.kind
         if kind == "f" or (kind in "iu" and isinstance(other, numbers.Integral)):
             return Tensor(np.asarray(other, dtype=like.data.dtype))
     return Tensor(other)
+
+
+_constants = {}
+
+
+def _float_constant(value, dtype):
+    """A shared, read-only constant Tensor for a Python float operand.
+
+    `y * 1.0001` in a loop would make a new Tensor per op, one more long-lived object for the garbage collector to
+    walk (see gc_policy.py); sharing it saves that and the array's construction. Zeros are not shared because the
+    cache key cannot tell 0.0 from -0.0.
+    """
+    key = (value, dtype)
+    t = _constants.get(key)
+    if t is None:
+        t = Tensor.__new__(Tensor)
+        t.data = np.array(value, dtype)
+        t.data.flags.writeable = False  # shared between graphs: nothing may write into it
+        if value != 0.0:
+            if len(_constants) >= 512:
+                _constants.clear()
+            _constants[key] = t
+    return t
 
 
 def _axes(axis, ndim):
