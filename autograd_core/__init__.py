@@ -15,6 +15,9 @@ from .ops.linalg import matmul
 from .ops.window import sliding_window, window_output_size
 from .gc_policy import relax_full_collections, restore_python_gc
 
-relax_full_collections()  # see gc_policy.py: long graphs otherwise spend most of their forward pass in full GCs
+from .malloc_policy import keep_freed_memory, restore_malloc_defaults
+
+relax_full_collections()  # gc_policy.py: long graphs otherwise spend most of their forward pass in full GCs
+keep_freed_memory()  # malloc_policy.py: fresh arrays per op otherwise fault their pages in again and again
 
 __all__ = [n for n in dir() if not n.startswith("_")]

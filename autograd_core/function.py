@@ -78,6 +78,18 @@ class Function:
 _sequence = itertools.count()
 
 
+class Scattered:
+    """A gradient that is zero except for `values` at `index` (basic indexing): what x[index] sends back to x.
+
+    The backward pass adds it in place into one gradient buffer per input instead of making a zero array of the
+    input's shape per slice, so a loop over x[t] for t < T costs O(T) instead of O(T^2) (see graph.run_backward).
+    """
+    __slots__ = ("shape", "index", "values")
+
+    def __init__(self, shape, index, values):
+        self.shape, self.index, self.values = shape, index, values
+
+
 def is_tensor(x):
     return isinstance(x, Tensor)
 

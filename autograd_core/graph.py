@@ -9,6 +9,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from . import anomaly, grad_mode, version
+from .function import Scattered
 from .tensor import Tensor
 
 
@@ -91,18 +92,37 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     (every node that used it was made later, hence processed earlier).
     """
     grads, heap, leaves = {}, [], []
+    owned = set()  # ids of tensors whose gradient buffer this pass allocated, so it may add into it in place
 
     def arrive(t, g):
         key = id(t)
         prev = grads.get(key)
         if prev is not None:
-            grads[key] = prev + g
+            if key in owned:
+                prev += g  # a buffer this pass made: add in place, no new array per contribution
+            else:
+                total = grads[key] = prev + g  # prev may be shared with another node's gradient: never write into it
+                if type(total) is np.ndarray:  # not a Tensor (create_graph) nor the NumPy scalar 0-d arrays give
+                    owned.add(key)
             return
         grads[key] = g
         if t._ctx is None:
             leaves.append(t)
         else:
             heappush(heap, (-t._ctx.seq, t))
+
+    def arrive_scattered(t, s):
+        key = id(t)
+        if key not in owned:  # first slice, or a buffer another node may share: start a buffer of our own
+            prev = grads.get(key)
+            buf = np.zeros(t.data.shape, t.data.dtype)
+            if prev is None:
+                arrive(t, buf)
+            else:
+                buf += prev
+                grads[key] = buf
+            owned.add(key)
+        grads[key][s.index] += s.values
 
     for r, g in zip(roots, root_grads):
         arrive(r, g)
@@ -125,12 +145,15 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         if type(parent_grads) is not tuple:
             parent_grads = (parent_grads,)
         if anomaly.enabled:
-            anomaly.check_backward(ctx, parent_grads)
+            anomaly.check_backward(ctx, [pg.values if type(pg) is Scattered else pg for pg in parent_grads])
         if len(parent_grads) != len(ctx.parents):
             raise RuntimeError(f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients "
                                f"for {len(ctx.parents)} inputs")
         for p, pg in zip(ctx.parents, parent_grads):
             if pg is None or not p.requires_grad:
+                continue
+            if type(pg) is Scattered:
+                arrive_scattered(p, pg)
                 continue
             if pg.shape != p.data.shape:
                 raise RuntimeError(f"{type(ctx).__name__}.backward returned a gradient of shape {pg.shape} "

@@ -34,3 +34,69 @@ def test_negative_zero_operand_keeps_its_sign():
     x = ag.tensor([1.0, 2.0])
     assert np.signbit((x * -0.0).numpy()).all()
     assert not np.signbit((x * 0.0).numpy()).any()
+
+
+# ---- slices send back a Scattered gradient, added in place into one buffer per input -------------------------
+
+def _f64(*shape, seed=0):
+    return ag.tensor(np.random.default_rng(seed).standard_normal(shape), dtype="float64", requires_grad=True)
+
+
+def test_loop_over_slices_gives_the_gradient_of_the_whole():
+    x = _f64(6, 3, 4)
+    w = np.random.default_rng(1).standard_normal((6, 3, 4))
+    total = None
+    for t in range(6):
+        term = (x[t] * w[t]).tanh().sum()
+        total = term if total is None else total + term
+    total.backward()
+    np.testing.assert_allclose(x.grad.numpy(), w * (1 - np.tanh(x.numpy() * w) ** 2), rtol=1e-12)
+
+
+def test_scattered_equals_the_scatter_add_composition():
+    """The in-place path and ScatterAdd (what create_graph records) give the same numbers, overlaps included."""
+    x = _f64(5, 4)
+
+    def f(t):
+        return (t[1:4] * t[0:3]).sum() + (t[:, 2] ** 2).sum() + t[4, None].exp().sum() + (t * 3.0).sum()
+
+    fast, = ag.grad(f(x), x)
+    recorded, = ag.grad(f(x), x, create_graph=True)  # GetItem.backward on Tensors: the ScatterAdd primitive
+    np.testing.assert_allclose(fast.numpy(), recorded.numpy(), rtol=1e-12)
+    assert ag.gradcheck(f, [x])
+
+
+def test_in_place_accumulation_leaves_shared_gradients_alone():
+    """Add sends one array to both inputs; accumulating into one of them must not change the other."""
+    x, y = _f64(3, seed=1), _f64(3, seed=2)
+    s = x + y
+    out = (s * 2.0).sum() + (x * 5.0).sum() + (y[0:2] * 7.0).sum()
+    out.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [7.0, 7.0, 7.0])
+    np.testing.assert_allclose(y.grad.numpy(), [9.0, 9.0, 2.0])
+
+
+def test_zero_d_contributions_accumulate():
+    x = ag.tensor(0.7, dtype="float64", requires_grad=True)
+    a = x.tanh()
+    (a * a + a.exp() + a * 3.0).backward()
+    t = np.tanh(0.7)
+    np.testing.assert_allclose(x.grad.numpy(), (2 * t + np.exp(t) + 3) * (1 - t * t))
+
+
+def test_hook_sees_the_whole_accumulated_slice_gradient():
+    x = _f64(4, 2)
+    seen = []
+    h = x * 1.0
+    h.register_hook(lambda g: seen.append(g.numpy().copy()))
+    (h[0:2].sum() + h[1:3].sum() * 2.0).backward()
+    np.testing.assert_allclose(seen[0], [[1, 1], [3, 3], [2, 2], [0, 0]])
+
+
+def test_malloc_policy_applies_on_glibc_and_reverts():
+    import platform
+    from autograd_core import malloc_policy
+    on_glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert malloc_policy.keep_freed_memory() == on_glibc
+    assert malloc_policy.restore_malloc_defaults() == on_glibc
+    assert malloc_policy.keep_freed_memory() == on_glibc

@@ -3,7 +3,7 @@ import numbers
 
 import numpy as np
 
-from ..function import Function, unbroadcast
+from ..function import Function, Scattered, unbroadcast
 from ..tensor import Tensor, as_tensor, _axes
 
 
@@ -50,6 +50,8 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, g):
+        if not isinstance(g, Tensor) and _is_basic(ctx.index):
+            return Scattered(ctx.shape, ctx.index, g)  # the backward pass adds it into the input's gradient
         return scatter_add(g, ctx.shape, ctx.index)
 
 

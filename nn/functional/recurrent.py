@@ -36,42 +36,55 @@ def _zeros_state(x, hidden):
 
 
 # ---- steps on prepared (transposed) weights: what the layers call T times ------------------------
+# Each step splits in two: the input's projection x W_ih^T (+ bias), which does not depend on the state, and the
+# `*_update` on the state. The layers project every time step in one matmul before the loop (one large product
+# instead of T small ones; its weight gradient is one product too) and call only the update inside it.
 
-def rnn_step(x, h, w_ih_t, w_hh_t, bias=None, nonlinearity="tanh"):
-    """h' = act(x W_ih^T + h W_hh^T + b_ih + b_hh), the lectures' h_t = tanh(W_xh x_t + W_hh h_{t-1} + b)."""
-    a = x @ w_ih_t + h @ w_hh_t
-    if bias is not None:
-        a = a + bias
+def rnn_update(xw, h, w_hh_t, nonlinearity="tanh"):
+    """h' = act(xw + h W_hh^T), xw the step's projected input x W_ih^T + b_ih + b_hh."""
+    a = xw + h @ w_hh_t
     return a.tanh() if nonlinearity == "tanh" else a.relu()
 
 
-def lstm_step(x, h, c, w_ih_t, w_hh_t, bias=None):
-    """(h', c') of an LSTM; the four gates come out of one (B, 4H) pre-activation."""
+def rnn_step(x, h, w_ih_t, w_hh_t, bias=None, nonlinearity="tanh"):
+    """h' = act(x W_ih^T + h W_hh^T + b_ih + b_hh), the lectures' h_t = tanh(W_xh x_t + W_hh h_{t-1} + b)."""
+    return rnn_update(_project(x, w_ih_t, bias), h, w_hh_t, nonlinearity)
+
+
+def lstm_update(xw, h, c, w_hh_t):
+    """(h', c') of an LSTM from the step's projected input xw = x W_ih^T + b (B, 4H)."""
     hidden = h.shape[-1]
-    gates = x @ w_ih_t + h @ w_hh_t  # (B, 4H)
-    if bias is not None:
-        gates = gates + bias
-    i = gates[..., :hidden].sigmoid()
-    f = gates[..., hidden:2 * hidden].sigmoid()
+    gates = xw + h @ w_hh_t  # (B, 4H)
+    ifo = gates.sigmoid()  # one sigmoid for i, f and o (the g block's sigmoid is a cheap waste, 3 ops saved)
+    i, f, o = ifo[..., :hidden], ifo[..., hidden:2 * hidden], ifo[..., 3 * hidden:]
     g = gates[..., 2 * hidden:3 * hidden].tanh()
-    o = gates[..., 3 * hidden:].sigmoid()
     c = f * c + i * g
     return o * c.tanh(), c
 
 
-def gru_step(x, h, w_ih_t, w_hh_t, b_ih=None, b_hh=None):
-    """h' of a GRU. The biases stay apart: b_hn sits inside r * (W_hn h + b_hn), so it cannot merge with b_in."""
+def lstm_step(x, h, c, w_ih_t, w_hh_t, bias=None):
+    """(h', c') of an LSTM; the four gates come out of one (B, 4H) pre-activation."""
+    return lstm_update(_project(x, w_ih_t, bias), h, c, w_hh_t)
+
+
+def gru_update(gi, h, w_hh_t, b_hh=None):
+    """h' of a GRU from the step's projected input gi = x W_ih^T + b_ih (B, 3H)."""
     hidden = h.shape[-1]
-    gi = x @ w_ih_t  # (B, 3H)
-    gh = h @ w_hh_t  # (B, 3H)
-    if b_ih is not None:
-        gi = gi + b_ih
-    if b_hh is not None:
-        gh = gh + b_hh
+    gh = _project(h, w_hh_t, b_hh)  # (B, 3H)
     rz = (gi[..., :2 * hidden] + gh[..., :2 * hidden]).sigmoid()  # r and z in one sigmoid
     r, z = rz[..., :hidden], rz[..., hidden:]
     n = (gi[..., 2 * hidden:] + r * gh[..., 2 * hidden:]).tanh()
     return n + z * (h - n)  # = (1 - z) * n + z * h with one op fewer
+
+
+def gru_step(x, h, w_ih_t, w_hh_t, b_ih=None, b_hh=None):
+    """h' of a GRU. The biases stay apart: b_hn sits inside r * (W_hn h + b_hn), so it cannot merge with b_in."""
+    return gru_update(_project(x, w_ih_t, b_ih), h, w_hh_t, b_hh)
+
+
+def _project(x, w_t, bias=None):
+    xw = x @ w_t
+    return xw if bias is None else xw + bias
 
 
 def _summed(b_ih, b_hh):
