@@ -15,7 +15,7 @@ from .ops.linalg import matmul
 from .ops.window import sliding_window, window_output_size
 from .gc_policy import relax_full_collections, restore_python_gc
 
-from .malloc_policy import keep_freed_memory, restore_malloc_defaults
+from .malloc_policy import keep_freed_memory, release_freed_memory
 
 relax_full_collections()  # gc_policy.py: long graphs otherwise spend most of their forward pass in full GCs
 keep_freed_memory()  # malloc_policy.py: fresh arrays per op otherwise fault their pages in again and again

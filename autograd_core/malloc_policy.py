@@ -4,8 +4,8 @@ Why: every op makes fresh NumPy arrays, and an LSTM step makes and frees dozens 
 gives the top of its heap back to the kernel as soon as 128 KiB lie free there, so the next op's arrays fault their
 pages in again (the kernel zeroes each one). Measured on the LSTM benchmark (T=50, batch 32, hidden 128): 30.5 ms a
 step with glibc's defaults, 17.0 ms with these settings, in a process that has PyTorch loaded too. The cost is that
-up to TRIM_THRESHOLD bytes of freed memory stay with the process. `malloc_trim()` (which `restore_malloc_defaults`
-calls) gives them back.
+up to TRIM_THRESHOLD bytes of freed memory stay with the process; `release_freed_memory()` gives them back.
+PyTorch in the same process is not slowed by it (its figures in benchmarks/run.py are those without the policy).
 """
 import ctypes
 import ctypes.util
@@ -13,7 +13,10 @@ import platform
 
 TRIM_THRESHOLD = 64 << 20  # keep up to 64 MiB free at the top of the heap (glibc: 128 KiB)
 TOP_PAD = 16 << 20          # grow the heap 16 MiB at a time (glibc: 128 KiB)
-_M_TRIM_THRESHOLD, _M_TOP_PAD = -1, -2  # mallopt's parameter numbers, from glibc's malloc.h
+# Setting either of those turns off glibc's sliding mmap threshold (which rises to 32 MiB as large blocks are
+# freed), and every block over 128 KiB would then be a fresh mmap whose pages fault in: keep glibc's upper value.
+MMAP_THRESHOLD = 32 << 20
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # mallopt's parameter numbers (glibc's malloc.h)
 
 
 def _libc():
@@ -25,19 +28,20 @@ def _libc():
         return None
 
 
-def keep_freed_memory(trim_threshold=TRIM_THRESHOLD, top_pad=TOP_PAD):
+def keep_freed_memory(trim_threshold=TRIM_THRESHOLD, top_pad=TOP_PAD, mmap_threshold=MMAP_THRESHOLD):
     """Ask glibc to keep freed memory for reuse; True if it was asked (False elsewhere: nothing to do)."""
+    return _set(trim_threshold, top_pad, mmap_threshold)
+
+
+def _set(trim_threshold, top_pad, mmap_threshold):
     libc = _libc()
     if libc is None:
         return False
-    return bool(libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold)) and bool(libc.mallopt(_M_TOP_PAD, top_pad))
+    return all([libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold), libc.mallopt(_M_TOP_PAD, top_pad),
+                libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)])
 
 
-def restore_malloc_defaults():
-    """glibc's own thresholds again, and the memory kept so far given back to the kernel."""
+def release_freed_memory():
+    """Give the freed memory the process keeps back to the kernel (glibc's malloc_trim); True if done."""
     libc = _libc()
-    if libc is None:
-        return False
-    ok = bool(libc.mallopt(_M_TRIM_THRESHOLD, 128 << 10)) and bool(libc.mallopt(_M_TOP_PAD, 128 << 10))
-    libc.malloc_trim(0)
-    return ok
+    return bool(libc.malloc_trim(0)) if libc is not None else False
