@@ -8,8 +8,7 @@ up to TRIM_THRESHOLD bytes of freed memory stay with the process; `release_freed
 PyTorch in the same process is not slowed by it (its figures in benchmarks/run.py are those without the policy).
 """
 import ctypes
-import ctypes.util
-import platform
+import os
 
 TRIM_THRESHOLD = 64 << 20  # keep up to 64 MiB free at the top of the heap (glibc: 128 KiB)
 TOP_PAD = 16 << 20          # grow the heap 16 MiB at a time (glibc: 128 KiB)
@@ -20,12 +19,13 @@ _M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3  # mallopt's param
 
 
 def _libc():
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return None
+    """The C library of this process when it is glibc (mallopt is glibc's), else None."""
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return None
+    except (AttributeError, ValueError, OSError):  # not a glibc system
         return None
+    return ctypes.CDLL(None)  # the symbols already loaded: libc's among them (ctypes.util would cost 7 ms of import)
 
 
 def keep_freed_memory(trim_threshold=TRIM_THRESHOLD, top_pad=TOP_PAD, mmap_threshold=MMAP_THRESHOLD):
