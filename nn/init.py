@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd_core import no_grad
 
-_rng = np.random.default_rng()
+_rng = None  # made on first use: importing numpy.random costs ~10 ms of `import nn`
 
 
 def manual_seed(seed):
@@ -15,7 +15,10 @@ def manual_seed(seed):
 
 
 def _gen(rng):
+    global _rng
     if rng is None:
+        if _rng is None:
+            _rng = np.random.default_rng()
         return _rng
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 

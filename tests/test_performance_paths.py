@@ -102,3 +102,13 @@ def test_malloc_policy_applies_on_glibc_and_releases():
     del big
     malloc_policy.release_freed_memory()  # True only if memory went back; must not fail either way
     assert malloc_policy.keep_freed_memory() == on_glibc
+
+
+def test_import_loads_nothing_heavy():
+    """`import autograd_core, nn` stays fast: no numpy.random (made on first use), no plotting, no torch."""
+    import subprocess
+    import sys
+    code = ("import sys, autograd_core, nn; print(sorted(m for m in ('numpy.random', 'graphviz', 'matplotlib', "
+            "'torch', 'ctypes.util') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
