@@ -56,6 +56,9 @@ def _reduce_windows(win, k, op):
     """max or sum over the k window axes of (..., O1..Ok, F1..Fk)."""
     # NumPy reduces a strided view of small windows slowly (tiny inner loops, ~10x slower). With the F1*..*Fk
     # kernel offsets moved to the front of a contiguous copy, the reduction is F1*..*Fk - 1 fast elementwise passes.
+    # Tried and measured (2x2 max pooling of 32x16x32x32, forward + backward): making non-overlapping windows by
+    # reshape + transpose instead of sliding_window took 1.24 ms against 0.96 ms, because its backward copies the
+    # permuted gradient back two elements at a time where col2im adds whole rows; so every window takes this path.
     lead = win.ndim - k
     offsets_first = win.transpose(tuple(range(lead, win.ndim)) + tuple(range(lead)))
     return getattr(offsets_first.reshape((-1,) + win.shape[:lead]), op)(axis=0)
