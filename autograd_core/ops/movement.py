@@ -78,10 +78,16 @@ def scatter_add(g, shape, index):
     return ScatterAdd.forward(ScatterAdd.__new__(ScatterAdd), g, shape, index)
 
 
+_BASIC_TYPES = frozenset((slice, int, type(None), type(Ellipsis)))
+
+
 def _is_basic(index):
     """Basic indexing picks each element at most once, so plain assignment can scatter it back."""
     items = index if isinstance(index, tuple) else (index,)
-    return all(i is None or i is Ellipsis or isinstance(i, (slice, numbers.Integral)) for i in items)
+    for i in items:  # a plain loop over a type set: an RNN step slices several times, so this runs often
+        if type(i) not in _BASIC_TYPES and not isinstance(i, numbers.Integral):
+            return False
+    return True
 
 
 class Concatenate(Function):
