@@ -223,10 +223,11 @@ HEADER = f"{'workload':44} {'unit':>6} {'engine':>9} {'torch':>9} {'ratio':>6} {
 
 
 def print_row(row):
-    e = row["engine"][1]
-    if row["key"] == "import":
+    lo, e, hi = row["engine"]
+    if row["key"] == "import":  # an absolute target; the spread is that of the engine's own times
         met = "yes" if e <= row["target_ms"] else "no"
-        print(f"{row['workload']:44} {row['unit']:>6} {e:9.1f} {'':>9} {'':>6} {'':>7} {'<=150ms':>7} {met:>4}")
+        print(f"{row['workload']:44} {row['unit']:>6} {e:9.1f} {'':>9} {'':>6} {100 * (hi - lo) / 2 / e:6.0f}% "
+              f"{'<=150ms':>7} {met:>4}")
         return
     line = f"{row['workload']:44} {row['unit']:>6} {e:9.2f}"
     if "torch" in row:
