@@ -246,6 +246,29 @@ def print_row(row):
     print(line, flush=True)
 
 
+def markdown(rows):
+    """The table as Markdown, for the README."""
+    lines = ["| workload | engine | PyTorch | ratio (spread) | target | peak memory engine / PyTorch |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        e = row["engine"][1]
+        if row["key"] == "import":
+            lines.append(f"| `{row['workload']}` | {e:.0f} ms | | | <= 150 ms | |")
+            continue
+        digits = 2 if e < 100 else 1
+        torch_ms = f"{row['torch'][1]:.{digits}f}" if "torch" in row else "-"
+        ratio = ""
+        if "ratio" in row:
+            lo, r, hi = row["ratio"]
+            ratio = f"{r:.2f} (±{100 * (hi - lo) / 2 / r:.0f}%)"
+        mem = row.get("memory", {})
+        mem_text = " / ".join(f"{mem[k]['rss_peak_mib']:.0f} MiB" for k in ("engine", "torch")
+                              if k in mem and "rss_peak_mib" in mem[k])
+        lines.append(f"| {row['workload']} | {e:.{digits}f} {row['unit']} | {torch_ms} | {ratio} | "
+                     f"<= {row['target']} | {mem_text} |")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats: under a minute")
@@ -254,6 +277,7 @@ def main(argv=None):
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--only", nargs="+", help="workload keys to run: " + " ".join(w.key for w in WORKLOADS)
                         + " import")
+    parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--memory-probe", nargs=2, metavar=("KEY", "LIB"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -277,6 +301,8 @@ def main(argv=None):
     with open(args.json, "w") as f:
         json.dump({"meta": meta, "rows": rows}, f, indent=1)
     print(f"written: {args.json}")
+    if args.markdown:
+        print(markdown(rows))
     return rows
 
 
