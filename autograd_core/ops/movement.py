@@ -203,6 +203,8 @@ def split(x, indices_or_sections, axis=0):
 def pad(x, pad_width, value=0.0):
     """Constant padding with np.pad's pad_width: an int, (before, after), or one pair per axis."""
     x = as_tensor(x)
+    if x.ndim == 0:  # NumPy's own error here is a TypeError about integral types, or a failed reduction
+        raise ValueError("pad needs a tensor with at least one axis, got a 0-d tensor (shape ())")
     try:
         width = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
     except ValueError:
