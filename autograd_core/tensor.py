@@ -328,7 +328,12 @@ def _axes(axis, ndim):
     """Normalize an axis argument to a sorted tuple of non-negative ints (None for all axes)."""
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    try:
+        axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    except TypeError:  # not iterable: a float, say
+        axes = (axis,)
+    if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in axes):
+        raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
     out = []
     for a in axes:
         if not -ndim <= a < ndim:

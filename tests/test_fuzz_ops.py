@@ -108,6 +108,29 @@ def test_mismatched_broadcasting_pairs_raise_naming_both_shapes(data, pair):
         raises_clean(op, sa, bad)
 
 
+not_an_int = st.one_of(st.floats(-3, 3).filter(lambda v: not v.is_integer()), st.text(min_size=1, max_size=2),
+                       st.just(True), st.just(object()))
+
+
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=3), bad=not_an_int)
+def test_axes_and_sizes_of_the_wrong_type_raise_naming_the_value(shape, bad):
+    x = f64(np.ones(shape))
+    ops = [lambda: x.sum(bad), lambda: x.max(bad), lambda: x.mean(bad), lambda: x.var(bad), lambda: x.squeeze(bad),
+           lambda: x.unsqueeze(bad), lambda: x.logsumexp(bad), lambda: x.softmax(bad), lambda: ag.split(x, bad),
+           lambda: ag.concatenate([x, x], bad), lambda: ag.stack([x, x], bad), lambda: ag.sliding_window(x, bad),
+           lambda: ag.sliding_window(x, 1, stride=bad)]
+    for op in ops:
+        with pytest.raises((TypeError, ValueError)) as info:
+            op()
+        assert type(info.value).__module__ == "builtins" and repr(bad) in str(info.value), repr(info.value)
+
+
+def test_logsumexp_over_nothing_is_minus_infinity_like_numpy():
+    with np.errstate(divide="ignore"):
+        out = f64(np.zeros((2, 0))).logsumexp(axis=1)
+        np.testing.assert_array_equal(out.numpy(), np.log(np.exp(np.zeros((2, 0))).sum(1)))
+
+
 # ---- reductions and composites against NumPy -------------------------------------------------------------------
 
 @st.composite

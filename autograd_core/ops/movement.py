@@ -138,6 +138,8 @@ def squeeze(x, axis=None):
 def unsqueeze(x, axis):
     """Insert a size-1 axis at `axis` (negative counts from the end of the result, like PyTorch)."""
     nd = x.ndim + 1
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"unsqueeze: axis must be an int, got {axis!r}")
     if not -nd <= axis < nd:
         raise ValueError(f"axis {axis} is out of range for unsqueeze of a tensor with {x.ndim} dimensions")
     axis %= nd
@@ -188,13 +190,15 @@ def split(x, indices_or_sections, axis=0):
     """Like np.split: a number of equal sections, or the indices where to cut."""
     axis = _axes(axis, x.ndim)[0]
     n = x.shape[axis]
-    if isinstance(indices_or_sections, numbers.Integral):
+    if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
         k = indices_or_sections
         if k <= 0 or n % k:
             raise ValueError(f"cannot split an axis of size {n} into {k} equal sections")
         cuts = list(range(n // k, n, n // k))
-    else:
+    elif isinstance(indices_or_sections, (tuple, list, np.ndarray)):
         cuts = list(indices_or_sections)
+    else:
+        raise TypeError(f"split needs a number of sections or a list of indices, got {indices_or_sections!r}")
     lead = (slice(None),) * axis
     bounds = [0] + cuts + [n]
     return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
