@@ -23,7 +23,8 @@ class Classifier(nn.Module):
 
 
 def _engine_objects(objects):
-    return [o for o in objects if isinstance(o, (ag.Tensor, ag.Function, nn.Module))]
+    kinds = (ag.Tensor, ag.Function, nn.Module)
+    return [o for o in objects if issubclass(type(o), kinds)]  # type(): isinstance would run other libraries' hooks
 
 
 def _train(steps, keep=None):
