@@ -46,7 +46,7 @@ def raises_clean(fn, *needles, kinds=(ValueError, TypeError)):
 def conv_reference(x, w, b, stride, padding, dilation, groups):
     """Direct convolution in NumPy: one einsum per kernel offset over strided slices of the padded input."""
     k = w.ndim - 2
-    x = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in padding])
+    x = np.pad(x, [(0, 0), (0, 0)] + [p if isinstance(p, tuple) else (p, p) for p in padding])
     n, c = x.shape[:2]
     o, kernel = w.shape[0], w.shape[2:]
     outs = [(s_in - d * (f - 1) - 1) // s + 1 for s_in, f, s, d in zip(x.shape[2:], kernel, stride, dilation)]
@@ -92,6 +92,23 @@ def test_conv_equals_direct_convolution_and_gradchecks(k, data):
           conv_reference(x, w, b, c["stride"], c["padding"], c["dilation"], c["groups"]))
     tensors = [f64(x), f64(w)] + ([f64(b)] if b is not None else [])
     assert ag.gradcheck(lambda *ts: conv(*ts[:2], ts[2] if len(ts) > 2 else None, **args), tensors)
+
+
+@pytest.mark.parametrize("k", [1, 2])
+@given(data=st.data())
+def test_conv_same_padding_keeps_the_size(k, data):
+    c = data.draw(conv_configs(k))
+    x = randn(c["batch"], c["cin"], *c["sizes"])
+    w = randn(c["cout"], c["cin"] // c["groups"], *c["kernel"])
+    conv = F.conv1d if k == 1 else F.conv2d
+    totals = [d * (f - 1) for f, d in zip(c["kernel"], c["dilation"])]
+    pads = [(t // 2, t - t // 2) for t in totals]  # the extra one on the right, as in PyTorch
+    out = conv(f64(x), f64(w), padding="same", dilation=c["dilation"], groups=c["groups"])
+    assert out.shape[2:] == x.shape[2:]
+    close(out, conv_reference(x, w, None, (1,) * k, pads, c["dilation"], c["groups"]))
+    if any(s > 1 for s in c["stride"]):
+        raises_clean(lambda: conv(f64(x), f64(w), padding="same", stride=c["stride"], groups=c["groups"]),
+                     "needs stride 1")
 
 
 @pytest.mark.parametrize("k", [1, 2])
@@ -146,6 +163,61 @@ def test_pooling_equals_windowed_numpy_and_gradchecks(k, op, data):
     raises_clean(lambda: pool(f64(x), kernel_for_big, padding=big), "padding")
     too_big = tuple(n + 2 * p + 1 for n, p in zip(sizes, padding))
     raises_clean(lambda: pool(f64(x), too_big, stride=1), "no output")
+
+
+def _distinct(shape):
+    return (RNG.permutation(int(np.prod(shape))).reshape(shape) - 0.5 * np.prod(shape)) * 0.1  # no ties for max
+
+
+@given(data=st.data(), k=st.integers(1, 2))
+def test_max_pool_ceil_mode_and_avg_pool_without_padding_in_the_count(data, k):
+    kernel = tuple(data.draw(st.integers(1, 3)) for _ in range(k))
+    stride = tuple(data.draw(st.integers(1, 3)) for _ in range(k))
+    padding = tuple(data.draw(st.integers(0, f // 2)) for f in kernel)
+    sizes = tuple(f + data.draw(st.integers(0, 3)) for f in kernel)
+    x = _distinct((2, 1) + sizes)
+    # ceil_mode: PyTorch's sizes, a last window may hang over the end (but never start in the right padding)
+    outs = []
+    for n, f, s, p in zip(sizes, kernel, stride, padding):
+        o = -(-(n + 2 * p - f) // s) + 1
+        outs.append(o - 1 if (o - 1) * s >= n + p else o)
+    xp = np.pad(x, [(0, 0), (0, 0)] + [(p, p + s) for p, s in zip(padding, stride)], constant_values=-np.inf)
+    expected = np.full((2, 1) + tuple(outs), -np.inf)
+    for off in np.ndindex(*kernel):
+        sl = tuple(slice(f, f + s * (o - 1) + 1, s) for f, s, o in zip(off, stride, outs))
+        expected = np.maximum(expected, xp[(Ellipsis,) + sl])
+    max_pool = getattr(F, f"max_pool{k}d")
+    close(max_pool(f64(x), kernel, stride, padding, ceil_mode=True), expected)
+    assert ag.gradcheck(lambda t: max_pool(t, kernel, stride, padding, ceil_mode=True), [f64(x)])
+    # count_include_pad=False: the mean of the real elements of each window
+    ones = np.pad(np.ones(sizes), [(p, p) for p in padding])
+    xz = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in padding])
+    outs = [(n + 2 * p - f) // s + 1 for n, f, s, p in zip(sizes, kernel, stride, padding)]
+    total, count = 0.0, 0.0
+    for off in np.ndindex(*kernel):
+        sl = tuple(slice(f, f + s * (o - 1) + 1, s) for f, s, o in zip(off, stride, outs))
+        total, count = total + xz[(Ellipsis,) + sl], count + ones[sl]
+    avg_pool = getattr(F, f"avg_pool{k}d")
+    fn = lambda t: avg_pool(t, kernel, stride, padding, count_include_pad=False)  # noqa: E731
+    close(fn(f64(x)), total / count)
+    assert ag.gradcheck(fn, [f64(x)])
+
+
+@given(data=st.data(), k=st.integers(1, 2))
+def test_adaptive_avg_pool_equals_pytorch_bins(data, k):
+    sizes = tuple(data.draw(st.integers(1, 5)) for _ in range(k))
+    out = tuple(data.draw(st.integers(1, 5)) for _ in range(k))
+    x = randn(2, 1, *sizes)
+    bins = [[(i * n // o, -(-(i + 1) * n // o)) for i in range(o)] for n, o in zip(sizes, out)]
+    expected = np.zeros((2, 1) + out)
+    for idx in np.ndindex(*out):
+        region = tuple(slice(*bins[a][i]) for a, i in enumerate(idx))
+        expected[(Ellipsis,) + idx] = x[(Ellipsis,) + region].mean(axis=tuple(range(-k, 0)))
+    pool = getattr(F, f"adaptive_avg_pool{k}d")
+    close(pool(f64(x), out), expected)
+    assert ag.gradcheck(lambda t: pool(t, out), [f64(x)])
+    for bad in (0, 1.5, "2", (1,) * (k + 1)):
+        raises_clean(lambda: pool(f64(x), bad), repr(bad))
 
 
 # ---- linear and embedding -------------------------------------------------------------------------------------

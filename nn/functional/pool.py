@@ -141,7 +141,7 @@ def _adaptive_avg_pool(x, k, output_size):
     check_input(x, k, name)
     if output_size is None or isinstance(output_size, numbers.Integral):
         output_size = (output_size,) * k
-    if len(output_size) != k:
+    if not isinstance(output_size, (tuple, list)) or len(output_size) != k:
         raise ValueError(f"{name}: output_size must be an int or {k} ints (None keeps that axis), got {output_size!r}")
     sizes = x.shape[-k:]
     output_size = ntuple(tuple(n if o is None else o for n, o in zip(sizes, output_size)), k, f"{name}: output_size")
