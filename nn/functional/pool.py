@@ -3,6 +3,7 @@
 Max pooling pads with -inf (padding never wins); average pooling pads with zeros and, like PyTorch's default
 count_include_pad=True, divides by the whole window, padding included.
 """
+import math
 import numbers
 from collections import namedtuple
 
@@ -58,7 +59,8 @@ def _reduce_windows(win, k, op):
     # kernel offsets moved to the front of a contiguous copy, the reduction is F1*..*Fk - 1 fast elementwise passes.
     lead = win.ndim - k
     offsets_first = win.transpose(tuple(range(lead, win.ndim)) + tuple(range(lead)))
-    return getattr(offsets_first.reshape((-1,) + win.shape[:lead]), op)(axis=0)
+    window_size = math.prod(win.shape[lead:])  # not -1: an empty batch would leave the size ambiguous
+    return getattr(offsets_first.reshape((window_size,) + win.shape[:lead]), op)(axis=0)
 
 
 def _max_pool(x, k, kernel_size, stride, padding, dilation, ceil_mode):

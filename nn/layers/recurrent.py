@@ -140,6 +140,9 @@ class RNNBase(Module):
             x = x.unsqueeze(1)  # (T, 1, I): one code path; the batch axis is removed again at the end
         time_axis = 1 if self.batch_first and batched else 0
         steps, batch = x.shape[time_axis], x.shape[1 - time_axis]
+        if steps == 0:
+            raise ValueError(f"{type(self).__name__}: expected at least one time step, got an input with none "
+                             f"(time axis {time_axis})")
         states = self._initial_states(hx, batch, batched, x.dtype)
         masks = self._masks(lengths, steps, batch, batched)
         xs = [x[:, t] if time_axis else x[t] for t in range(steps)]  # T tensors (B, I)
