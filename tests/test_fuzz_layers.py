@@ -220,6 +220,25 @@ def test_adaptive_avg_pool_equals_pytorch_bins(data, k):
         raises_clean(lambda: pool(f64(x), bad), repr(bad))
 
 
+@given(k=st.integers(1, 2), c=st.integers(1, 2), n=st.integers(3, 5))
+def test_an_empty_batch_gives_an_empty_output_and_gradient(k, c, n):
+    x = f64(np.ones((0, c) + (n,) * k))
+    conv, pool = (F.conv1d, F.max_pool1d) if k == 1 else (F.conv2d, F.max_pool2d)
+    avg = F.avg_pool1d if k == 1 else F.avg_pool2d
+    outs = [conv(x, f64(np.ones((2, c) + (3,) * k)), padding=1), pool(x, 2), avg(x, 2, padding=1),
+            F.linear(x.reshape(0, c * n ** k), f64(np.ones((2, c * n ** k))))]
+    shapes = [(0, 2) + (n,) * k, (0, c) + (n // 2,) * k, (0, c) + (n // 2 + 1,) * k, (0, 2)]
+    for out, shape in zip(outs, shapes):
+        assert out.shape == shape
+    sum(o.sum() for o in outs).backward()
+    assert x.grad.shape == x.shape
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_a_sequence_without_steps_is_refused(kind):
+    raises_clean(lambda: getattr(nn, kind)(2, 3)(f64(np.ones((0, 1, 2)))), "at least one time step")
+
+
 # ---- linear and embedding -------------------------------------------------------------------------------------
 
 @given(lead=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), i=st.integers(1, 3), o=st.integers(1, 3),

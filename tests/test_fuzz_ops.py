@@ -83,7 +83,8 @@ def test_where_broadcasts_condition_and_both_branches(data, pair, cond_shape):
 
 
 @given(data=st.data(), shape=small_shapes, lo=st.one_of(st.none(), st.floats(-1, 0)),
-       hi=st.one_of(st.none(), st.floats(0.1, 1)), slope=st.floats(0.01, 0.5), exponent=st.sampled_from([-2, 0.5, 2, 3]))
+       hi=st.one_of(st.none(), st.floats(0.1, 1)), slope=st.floats(0.01, 0.5),
+       exponent=st.sampled_from([-2, 0.5, 2, 3]))
 def test_unary_primitives_with_parameters(data, shape, lo, hi, slope, exponent):
     a = spread(data.draw, shape) + 0.011  # off the clip bounds and off 0
     check(lambda x: x.clip(lo, hi), lambda x: np.clip(x, lo, hi), a)
@@ -96,12 +97,9 @@ def test_unary_primitives_with_parameters(data, shape, lo, hi, slope, exponent):
     assert ag.gradcheck(lambda t: t.astype(np.float32), [x], eps=1e-2, atol=1e-3, rtol=1e-3)
 
 
-@given(data=st.data(), pair=pairs)
-def test_mismatched_broadcasting_pairs_raise_naming_both_shapes(data, pair):
-    sa = pair.input_shapes[0]
-    assume(len(sa) >= 1)
-    bad = sa[:-1] + (sa[-1] + 1,)  # one trailing axis longer: broadcasts with sa only if sa[-1] == 1
-    assume(sa[-1] != 1)
+@given(sa=hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=3))
+def test_mismatched_broadcasting_pairs_raise_naming_both_shapes(sa):
+    bad = sa[:-1] + (sa[-1] + 1,)  # one trailing axis longer (and neither is 1): no broadcasting
     x, y = f64(np.ones(sa)), f64(np.ones(bad))
     for op in (lambda: x + y, lambda: x * y, lambda: ag.maximum(x, y), lambda: ag.where(np.ones(sa, bool), x, y),
                lambda: x ** y):
@@ -129,6 +127,35 @@ def test_logsumexp_over_nothing_is_minus_infinity_like_numpy():
     with np.errstate(divide="ignore"):
         out = f64(np.zeros((2, 0))).logsumexp(axis=1)
         np.testing.assert_array_equal(out.numpy(), np.log(np.exp(np.zeros((2, 0))).sum(1)))
+
+
+@given(data=st.data(), pair=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=3, min_side=0,
+                                                               max_side=2))
+def test_empty_tensors_flow_through_ops_and_get_empty_gradients(data, pair):
+    assume(0 in pair.result_shape)
+    x, y = f64(np.ones(pair.input_shapes[0])), f64(np.ones(pair.input_shapes[1]))
+    with np.errstate(divide="ignore", invalid="ignore"):  # softmax over an empty axis: log(0), 0 / 0 on nothing
+        _check_empty(pair, x, y)
+
+
+def _check_empty(pair, x, y):
+    sa, sb = pair.input_shapes
+    nd = len(pair.result_shape)
+    full = [i for i, n in enumerate(pair.result_shape) if n]  # max over axes that are not empty is fine
+    outs = [x * y, ag.maximum(x, y), ag.where(np.ones(pair.result_shape, bool), x, y), (x + y).transpose(),
+            (x - y).reshape(-1), ag.pad(x, 1), ag.concatenate([x, x], axis=-1), ag.stack([y, y]),
+            (x * y).sum(axis=0), (x + y).softmax(-1), (x + y).max(tuple(full)) if full else (x + y).sum()]
+    expected = np.ones(pair.result_shape)
+    shapes = [expected.shape, expected.shape, expected.shape, expected.T.shape, (0,), np.pad(np.ones(sa), 1).shape,
+              np.concatenate([np.ones(sa)] * 2, -1).shape, (2,) + tuple(sb), expected.sum(0).shape, expected.shape,
+              expected.max(tuple(full)).shape if full else ()]
+    for out, shape in zip(outs, shapes):
+        assert out.shape == shape
+    sum(o.sum() for o in outs).backward()
+    assert x.grad.shape == sa and y.grad.shape == sb
+    empty = [i for i in range(nd) if pair.result_shape[i] == 0]
+    with pytest.raises(ValueError, match="empty axis"):
+        (x + y).max(empty[0])
 
 
 # ---- reductions and composites against NumPy -------------------------------------------------------------------
@@ -261,12 +288,12 @@ def slices(draw, n):
 @given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))
 def test_getitem_with_random_slices_integers_arrays_and_masks(data, shape):
     a = spread(data.draw, shape)
-    parts = []
-    for n in shape[:data.draw(st.integers(1, len(shape)))]:
-        parts.append(data.draw(st.one_of(slices(n), st.integers(-n, n - 1), st.just(None), st.just(Ellipsis))))
-    if sum(p is Ellipsis for p in parts) > 1:
-        parts = [p for p in parts if p is not Ellipsis]
-    index = tuple(parts)
+    m, trailing = data.draw(st.integers(1, len(shape))), data.draw(st.booleans())
+    parts = [data.draw(st.one_of(slices(n), st.integers(-n, n - 1)))  # one entry per leading (trailing) axis
+             for n in (shape[-m:] if trailing else shape[:m])]
+    if data.draw(st.booleans()):  # a new axis anywhere; it uses up no axis of the tensor
+        parts.insert(data.draw(st.integers(0, len(parts))), None)
+    index = (Ellipsis,) + tuple(parts) if trailing else tuple(parts)
     check(lambda x: x[index], lambda x: x[index], a)
     rows = data.draw(hnp.arrays(np.int64, data.draw(st.integers(1, 4)), elements=st.integers(-shape[0], shape[0] - 1)))
     check(lambda x: x[rows], lambda x: x[rows], a)  # repeated rows: their gradients add up
