@@ -468,3 +468,31 @@ def test_recurrent_layers_with_lengths_equal_numpy_and_gradcheck(kind, data, ste
     raises_clean(lambda: layer(f64(randn(steps, batch, i + 1))), f"input_size {i}")
     h0 = np.zeros((layers * (2 if bidirectional else 1) + 1, batch, h))
     raises_clean(lambda: layer(f64(x_in), (f64(h0), f64(h0)) if kind == "LSTM" else f64(h0)), str(h0.shape))
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@given(batch=st.one_of(st.none(), st.integers(1, 3)), i=st.integers(1, 3), h=st.integers(1, 3), given_hx=st.booleans(),
+       bias=st.booleans())
+def test_cells_one_step_equal_numpy_and_gradcheck(kind, batch, i, h, given_hx, bias):
+    cell = getattr(nn, f"{kind}Cell")(i, h, bias=bias).double()
+    lead = () if batch is None else (batch,)  # unbatched input (I,) too
+    x, h0, c0 = randn(*lead, i), randn(*lead, h), randn(*lead, h)
+    hx = None if not given_hx else (f64(h0), f64(c0)) if kind == "LSTM" else f64(h0)
+    out = cell(f64(x), hx)
+    zero = np.zeros(h)
+    w = [cell.weight_ih.numpy(), cell.weight_hh.numpy()] + ([cell.bias_ih.numpy(), cell.bias_hh.numpy()] if bias
+                                                            else [0.0, 0.0])
+    ref_h, ref_c = cell_reference(kind, np.atleast_2d(x), np.atleast_2d(h0 if given_hx else zero),
+                                  np.atleast_2d(c0 if given_hx else zero), *w)
+    if kind == "LSTM":
+        close(out[0], ref_h.reshape(out[0].shape))
+        close(out[1], ref_c.reshape(out[1].shape))
+    else:
+        close(out, ref_h.reshape(out.shape))
+    weights = [cell.weight_ih, cell.weight_hh] + ([cell.bias_ih, cell.bias_hh] if bias else [None, None])
+    fn = getattr(F, f"{kind.lower()}_cell")
+    hx_args = [f64(h0), f64(c0)] if kind == "LSTM" else [f64(h0)]
+    assert ag.gradcheck(lambda xx, *s: fn(xx, tuple(s) if kind == "LSTM" else s[0],
+                                          *[None if p is None else f64(p.numpy(), False) for p in weights]),
+                        [f64(x)] + hx_args)
+    raises_clean(lambda: cell(f64(randn(*lead, i + 1)), hx), f"({i},)")
