@@ -11,6 +11,11 @@ import numpy as np
 from . import grad_mode
 from .tensor import Tensor
 
+# Callbacks `fn(tensor, grad, input_grads)` called once per tensor when its gradient is complete, with the
+# gradients its op sent to its inputs (None for a leaf). Empty unless a tool such as viz.record_gradients() is
+# watching, so the backward pass pays one truth test per node for the feature.
+grad_recorders = []
+
 
 def toposort(roots):
     """Tensors that require grad reachable from roots, each listed before the tensors it was computed from."""
@@ -84,6 +89,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             captured[id(t)] = g
         ctx = t._ctx
         if ctx is None:
+            if grad_recorders:
+                _record(t, g, None)
             if wanted is None:
                 leaf_updates.append((t, g))
             continue
@@ -105,6 +112,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                 pg = pg.astype(p.data.dtype)
             prev = grads.get(id(p))
             grads[id(p)] = pg if prev is None else prev + pg
+        if grad_recorders:
+            _record(t, g, parent_grads)
         done.append(ctx)
     for t, g in leaf_updates:
         _accumulate(t, g, create_graph)
@@ -112,6 +121,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         for ctx in done:
             _free(ctx)
     return captured
+
+
+def _record(t, g, input_grads):
+    for fn in list(grad_recorders):
+        fn(t, g, input_grads)
 
 
 def _accumulate(t, g, create_graph):
