@@ -107,7 +107,7 @@ def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64):
     return trace, results
 
 
-def draw_gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, collapse=None, max_nodes=300):
+def draw_gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, collapse=None, max_nodes=500):
     """The forward graph of fn(*inputs), each op green (its backward agrees with finite differences) or red
     (labelled with its max error). `.gradcheck` on the returned Digraph holds the per-op results."""
     trace, results = check_ops(fn, inputs, eps, atol, rtol, max_elements)

@@ -7,7 +7,7 @@ from .view import make_view
 MODES = ("forward", "backward", "both")
 
 
-def draw(t, mode="forward", *, collapse=None, max_nodes=300, max_values=6, precision=4, show_saved=False,
+def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_values=6, precision=4, show_saved=False,
          recording=None, title=None, rankdir="LR"):
     """Draw the graph that computed t (a Tensor or a list of them); returns a graphviz.Digraph.
 

@@ -11,7 +11,7 @@ from .trace import Trace
 from .view import make_view
 
 
-def render_backward_steps(t, folder, mode="backward", fmt="svg", collapse=None, max_nodes=300, max_values=6,
+def render_backward_steps(t, folder, mode="backward", fmt="svg", collapse=None, max_nodes=500, max_values=6,
                           precision=4, recording=None):
     """One picture per op, in the order the engine's backward pass processes them; returns the index.html path.
 

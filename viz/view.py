@@ -24,6 +24,7 @@ class View:
     edges: list
     op_node: list     # op index -> node id drawing it (its own or its box's)
     note: str = ""
+    shared: dict = field(default_factory=dict)   # leaf node id -> how many nodes use it (edges not drawn)
 
 
 def scope_parts(path):
@@ -123,15 +124,18 @@ def build(trace, wire, box_of):
     return View(nodes, cluster, edges, op_node)
 
 
-def make_view(trace, wire, collapse=None, max_nodes=300):
+def make_view(trace, wire, collapse=None, max_nodes=500, max_fanout=8):
     """The view to draw; above max_nodes, scopes are collapsed by depth (deepest first) and the view says so."""
-    view = build(trace, wire, boxes(trace, collapse_rule(collapse)))
+    user_rule = collapse_rule(collapse)
+    view = _unshare(build(trace, wire, boxes(trace, user_rule)), max_fanout)
     if max_nodes is None or len(view.nodes) <= max_nodes:
         return view
     n = len(view.nodes)
     depth = max((len(scope_parts(trace.scope(k))) for k in range(len(trace.ops))), default=0)
     for d in range(depth - 1, -1, -1):
-        view = build(trace, wire, boxes(trace, collapse_rule(d)))
+        depth_rule = collapse_rule(d)
+        rule = depth_rule if user_rule is None else (lambda p, r=depth_rule: user_rule(p) or r(p))
+        view = _unshare(build(trace, wire, boxes(trace, rule)), max_fanout)
         if len(view.nodes) <= max_nodes:
             view.note = (f"{n} nodes > max_nodes={max_nodes}: scopes deeper than {d} drawn as boxes "
                          "(choose with collapse=, or max_nodes=None)")
@@ -141,6 +145,21 @@ def make_view(trace, wire, collapse=None, max_nodes=300):
         view.note = (f"{n} nodes > max_nodes={max_nodes} even with every scope collapsed: only the "
                      f"{max_nodes} nodes nearest the output are drawn (name_scope() groups ops; max_nodes=None)")
     warnings.warn("viz: " + view.note, stacklevel=3)
+    return view
+
+
+def _unshare(view, max_fanout):
+    """A leaf feeding more than max_fanout nodes (a weight shared by every time step) is drawn without its
+    edges: dozens of long edges from one node make a picture unreadable and take Graphviz minutes to route."""
+    if max_fanout is None:
+        return view
+    fan = {}
+    for e in view.edges:
+        if view.nodes[e.tail][0] == "tensor":
+            fan.setdefault(e.tail, set()).add(e.head)
+    view.shared = {nid: len(heads) for nid, heads in fan.items() if len(heads) > max_fanout}
+    if view.shared:
+        view.edges = [e for e in view.edges if e.tail not in view.shared]
     return view
 
 
