@@ -7,6 +7,7 @@ from .scope import name_scope, current_scope
 from .creation import tensor, zeros, ones, full, zeros_like, ones_like, arange, randn, rand
 from .graph import grad, toposort
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .ops.elementwise import where, maximum, minimum, clip, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu
 from .ops.reduce import logsumexp, softmax, log_softmax
 from .ops.movement import concatenate, stack, split, pad, broadcast_to, squeeze, unsqueeze

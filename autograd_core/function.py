@@ -9,17 +9,21 @@ Backward code uses only operators and methods that NumPy arrays and Tensors shar
 (`create_graph=True`), the engine hands `backward` the input and output *Tensors* in place of the arrays
 the context saved, so the same code records a differentiable backward pass.
 """
+import itertools
+
 import numpy as np
 
-from . import grad_mode, scope
-from .tensor import Tensor, as_tensor
+from . import anomaly, grad_mode, scope, version
+from .tensor import Tensor, as_tensor, _plain
 
 
 class Function:
     """Base class of every primitive. Subclass it, write `forward` and `backward` as staticmethods."""
 
-    # Context attributes the engine owns; everything else a forward saved is freed after backward.
-    _graph_attrs = ("parents", "needs_input_grad", "scope", "_freed")
+    # What the engine keeps on a node lives in slots; what a forward saves lands in the instance __dict__,
+    # so freeing the saved arrays after backward is one dict.clear().
+    __slots__ = ("parents", "needs_input_grad", "scope", "epoch", "seq", "creation_stack", "__dict__")
+    freed = False  # set on the instance once backward has freed the saved arrays
 
     @staticmethod
     def forward(ctx, *arrays, **params):
@@ -34,33 +38,41 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **params):
-        tensors = tuple(t if isinstance(t, Tensor) else as_tensor(t) for t in inputs)
+        arrays, needs = [], []
+        for t in inputs:  # one plain loop: this is the hottest code in the engine
+            if not isinstance(t, Tensor):
+                return cls.apply(*[as_tensor(x) for x in inputs], **params)
+            arrays.append(t.data)
+            needs.append(t.requires_grad)
         ctx = cls.__new__(cls)
         try:
-            out = cls.forward(ctx, *[t.data for t in tensors], **params)
+            out = cls.forward(ctx, *arrays, **params)
         except (ValueError, TypeError, IndexError) as e:
-            shapes = " and ".join(str(t.shape) for t in tensors)
-            raise type(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
+            shapes = " and ".join(str(t.shape) for t in inputs)
+            raise _plain(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
         result = Tensor.__new__(Tensor)
         result.data = out if type(out) is np.ndarray else np.asarray(out)
-        result.grad = None
-        result.name = None
-        result._hooks = None
-        if grad_mode._enabled:
-            needs = tuple([t.requires_grad for t in tensors])
-            if True in needs:
-                ctx.parents = tensors
-                ctx.needs_input_grad = needs
-                ctx.scope = scope.current
-                result._ctx = ctx
-                result.requires_grad = True
-                return result
-        result._ctx = None
-        result.requires_grad = False
+        if True in needs and grad_mode._enabled:
+            ctx.parents = inputs
+            ctx.needs_input_grad = tuple(needs)
+            ctx.scope = scope.current
+            ctx.epoch = version.epoch
+            ctx.seq = next(_sequence)
+            result._ctx = ctx
+            result.requires_grad = True
+            if anomaly.enabled:
+                anomaly.record(ctx)
+        if anomaly.enabled:
+            anomaly.check_forward(ctx, result.data, inputs)
         return result
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
+
+
+# Nodes are numbered as they are made; a node's inputs were all made before it, so processing nodes from the
+# highest number down is a valid reverse topological order (the backward pass uses this, as PyTorch's does).
+_sequence = itertools.count()
 
 
 def is_tensor(x):

@@ -18,7 +18,8 @@ def _float64_inputs(inputs):
     xs = []
     for t in inputs:
         if isinstance(t, Tensor) and t.dtype.kind == "f":
-            xs.append(Tensor(t.data.astype(np.float64), requires_grad=t.requires_grad))
+            # C order: the finite differences perturb a flat view, which a non-contiguous array would copy
+            xs.append(Tensor(t.data.astype(np.float64, order="C"), requires_grad=t.requires_grad))
         else:
             xs.append(t)
     return xs

@@ -4,11 +4,11 @@ No recursion anywhere, so a chain of a million ops backpropagates. Leaf gradient
 whole pass succeeded, and saved arrays are freed only then: an exception inside a backward leaves every
 `.grad` and the graph as they were.
 """
-import copy
+from heapq import heappop, heappush
 
 import numpy as np
 
-from . import grad_mode
+from . import anomaly, grad_mode, version
 from .tensor import Tensor
 
 # Callbacks `fn(tensor, grad, input_grads)` called once per tensor when its gradient is complete, with the
@@ -19,23 +19,15 @@ grad_recorders = []
 
 def toposort(roots):
     """Tensors that require grad reachable from roots, each listed before the tensors it was computed from."""
-    order, visited = [], set()
-    stack = [(r, False) for r in roots]
+    found, stack = {}, [r for r in roots if r.requires_grad]
     while stack:
-        t, finished = stack.pop()
-        if finished:
-            order.append(t)
+        t = stack.pop()
+        if id(t) in found:
             continue
-        if id(t) in visited:
-            continue
-        visited.add(id(t))
-        stack.append((t, True))
+        found[id(t)] = t
         if t._ctx is not None:
-            for p in t._ctx.parents:
-                if p.requires_grad and id(p) not in visited:
-                    stack.append((p, False))
-    order.reverse()
-    return order
+            stack.extend(p for p in t._ctx.parents if p.requires_grad)
+    return sorted(found.values(), key=lambda t: -1 if t._ctx is None else t._ctx.seq, reverse=True)
 
 
 def _freed_error(ctx):
@@ -44,20 +36,43 @@ def _freed_error(ctx):
         "the first backward(); pass retain_graph=True to the first backward() (or ag.grad) to keep them")
 
 
+def _saved_array_ids(ctx):
+    ids = set()
+    for v in vars(ctx).values():
+        for a in (v if isinstance(v, tuple) else (v,)):
+            if isinstance(a, np.ndarray):
+                ids.add(id(a))
+    return ids
+
+
+def _check_not_modified(ctx, out):
+    """Raise if an array this node saved for backward was changed in place after the node was made."""
+    saved = _saved_array_ids(ctx)
+    for role, t in [("input", p) for p in ctx.parents] + [("output", out)]:
+        if version.modified_since(t, ctx.epoch) and id(t.data) in saved:
+            label = f"{t.name!r} " if t.name else ""
+            raise RuntimeError(
+                f"the {role} tensor {label}of shape {t.shape} that {type(ctx).__name__} saved for its backward was "
+                f"modified in place after it was saved (now at version {t._version}), so its gradient would use "
+                "the new values: make the in-place change after backward(), or use an out-of-place op "
+                "(x = x + y instead of x += y)")
+
+
 def _backward_recorded(ctx, g, out):
     """Run ctx.backward on Tensors in place of the arrays it saved, so the backward pass is itself recorded."""
-    proxy = copy.copy(ctx)
+    cls = type(ctx)
+    proxy = cls.__new__(cls)
+    proxy.parents, proxy.needs_input_grad = ctx.parents, ctx.needs_input_grad
     swaps = {id(p.data): p for p in ctx.parents}
     swaps.setdefault(id(out.data), out)
     for k, v in vars(ctx).items():
-        if k in ctx._graph_attrs:
-            continue
         if isinstance(v, np.ndarray):
-            setattr(proxy, k, swaps.get(id(v), v))
+            v = swaps.get(id(v), v)
         elif isinstance(v, tuple) and any(isinstance(a, np.ndarray) for a in v):
-            setattr(proxy, k, tuple(swaps.get(id(a), a) if isinstance(a, np.ndarray) else a for a in v))
+            v = tuple(swaps.get(id(a), a) if isinstance(a, np.ndarray) else a for a in v)
+        setattr(proxy, k, v)
     with grad_mode.enable_grad():
-        return type(ctx).backward(proxy, g)
+        return cls.backward(proxy, g)
 
 
 def _run_hooks(t, g, create_graph):
@@ -72,33 +87,47 @@ def _run_hooks(t, g, create_graph):
 
 
 def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
-    """Propagate root_grads from roots. Accumulates into leaves' .grad, or, with `inputs`, returns their grads."""
-    order = toposort(roots)
-    grads = {}
+    """Propagate root_grads from roots. Accumulates into leaves' .grad, or, with `inputs`, returns their grads.
+
+    Nodes wait in a heap keyed by their sequence number, so each is processed once its gradient is complete
+    (every node that used it was made later, hence processed earlier).
+    """
+    grads, heap, leaves = {}, [], []
+
+    def arrive(t, g):
+        key = id(t)
+        prev = grads.get(key)
+        if prev is not None:
+            grads[key] = prev + g
+            return
+        grads[key] = g
+        if t._ctx is None:
+            leaves.append(t)
+        else:
+            heappush(heap, (-t._ctx.seq, t))
+
     for r, g in zip(roots, root_grads):
-        grads[id(r)] = g if id(r) not in grads else grads[id(r)] + g
+        arrive(r, g)
     wanted = None if inputs is None else {id(t) for t in inputs}
-    captured, leaf_updates, done = {}, [], []
-    for t in order:
-        g = grads.pop(id(t), None)
-        if g is None:
-            continue
+    captured, done = {}, []
+    epoch = version.epoch
+    while heap:
+        t = heappop(heap)[1]
+        g = grads.pop(id(t))
         if t._hooks:
             g = _run_hooks(t, g, create_graph)
         if wanted is not None and id(t) in wanted:
             captured[id(t)] = g
         ctx = t._ctx
-        if ctx is None:
-            if grad_recorders:
-                _record(t, g, None)
-            if wanted is None:
-                leaf_updates.append((t, g))
-            continue
-        if getattr(ctx, "_freed", False):
+        if ctx.freed:
             raise _freed_error(ctx)
+        if ctx.epoch != epoch:
+            _check_not_modified(ctx, t)
         parent_grads = _backward_recorded(ctx, g, t) if create_graph else type(ctx).backward(ctx, g)
-        if not isinstance(parent_grads, tuple):
+        if type(parent_grads) is not tuple:
             parent_grads = (parent_grads,)
+        if anomaly.enabled:
+            anomaly.check_backward(ctx, parent_grads)
         if len(parent_grads) != len(ctx.parents):
             raise RuntimeError(f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients "
                                f"for {len(ctx.parents)} inputs")
@@ -110,16 +139,27 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                                    f"for an input of shape {p.data.shape}")
             if pg.dtype != p.data.dtype:
                 pg = pg.astype(p.data.dtype)
-            prev = grads.get(id(p))
-            grads[id(p)] = pg if prev is None else prev + pg
+            arrive(p, pg)
         if grad_recorders:
             _record(t, g, parent_grads)
         done.append(ctx)
-    for t, g in leaf_updates:
+    updates = []
+    for t in leaves:
+        g = grads.pop(id(t))
+        if t._hooks:
+            g = _run_hooks(t, g, create_graph)
+        if grad_recorders:
+            _record(t, g, None)
+        if wanted is None:
+            updates.append((t, g))
+        elif id(t) in wanted:
+            captured[id(t)] = g
+    for t, g in updates:
         _accumulate(t, g, create_graph)
     if not retain_graph:
         for ctx in done:
-            _free(ctx)
+            ctx.__dict__.clear()
+            ctx.freed = True
     return captured
 
 
@@ -135,14 +175,6 @@ def _accumulate(t, g, create_graph):
         t.grad = Tensor(np.array(g, dtype=t.data.dtype))  # own copy: g may be shared with other leaves
     else:
         t.grad.data = t.grad.data + g
-
-
-def _free(ctx):
-    d = ctx.__dict__
-    kept = {k: d[k] for k in ctx._graph_attrs if k in d}
-    d.clear()
-    d.update(kept)
-    d["_freed"] = True
 
 
 def _root_grad(root, grad, create_graph):

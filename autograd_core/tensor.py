@@ -1,10 +1,11 @@
 """`Tensor`: an `np.ndarray` plus what the backward pass needs (requires_grad, grad, the op that made it)."""
 import numbers
+import weakref
 
 import numpy as np
 
 from . import dtype as _dtype
-from . import grad_mode
+from . import grad_mode, version
 
 
 class Tensor:
@@ -13,16 +14,22 @@ class Tensor:
     `.data` is the NumPy array; `.grad` is a Tensor of the same shape after `backward()`; `._ctx` is the
     Function instance that made it (None for leaves and for results computed without grad).
     """
-    __slots__ = ("data", "grad", "requires_grad", "_ctx", "name", "_hooks", "__weakref__")
+    # Defaults live on the class: a new tensor sets only what differs (usually just .data), which keeps the
+    # per-op cost low. _version, _modified_at and _base change only through in-place ops and detach().
+    grad = None
+    requires_grad = False
+    _ctx = None
+    name = None
+    _hooks = None
+    _version = 0
+    _modified_at = 0
+    _base = None
     __array_ufunc__ = None  # `ndarray * Tensor` defers to Tensor.__rmul__ instead of looping in NumPy
 
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
         self.data = _to_array(data, dtype)
-        self.grad = None
-        self._ctx = None
-        self._hooks = None
-        self.name = name
-        self.requires_grad = False
+        if name is not None:
+            self.name = name
         if requires_grad:
             self.requires_grad_(True)
 
@@ -32,6 +39,7 @@ class Tensor:
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: self.data.size)
     is_leaf = property(lambda self: self._ctx is None)
+    version = property(lambda self: self._version, doc="How many times modified in place.")
     grad_fn = property(lambda self: self._ctx)
 
     def numpy(self):
@@ -92,8 +100,10 @@ class Tensor:
         return self
 
     def detach(self):
-        """A new leaf sharing this tensor's data, cut from the graph."""
-        return Tensor(self.data, name=self.name)
+        """A new leaf sharing this tensor's data, cut from the graph (in-place changes to it count for both)."""
+        t = Tensor(self.data, name=self.name)
+        t._base = self
+        return t
 
     def backward(self, grad=None, retain_graph=None, create_graph=False):
         """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad."""
@@ -113,8 +123,12 @@ class Tensor:
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep theirs)."""
         if self._ctx is None:
             return
+        ref = weakref.ref(self)  # a strong reference would make a cycle tensor -> hook -> tensor
+
         def keep(g):
-            self.grad = g if self.grad is None else self.grad + g
+            t = ref()
+            if t is not None:
+                t.grad = g if t.grad is None else t.grad + g
         keep._retain_grad = True
         self.register_hook(keep)
 
@@ -147,11 +161,50 @@ class Tensor:
     def __eq__(self, other): return Tensor(self.data == _raw(other))
     def __ne__(self, other): return Tensor(self.data != _raw(other))
 
+    # ---- in-place ops: they change .data and bump the version; with a graph to record, += is out of place ----
+    def _records(self, other):
+        return grad_mode._enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
+
+    def _inplace(self, ufunc, other, symbol):
+        if self._records(other):
+            if self.requires_grad and self._ctx is None:
+                raise RuntimeError(f"in-place {symbol} on a leaf tensor that requires grad would change values its "
+                                   "graph may need: update parameters inside ag.no_grad()")
+            return None
+        try:
+            ufunc(self.data, _raw(other), out=self.data, casting="same_kind")
+        except (ValueError, TypeError) as e:
+            raise _plain(e)(f"in-place {symbol} into a tensor of shape {self.shape} and dtype {self.dtype} "
+                          f"with an operand of shape {np.shape(_raw(other))}: {e}") from None
+        version.bump(self)
+        return self
+
+    def __iadd__(self, other):
+        r = self._inplace(np.add, other, "+=")
+        return self + other if r is None else r
+
+    def __isub__(self, other):
+        r = self._inplace(np.subtract, other, "-=")
+        return self - other if r is None else r
+
+    def __imul__(self, other):
+        r = self._inplace(np.multiply, other, "*=")
+        return self * other if r is None else r
+
+    def __itruediv__(self, other):
+        r = self._inplace(np.true_divide, other, "/=")
+        return self / other if r is None else r
+
     def __setitem__(self, index, value):
-        if grad_mode._enabled and self.requires_grad:
-            raise RuntimeError("in-place assignment into a tensor that requires grad would hide it from "
-                               "the graph: build a new tensor (ag.where, ag.concatenate) or use ag.no_grad()")
-        self.data[_raw_index(index)] = _raw(value)
+        if self._records(value):
+            raise RuntimeError("t[index] = value on a tensor in a graph would hide the assignment from the "
+                               "gradient: build a new tensor (ag.where, ag.concatenate) or use ag.no_grad()")
+        try:
+            self.data[_raw_index(index)] = _raw(value)
+        except (ValueError, IndexError, TypeError) as e:
+            raise _plain(e)(f"cannot assign a value of shape {np.shape(_raw(value))} to index {index!r} of a tensor "
+                          f"of shape {self.shape}: {e}") from None
+        version.bump(self)
 
     # ---- elementwise -------------------------------------------------------------------------
     def exp(self): return E.Exp.apply(self)
@@ -229,6 +282,11 @@ def _to_array(data, dtype=None):
     return a
 
 
+def _plain(e):
+    """The builtin class of a NumPy exception (NumPy's subclasses need extra constructor arguments)."""
+    return next(c for c in (TypeError, IndexError, ValueError) if isinstance(e, c))
+
+
 def _raw(x):
     return x.data if isinstance(x, Tensor) else x
 
@@ -248,6 +306,10 @@ def _operand(other, like):
     """Wrap the other operand of a binary op; Python numbers take `like`'s dtype where that loses nothing."""
     if isinstance(other, Tensor):
         return other
+    if type(other) is float and like.data.dtype.kind == "f":  # the common case, kept fast
+        t = Tensor.__new__(Tensor)
+        t.data = np.array(other, like.data.dtype)
+        return t
     if isinstance(other, numbers.Number) and not isinstance(other, bool):
         kind = like.data.dtype.kind
         if kind == "f" or (kind in "iu" and isinstance(other, numbers.Integral)):

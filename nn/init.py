@@ -34,8 +34,11 @@ def calculate_fan_in_and_fan_out(t):
 
 
 def calculate_gain(nonlinearity, param=None):
-    if nonlinearity in ("linear", "sigmoid", "conv1d", "conv2d"):
+    if nonlinearity in ("linear", "sigmoid", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                        "conv_transpose3d"):
         return 1.0
+    if nonlinearity == "selu":
+        return 0.75
     if nonlinearity == "tanh":
         return 5.0 / 3
     if nonlinearity == "relu":

@@ -18,10 +18,21 @@ class Module:
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"call Module.__init__() in {type(self).__name__}.__init__ before assigning {name!r}")
-        for d in (self._parameters, self._modules, self._buffers):
+        params, buffers = self._parameters, self._buffers
+        if name in params and not isinstance(value, Parameter):
+            if value is not None:  # a plain tensor would silently stop being trained: refuse, as PyTorch does
+                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
+                                "(nn.Parameter or None expected)")
+            params[name] = None
+            return
+        is_array = value is None or (isinstance(value, (np.ndarray, Tensor)) and not isinstance(value, Parameter))
+        if name in buffers and is_array:
+            buffers[name] = None if value is None else np.asarray(value)  # stays a buffer (e.g. `self.count += 1`)
+            return
+        for d in (params, self._modules, buffers):
             d.pop(name, None)
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            params[name] = value
         elif isinstance(value, Module):
             value._scope_name = name
             self._modules[name] = value
@@ -46,11 +57,21 @@ class Module:
 
     def register_buffer(self, name, array):
         """A state array that is saved in state_dict but is not a parameter (e.g. running statistics)."""
+        _check_name(name, self)
+        for d in (self._parameters, self._modules):
+            d.pop(name, None)
         self.__dict__.pop(name, None)
         self._buffers[name] = None if array is None else np.asarray(array)
 
     def register_parameter(self, name, param):
+        _check_name(name, self)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot register {type(param).__name__} as parameter {name!r} "
+                            "(nn.Parameter or None expected)")
         if param is None:
+            self._modules.pop(name, None)
+            self._buffers.pop(name, None)
+            self.__dict__.pop(name, None)
             self._parameters[name] = None
         else:
             setattr(self, name, param)
@@ -83,23 +104,35 @@ class Module:
     def children(self):
         return (m for _, m in self.named_children())
 
-    def named_parameters(self, prefix=""):
+    def named_parameters(self, prefix="", recurse=True):
+        """(path, parameter) pairs: each module's own, then its children's, in registration order; shared ones once."""
         seen = set()
-        for mname, m in self.named_modules(prefix):
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for mname, m in modules:
             for pname, p in m._parameters.items():
                 if p is None or id(p) in seen:
                     continue
                 seen.add(id(p))
                 yield (f"{mname}.{pname}" if mname else pname), p
 
-    def parameters(self):
-        return (p for _, p in self.named_parameters())
+    def parameters(self, recurse=True):
+        return (p for _, p in self.named_parameters(recurse=recurse))
 
-    def named_buffers(self):
-        for mname, m in self.named_modules():
+    def named_buffers(self, prefix=""):
+        for mname, m in self.named_modules(prefix):
             for bname, b in m._buffers.items():
                 if b is not None:
                     yield (f"{mname}.{bname}" if mname else bname), b
+
+    def buffers(self):
+        return (b for _, b in self.named_buffers())
+
+    def apply(self, fn):
+        """Call fn on every submodule, children before their parent as in PyTorch (e.g. to initialise weights)."""
+        for c in self.children():
+            c.apply(fn)  # recursion as deep as the nesting of modules, which is shallow
+        fn(self)
+        return self
 
     # ---- modes and gradients -----------------------------------------------------------------
     def train(self, mode=True):
@@ -110,14 +143,37 @@ class Module:
     def eval(self):
         return self.train(False)
 
-    def zero_grad(self):
+    def zero_grad(self, set_to_none=True):
         for p in self.parameters():
-            p.grad = None
+            if set_to_none or p.grad is None:
+                p.grad = None
+            else:
+                p.grad = Tensor(np.zeros_like(p.data))
 
     def requires_grad_(self, requires_grad=True):
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
+
+    def to(self, dtype):
+        """Cast floating parameters and buffers to dtype, in place (e.g. float64 for gradcheck); returns self."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to needs a floating dtype, got {dtype}")
+        for m in self.modules():
+            for p in m._parameters.values():
+                if p is not None:
+                    p.data = p.data.astype(dtype)
+            for n, b in m._buffers.items():
+                if b is not None and b.dtype.kind == "f":
+                    m._buffers[n] = b.astype(dtype)
+        return self
+
+    def double(self):
+        return self.to(np.float64)
+
+    def float(self):
+        return self.to(np.float32)
 
     def name_parameters(self):
         """Give every parameter its path in this model as its name (`conv1.weight`), for drawings."""
@@ -126,41 +182,57 @@ class Module:
         return self
 
     # ---- state -------------------------------------------------------------------------------
+    def _state_entries(self):
+        """(key, owning module, store, name) for every parameter and buffer, module by module like PyTorch.
+
+        Unlike named_parameters, a shared parameter appears under every path (PyTorch's state_dict does the same).
+        """
+        stack = [("", self)]
+        while stack:
+            prefix, m = stack.pop()
+            for store in ("_parameters", "_buffers"):
+                for n, v in getattr(m, store).items():
+                    if v is not None:
+                        yield prefix + n, m, store, n
+            stack.extend(reversed([(f"{prefix}{n}.", c) for n, c in m._modules.items() if c is not None]))
+
     def state_dict(self):
-        """Parameter and buffer arrays by path, copied."""
-        state = OrderedDict((n, p.data.copy()) for n, p in self.named_parameters())
-        state.update((n, b.copy()) for n, b in self.named_buffers())
+        """Parameter and buffer arrays by path (`layer.0.weight`), copied."""
+        state = OrderedDict()
+        for key, m, store, n in self._state_entries():
+            v = getattr(m, store)[n]
+            state[key] = (v.data if store == "_parameters" else v).copy()
         return state
 
     def load_state_dict(self, state_dict, strict=True):
-        """Copy arrays into parameters and buffers; checks everything first, so a bad dict loads nothing."""
-        targets = OrderedDict((n, (p, "param")) for n, p in self.named_parameters())
-        for mname, m in self.named_modules():
-            for bname, b in m._buffers.items():
-                if b is not None:
-                    targets[f"{mname}.{bname}" if mname else bname] = ((m, bname), "buffer")
+        """Copy arrays into parameters and buffers; checks everything first, so a bad dict loads nothing.
+
+        Returns (missing_keys, unexpected_keys); with strict=True either being non-empty raises ValueError.
+        """
+        targets = OrderedDict((key, (m, store, n)) for key, m, store, n in self._state_entries())
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
         if strict and (missing or unexpected):
-            raise KeyError(f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; nothing loaded")
+            raise ValueError(f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys "
+                             f"{unexpected}; nothing loaded")
         arrays = {}
-        for k, (target, kind) in targets.items():
+        for k, (m, store, n) in targets.items():
             if k not in state_dict:
                 continue
             v = state_dict[k]
             a = np.asarray(v.data if isinstance(v, Tensor) else v)
-            shape = target.shape if kind == "param" else target[0]._buffers[target[1]].shape
+            shape = getattr(m, store)[n].shape
             if a.shape != shape:
                 raise ValueError(f"load_state_dict: {k!r} has shape {a.shape} in the state dict but {shape} in "
                                  "the model; nothing loaded")
             arrays[k] = a
         for k, a in arrays.items():
-            target, kind = targets[k]
-            if kind == "param":
-                target.data = a.astype(target.dtype, copy=True)
+            m, store, n = targets[k]
+            if store == "_parameters":
+                p = m._parameters[n]
+                p.data = a.astype(p.dtype, copy=True)
             else:
-                m, bname = target
-                m._buffers[bname] = a.astype(m._buffers[bname].dtype, copy=True)
+                m._buffers[n] = a.astype(m._buffers[n].dtype, copy=True)
         return missing, unexpected
 
     def save(self, path):
@@ -176,22 +248,52 @@ class Module:
         return ""
 
     def __repr__(self):
-        lines = [f"({n}): " + repr(m).replace("\n", "\n  ") for n, m in self._modules.items()]
-        head = f"{type(self).__name__}({self.extra_repr()}"
+        """Like PyTorch: `Name(extra)` on one line, or the extra lines and `(child): repr` lines indented."""
+        extra = self.extra_repr()
+        lines = (extra.split("\n") if extra else []) + [
+            f"({n}): " + repr(m).replace("\n", "\n  ") for n, m in self._modules.items()]
         if not lines:
-            return head + ")"
-        return head + "\n  " + "\n  ".join(lines) + "\n)"
+            return f"{type(self).__name__}()"
+        if len(lines) == 1 and not self._modules:
+            return f"{type(self).__name__}({lines[0]})"
+        return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _check_name(name, module):
+    if not isinstance(name, str):
+        raise TypeError(f"a parameter or buffer name must be a str, got {type(name).__name__}")
+    if "." in name or not name:
+        raise ValueError(f"a parameter or buffer name must be non-empty and contain no '.', got {name!r}")
+    if hasattr(type(module), name):
+        raise ValueError(f"attribute {name!r} already exists on {type(module).__name__}")
+
+
+def _index(i, n, what):
+    """A list index for position i of n items, with an error that names the length."""
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of range for a {what} of length {n}")
+    return i % n
+
+
+def _module(m, where):
+    """m itself, if it is a Module instance; a class or a function would otherwise be skipped silently."""
+    if not isinstance(m, Module):
+        hint = " (a class: did you forget the parentheses?)" if isinstance(m, type) else ""
+        raise TypeError(f"{where} takes Module instances, got {m!r}{hint}")
+    return m
 
 
 class Sequential(Module):
+    """Calls its modules in order, each on the previous one's output. Built from modules or one (Ordered)dict."""
+
     def __init__(self, *modules):
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], dict):
             for n, m in modules[0].items():
-                setattr(self, n, m)
+                setattr(self, n, _module(m, "Sequential"))
         else:
             for i, m in enumerate(modules):
-                setattr(self, str(i), m)
+                setattr(self, str(i), _module(m, "Sequential"))
 
     def forward(self, x):
         for m in self._modules.values():
@@ -199,7 +301,10 @@ class Sequential(Module):
         return x
 
     def __getitem__(self, i):
-        return list(self._modules.values())[i]
+        items = list(self._modules.items())
+        if isinstance(i, slice):
+            return Sequential(OrderedDict(items[i]))
+        return items[_index(i, len(items), "Sequential")][1]
 
     def __len__(self):
         return len(self._modules)
@@ -208,18 +313,20 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def append(self, module):
-        setattr(self, str(len(self)), module)
+        setattr(self, str(len(self)), _module(module, "Sequential.append"))
         return self
 
 
 class ModuleList(Module):
+    """A list of modules whose parameters the owner registers (a plain list would hide them)."""
+
     def __init__(self, modules=()):
         super().__init__()
         for m in modules:
             self.append(m)
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), module)
+        setattr(self, str(len(self._modules)), _module(module, "ModuleList"))
         return self
 
     def extend(self, modules):
@@ -228,7 +335,29 @@ class ModuleList(Module):
         return self
 
     def __getitem__(self, i):
-        return list(self._modules.values())[i]
+        mods = list(self._modules.values())
+        if isinstance(i, slice):
+            return ModuleList(mods[i])
+        return mods[_index(i, len(mods), "ModuleList")]
+
+    def __repr__(self):
+        """Like PyTorch's: runs of identical modules are folded, `(0-2): 3 x Linear(...)`."""
+        runs = []  # [first index, last index, repr]
+        for i, m in enumerate(self._modules.values()):
+            r = repr(m)
+            if runs and runs[-1][2] == r:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, r])
+        if not runs:
+            return "ModuleList()"
+        lines = [(f"({a}): " if a == b else f"({a}-{b}): {b - a + 1} x ") + r.replace("\n", "\n  ")
+                 for a, b, r in runs]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+
+    def __setitem__(self, i, module):
+        i = _index(i, len(self), "ModuleList")
+        setattr(self, str(i), _module(module, "ModuleList"))
 
     def __len__(self):
         return len(self._modules)
@@ -238,22 +367,41 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
+    """A dict of modules by name, registered in insertion order."""
+
     def __init__(self, modules=None):
         super().__init__()
-        for n, m in (modules or {}).items():
-            setattr(self, n, m)
+        self.update(modules or {})
 
     def __getitem__(self, key):
+        if key not in self._modules:
+            raise KeyError(f"no module named {key!r} in this ModuleDict; it has {list(self._modules)}")
         return self._modules[key]
 
     def __setitem__(self, key, module):
-        setattr(self, key, module)
+        _check_name(key, self)
+        setattr(self, key, _module(module, "ModuleDict"))
+
+    def __delitem__(self, key):
+        del self._modules[key]
+
+    def __contains__(self, key):
+        return key in self._modules
 
     def __len__(self):
         return len(self._modules)
 
     def __iter__(self):
         return iter(self._modules)
+
+    def update(self, modules):
+        for n, m in (modules.items() if isinstance(modules, dict) else modules):
+            self[n] = m
+
+    def pop(self, key):
+        m = self[key]
+        del self[key]
+        return m
 
     def keys(self):
         return self._modules.keys()

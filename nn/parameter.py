@@ -1,15 +1,12 @@
 """`Parameter`: a leaf Tensor that a Module registers as one of its weights."""
-import numpy as np
-
 from autograd_core import Tensor
 
 
 class Parameter(Tensor):
     """A tensor that requires grad and is found by `Module.parameters()`."""
-    __slots__ = ()
 
     def __init__(self, data, requires_grad=True, name=None):
-        data = data.data if isinstance(data, Tensor) else np.asarray(data)
+        data = data.data if isinstance(data, Tensor) else data
         super().__init__(data, requires_grad=requires_grad, name=name)
 
     def __repr__(self):

@@ -132,26 +132,25 @@ def _escape(s):
     return str(s).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def saved_bytes(ctx):
-    """Bytes of the arrays a context keeps for its backward (0 once backward() freed them)."""
-    arrays = {}
-    for k, v in vars(ctx).items():
-        if k in type(ctx)._graph_attrs:
-            continue
+def _saved_arrays(ctx, into):
+    # the engine's own fields live in slots; the instance __dict__ holds exactly what forward saved
+    for v in vars(ctx).values():
         for a in (v if isinstance(v, (tuple, list)) else (v,)):
             if isinstance(a, np.ndarray):
-                arrays[id(a)] = a
-    return sum(a.nbytes for a in arrays.values())
+                into[id(a)] = a
+    return into
+
+
+def saved_bytes(ctx):
+    """Bytes of the arrays a context keeps for its backward (0 once backward() freed them)."""
+    return sum(a.nbytes for a in _saved_arrays(ctx, {}).values())
 
 
 def total_saved(trace):
+    """The graph's total, each array counted once however many ops keep it."""
     arrays = {}
     for ctx in trace.ops:
-        for k, v in vars(ctx).items():
-            if k not in type(ctx)._graph_attrs:
-                for a in (v if isinstance(v, (tuple, list)) else (v,)):
-                    if isinstance(a, np.ndarray):
-                        arrays[id(a)] = a
+        _saved_arrays(ctx, arrays)
     return sum(a.nbytes for a in arrays.values())
 
 

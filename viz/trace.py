@@ -66,4 +66,4 @@ class Trace:
         return [self.op_index[id(t._ctx)] for t in toposort(self.roots) if t._ctx is not None]
 
     def is_freed(self):
-        return any(getattr(ctx, "_freed", False) for ctx in self.ops)
+        return any(getattr(ctx, "freed", False) for ctx in self.ops)

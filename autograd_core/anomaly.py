@@ -1,0 +1,63 @@
+"""`detect_anomaly()`: find the first op whose forward or backward produces NaN or Inf, and where it was made."""
+import contextlib
+import traceback
+
+import numpy as np
+
+enabled = False
+
+
+class AnomalyError(RuntimeError):
+    """An op produced NaN or Inf while `ag.detect_anomaly()` was on."""
+
+
+@contextlib.contextmanager
+def detect_anomaly():
+    """Inside: every op checks its output (forward) and its input gradients (backward) for NaN/Inf and raises
+    naming the op, its scope and input shapes, and the user code that created it. Slow; for debugging."""
+    global enabled
+    prev, enabled = enabled, True
+    try:
+        yield
+    finally:
+        enabled = prev
+
+
+def is_anomaly_enabled():
+    return enabled
+
+
+def _user_stack():
+    """The caller's frames outside the engine, newest last, as short text."""
+    frames = [f for f in traceback.extract_stack()[:-1] if "/autograd_core/" not in f.filename.replace("\\", "/")]
+    return "".join(traceback.format_list(frames[-4:]))
+
+
+def record(ctx):
+    ctx.creation_stack = _user_stack()
+
+
+def _describe(ctx, parents):
+    shapes = ", ".join(str(p.shape) for p in parents)
+    where = getattr(ctx, "scope", "") or "(top level)"
+    made = getattr(ctx, "creation_stack", None) or _user_stack()
+    return f"op {type(ctx).__name__} in scope {where} with inputs of shape {shapes}; created at:\n{made}"
+
+
+def check_forward(ctx, out, parents):
+    if out.dtype.kind in "fc" and not np.isfinite(out).all():
+        raise AnomalyError(f"forward produced {_bad(out)}: {_describe(ctx, parents)}")
+
+
+def check_backward(ctx, grads):
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        a = g.data if hasattr(g, "_ctx") else g
+        if a.dtype.kind in "fc" and not np.isfinite(a).all():
+            raise AnomalyError(f"backward produced {_bad(a)} in the gradient of input {i}: "
+                               f"{_describe(ctx, ctx.parents)}")
+
+
+def _bad(a):
+    return "NaN" if np.isnan(a).any() else "Inf"

@@ -1,0 +1,19 @@
+"""nn.Dropout: inverted dropout while training, the identity in eval()."""
+from .. import functional as F
+from ..module import Module
+
+
+class Dropout(Module):
+    """inplace is accepted for PyTorch's signature; the result is always a new tensor (the graph needs the input)."""
+
+    def __init__(self, p=0.5, inplace=False, rng=None):
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, got {p}")
+        self.p, self.inplace, self.rng = p, inplace, rng
+
+    def forward(self, x):
+        return F.dropout(x, self.p, self.training, self.rng)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

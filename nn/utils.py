@@ -1,0 +1,49 @@
+"""Gradient clipping, in place on `.grad`, with PyTorch's names and semantics."""
+import math
+
+import numpy as np
+
+from autograd_core import Tensor
+
+
+def _with_grads(parameters):
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"expected Tensors (parameters), got {type(p).__name__}")
+    return [p for p in params if p.grad is not None]
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale all gradients together so that their joint norm is at most max_norm; returns that norm before clipping.
+
+    The joint norm is the norm of the vector of every gradient element (norm_type 'inf' or math.inf: the max |g|).
+    """
+    params = _with_grads(parameters)
+    norm_type = float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"norm_type must be positive or inf, got {norm_type}")
+    if not params:
+        return Tensor(np.zeros(()))
+    grads = [np.asarray(p.grad.data, dtype=np.float64) for p in params]
+    if norm_type == math.inf:
+        total = max(float(np.abs(g).max(initial=0.0)) for g in grads)
+    else:
+        total = sum(float((np.abs(g) ** norm_type).sum()) for g in grads) ** (1.0 / norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"the total norm of order {norm_type} of the gradients is {total}: not finite, so "
+                           "they cannot be clipped; pass error_if_nonfinite=False to clip anyway")
+    coef = min(max_norm / (total + 1e-6), 1.0)  # the 1e-6 keeps a zero norm from dividing by zero
+    if coef < 1.0:
+        for p in params:
+            # rebind rather than scale in place: a gradient array may be a shared or read-only view
+            p.grad.data = (p.grad.data * coef).astype(p.grad.dtype, copy=False)
+    return Tensor(np.asarray(total, dtype=params[0].grad.dtype))
+
+
+def clip_grad_value_(parameters, clip_value):
+    """Clamp every gradient element into [-clip_value, clip_value]."""
+    if clip_value < 0:
+        raise ValueError(f"clip_value must be non-negative, got {clip_value}")
+    for p in _with_grads(parameters):
+        p.grad.data = np.clip(p.grad.data, -clip_value, clip_value).astype(p.grad.dtype, copy=False)
