@@ -1,4 +1,5 @@
 """Gradients of every tensor of a graph, recorded during a backward pass (the engine keeps only the leaves')."""
+import collections
 import contextlib
 import warnings
 
@@ -7,7 +8,9 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import graph as _graph
 
-_last = None  # the most recent Recording, so `draw_backward(loss)` finds what `loss.backward()` produced
+# The latest few Recordings, newest last, so `draw_backward(loss)` finds what `loss.backward()` produced. Few:
+# each keeps its graph alive.
+_recent = collections.deque(maxlen=4)
 
 
 class Recording:
@@ -72,8 +75,8 @@ def record_gradients():
             loss.backward()
         viz.draw_backward(loss)
     """
-    global _last
-    rec = _last = Recording()
+    rec = Recording()
+    _recent.append(rec)
     _graph.grad_recorders.append(rec._on_grad)
     try:
         yield rec
@@ -85,8 +88,9 @@ def gradients(trace, recording=None, compute=True):
     """The gradients to draw for trace's graph: given, recorded, computed now, or (last resort) the leaves' only."""
     if recording is not None:
         return recording
-    if _last is not None and all(r in _last for r in trace.roots):
-        return _last
+    for rec in reversed(_recent):
+        if all(r in rec for r in trace.roots):
+            return rec
     live = [r for r in trace.roots if r.requires_grad]
     if compute and live and not trace.is_freed():
         # Run the backward pass ourselves; retain_graph keeps the user's graph usable, inputs=[] leaves .grad alone.

@@ -11,18 +11,14 @@ from .trace import Trace
 from .view import make_view
 
 
-def render_backward_steps(t, folder, mode="backward", fmt="svg", collapse=None, max_nodes=500, max_values=6,
-                          precision=4, recording=None):
-    """One picture per op, in the order the engine's backward pass processes them; returns the index.html path.
+def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=6, precision=4, recording=None):
+    """[(caption, graphviz.Digraph)], one per op, in the order the engine's backward pass processes them.
 
     In picture s the op being processed is highlighted, and only the gradients known after it ran are shown:
     the gradients it and the earlier ops sent back, and each tensor's total once all its users have sent theirs.
     """
     if mode not in ("backward", "both"):
         raise ValueError(f"mode must be 'backward' or 'both', got {mode!r}")
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-    folder = pathlib.Path(folder)
     trace = Trace(t)
     view = make_view(trace, wire=True, collapse=collapse, max_nodes=max_nodes)
     grads = gradients(trace, recording)
@@ -30,19 +26,29 @@ def render_backward_steps(t, folder, mode="backward", fmt="svg", collapse=None, 
     step_of = {k: s for s, k in enumerate(order)}
     # a tensor's gradient is complete after the last of its users has run (the output's: from the start)
     complete_at = [max((step_of.get(k, -1) for k, _ in uses), default=-1) for uses in trace.consumers]
-    pictures, captions = [], []
+    steps = []
     for s, k in enumerate(order):
-        known_ops = set(order[:s + 1])
-        known_tensors = {ti for ti, c in enumerate(complete_at) if c <= s}
         out = trace.tensors[trace.outputs[k][0]]
         caption = (f"step {s + 1}/{len(order)}: {trace.op_name(k)}Backward"
                    + (f" [{trace.scope(k)}]" if trace.scope(k) else "")
                    + f" receives grad {L.grad_text(grads.grad(out), max_values, precision)}"
                    + f" and sends {len(trace.inputs[k])} gradient(s) to its inputs")
-        painter = Painter(trace, mode, grads, max_values, precision, known_ops=known_ops,
-                          known_tensors=known_tensors, highlight=k)
+        painter = Painter(trace, mode, grads, max_values, precision, known_ops=set(order[:s + 1]),
+                          known_tensors={ti for ti, c in enumerate(complete_at) if c <= s}, highlight=k)
+        steps.append((caption, to_digraph(view, painter, title=caption)))
+    return steps
+
+
+def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
+    """Write step_000.svg, step_001.svg, ... (see backward_steps) and an index.html to step through them
+    (previous / next buttons, a slider, arrow keys; works offline). Returns the index.html path."""
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
+    folder = pathlib.Path(folder)
+    pictures, captions = [], []
+    for s, (caption, g) in enumerate(backward_steps(t, mode, **kwargs)):
         name = f"step_{s:03d}.{fmt}"
-        write(to_digraph(view, painter, title=caption), folder / name, fmt)
+        write(g, folder / name, fmt)
         pictures.append(name)
         captions.append(caption)
     index = folder / "index.html"

@@ -94,7 +94,8 @@ def build(trace, wire, box_of):
         return nid
 
     def add_edge(tail, head, ti, use):
-        key = (tail, head, ti)
+        # x * x draws two arrows into Mul; into a box, one arrow per tensor stands for all its uses there
+        key = (tail, head, ti, use if use is not None and nodes[head][0] == "op" else None)
         e = index.get(key)
         if e is None:
             e = index[key] = Edge(tail, head, ti)
