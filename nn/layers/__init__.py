@@ -1,5 +1,10 @@
 """Layers: Modules that hold parameters and call nn.functional."""
 from .linear import Linear, Identity
+from .conv import Conv1d, Conv2d
+from .pool import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, SumPool1d, SumPool2d, AdaptiveAvgPool1d,
+                   AdaptiveAvgPool2d)
+from .flatten import Flatten
+from .blocks import ResidualBlock, InceptionBlock
 from .activation import ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax
 from .loss import MSELoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss
 from .dropout import Dropout

@@ -1,0 +1,28 @@
+"""Checking and normalising the per-axis arguments of convolution and pooling (kernel, stride, padding...)."""
+import numbers
+
+from autograd_core import Tensor
+
+_SPATIAL = {1: "L", 2: "H, W", 3: "D, H, W"}
+
+
+def ntuple(value, k, name, minimum=1):
+    """value as a tuple of k ints >= minimum: an int is repeated, a tuple or list must have k entries."""
+    items = (value,) * k if isinstance(value, numbers.Integral) else value
+    if (not isinstance(items, (tuple, list)) or len(items) != k
+            or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and i >= minimum
+                       for i in items)):
+        raise ValueError(f"{name} must be an int >= {minimum} or a tuple of {k} such ints, got {value!r}")
+    return tuple(int(i) for i in items)
+
+
+def check_input(x, k, name):
+    """x must be batched (N, C, *spatial) or unbatched (C, *spatial), with k spatial axes."""
+    if x.ndim not in (k + 1, k + 2):
+        dims = _SPATIAL[k]
+        raise ValueError(f"{name}: expected an input of shape (N, C, {dims}) or (C, {dims}), got shape {x.shape}")
+
+
+def as_tensor(x):
+    """x itself if it is a Tensor, else a constant Tensor of it."""
+    return x if isinstance(x, Tensor) else Tensor(x)

@@ -1,0 +1,163 @@
+"""Pooling = pad -> sliding windows -> max / sum / mean over each window; adaptive average pooling by matmul.
+
+Max pooling pads with -inf (padding never wins); average pooling pads with zeros and, like PyTorch's default
+count_include_pad=True, divides by the whole window, padding included.
+"""
+import numbers
+from collections import namedtuple
+
+import numpy as np
+
+import autograd_core as ag
+
+from ._args import as_tensor, check_input, ntuple
+from .conv import conv_output_size
+
+Geometry = namedtuple("Geometry", "kernel stride dilation pads")
+
+
+def _output_size(n, f, s, p, d, ceil_mode):
+    """PyTorch's pooled size: floor; with ceil_mode also a last partial window, unless it starts in the padding."""
+    out = conv_output_size(n, f, s, p, d)
+    if ceil_mode and (n + 2 * p - d * (f - 1) - 1) % s:
+        out += 1
+        if (out - 1) * s >= n + p:
+            out -= 1
+    return out
+
+
+def _geometry(x, k, name, kernel_size, stride, padding, dilation, ceil_mode):
+    """Check the arguments; kernel, stride, dilation per axis and the (before, after) padding of each axis."""
+    check_input(x, k, name)
+    kernel = ntuple(kernel_size, k, f"{name}: kernel_size")
+    stride = kernel if stride is None else ntuple(stride, k, f"{name}: stride")
+    padding = ntuple(padding, k, f"{name}: padding", minimum=0)
+    dilation = ntuple(dilation, k, f"{name}: dilation")
+    for f, p, d in zip(kernel, padding, dilation):
+        if 2 * p > d * (f - 1) + 1:  # else a window could hold nothing but padding
+            raise ValueError(f"{name}: padding should be at most half the kernel size, got padding={padding} "
+                             f"for kernel_size={kernel}" + (f" and dilation={dilation}" if d != 1 else ""))
+    sizes = x.shape[-k:]
+    out = [_output_size(n, f, s, p, d, ceil_mode) for n, f, s, p, d in zip(sizes, kernel, stride, padding, dilation)]
+    # with ceil_mode the last window may hang over the end: pad the right side far enough for it to exist
+    pads = tuple((p, max(p, (o - 1) * s + d * (f - 1) + 1 - n - p))
+                 for n, f, s, p, d, o in zip(sizes, kernel, stride, padding, dilation, out))
+    return Geometry(kernel, stride, dilation, pads)
+
+
+def _windows(x, geo, fill):
+    """The windows of x padded with fill: shape (..., O1..Ok, F1..Fk)."""
+    if any(lo or hi for lo, hi in geo.pads):
+        x = ag.pad(x, ((0, 0),) * (x.ndim - len(geo.pads)) + geo.pads, value=fill)
+    return ag.sliding_window(x, geo.kernel, geo.stride, geo.dilation)
+
+
+def _reduce_windows(win, k, op):
+    """max or sum over the k window axes of (..., O1..Ok, F1..Fk)."""
+    # NumPy reduces a strided view of small windows slowly (tiny inner loops, ~10x slower). With the F1*..*Fk
+    # kernel offsets moved to the front of a contiguous copy, the reduction is F1*..*Fk - 1 fast elementwise passes.
+    lead = win.ndim - k
+    offsets_first = win.transpose(tuple(range(lead, win.ndim)) + tuple(range(lead)))
+    return getattr(offsets_first.reshape((-1,) + win.shape[:lead]), op)(axis=0)
+
+
+def _max_pool(x, k, kernel_size, stride, padding, dilation, ceil_mode):
+    x = as_tensor(x)
+    geo = _geometry(x, k, f"max_pool{k}d", kernel_size, stride, padding, dilation, ceil_mode)
+    return _reduce_windows(_windows(x, geo, -np.inf), k, "max")
+
+
+def _sum_pool(x, k, kernel_size, stride, padding, ceil_mode):
+    x = as_tensor(x)
+    geo = _geometry(x, k, f"sum_pool{k}d", kernel_size, stride, padding, 1, ceil_mode)
+    return _reduce_windows(_windows(x, geo, 0.0), k, "sum")
+
+
+def _avg_pool(x, k, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override=None):
+    x = as_tensor(x)
+    name = f"avg_pool{k}d"
+    geo = _geometry(x, k, name, kernel_size, stride, padding, 1, ceil_mode)
+    total = _reduce_windows(_windows(x, geo, 0.0), k, "sum")
+    if divisor_override is not None:
+        if divisor_override <= 0:
+            raise ValueError(f"{name}: divisor_override must be positive, got {divisor_override!r}")
+        return total * (1.0 / divisor_override)
+    if all(lo == hi == 0 for lo, hi in geo.pads):
+        return total * (1.0 / int(np.prod(geo.kernel)))
+    # How many elements each window averages: pool a mask of what counts, i.e. the input, plus the padding when
+    # count_include_pad, but never the extra right padding of ceil_mode (as in PyTorch).
+    sizes = x.shape[-k:]
+    if count_include_pad:
+        mask = np.pad(np.ones([n + 2 * lo for n, (lo, _) in zip(sizes, geo.pads)]),
+                      [(0, hi - lo) for lo, hi in geo.pads])
+    else:
+        mask = np.pad(np.ones(sizes), geo.pads)
+    counts = ag.sliding_window(mask, geo.kernel, geo.stride).data.sum(axis=tuple(range(-k, 0)))
+    return total * ag.tensor((1.0 / counts).astype(total.dtype))
+
+
+def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, *, ceil_mode=False):
+    """Max over windows of x (N, C, L) or (C, L); stride defaults to the kernel size."""
+    return _max_pool(x, 1, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, *, ceil_mode=False):
+    """Max over windows of x (N, C, H, W) or (C, H, W); stride defaults to the kernel size."""
+    return _max_pool(x, 2, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Mean over windows of x (N, C, L) or (C, L); padding counts in the mean unless count_include_pad=False."""
+    return _avg_pool(x, 1, kernel_size, stride, padding, ceil_mode, count_include_pad)
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over windows of x (N, C, H, W) or (C, H, W); padding counts unless count_include_pad=False."""
+    return _avg_pool(x, 2, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def sum_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False):
+    """Sum over windows of x (N, C, L) or (C, L): the lectures' sum pooling (PyTorch has none)."""
+    return _sum_pool(x, 1, kernel_size, stride, padding, ceil_mode)
+
+
+def sum_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False):
+    """Sum over windows of x (N, C, H, W) or (C, H, W): the lectures' sum pooling (PyTorch has none)."""
+    return _sum_pool(x, 2, kernel_size, stride, padding, ceil_mode)
+
+
+def _bin_matrix(n, out, dtype):
+    """(out, n) matrix whose row i averages PyTorch's adaptive bin i: [floor(i*n/out), ceil((i+1)*n/out))."""
+    i = np.arange(out)[:, None]
+    start, end = (i * n) // out, -((-(i + 1) * n) // out)
+    inside = (np.arange(n) >= start) & (np.arange(n) < end)
+    return (inside / (end - start)).astype(dtype)
+
+
+def _adaptive_avg_pool(x, k, output_size):
+    x = as_tensor(x)
+    name = f"adaptive_avg_pool{k}d"
+    check_input(x, k, name)
+    if output_size is None or isinstance(output_size, numbers.Integral):
+        output_size = (output_size,) * k
+    if len(output_size) != k:
+        raise ValueError(f"{name}: output_size must be an int or {k} ints (None keeps that axis), got {output_size!r}")
+    sizes = x.shape[-k:]
+    output_size = ntuple(tuple(n if o is None else o for n, o in zip(sizes, output_size)), k, f"{name}: output_size")
+    # Each axis is averaged by a constant matrix product: no loop over bins, and the gradient comes from matmul.
+    for axis, (n, o) in enumerate(zip(sizes, output_size)):
+        if n != o:
+            moved = x.swapaxes(x.ndim - k + axis, -1)
+            x = (moved @ ag.tensor(_bin_matrix(n, o, x.dtype).T)).swapaxes(x.ndim - k + axis, -1)
+    return x
+
+
+def adaptive_avg_pool1d(x, output_size):
+    """Average x (N, C, L) into output_size bins, PyTorch's bins; output_size=1 is global average pooling."""
+    return _adaptive_avg_pool(x, 1, output_size)
+
+
+def adaptive_avg_pool2d(x, output_size):
+    """Average x (N, C, H, W) into an output_size grid of bins, PyTorch's bins; 1 is global average pooling."""
+    return _adaptive_avg_pool(x, 2, output_size)
