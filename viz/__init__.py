@@ -8,7 +8,7 @@
 from .draw import draw, draw_forward, draw_backward
 from .record import record_gradients, Recording
 from .render import render, DotNotFoundError
-from .steps import render_backward_steps, backward_steps
+from .steps import render_backward_steps, backward_steps, scope_grads
 from .check import draw_gradcheck, check_ops
 from .text import to_text
 from .plots import plot_grad_flow, plot_grad_over_time

@@ -70,7 +70,7 @@ def conv(seed=0):
     return _backward(_cross_entropy(logits, np.array([0, 2])))
 
 
-def lstm(steps=5, layers=1, hidden=4, seed=0):
+def lstm(steps=5, layers=1, hidden=4, seed=0, backward=True):
     """An LSTM unrolled over `steps` (scopes lstm/l<layer>/t=<step>); the loss reads the last step only.
 
     Returns (loss, hs): hs are the last layer's hidden states h_t, whose recorded gradients show how
@@ -95,10 +95,8 @@ def lstm(steps=5, layers=1, hidden=4, seed=0):
                         h = o.sigmoid() * c.tanh()
                     hs.append(h)
             xs, n_in = hs, hidden
-    with record_gradients():
-        loss = (hs[-1] ** 2).sum()
-        loss.backward()
-    return loss, hs
+    loss = (hs[-1] ** 2).sum()
+    return (_backward(loss) if backward else loss), hs
 
 
 EXAMPLES = {"neuron": neuron, "mlp": mlp, "conv": conv, "lstm": lambda: lstm()[0]}

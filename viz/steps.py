@@ -2,6 +2,9 @@
 import html
 import json
 import pathlib
+import re
+
+import numpy as np
 
 from . import labels as L
 from .dot import Painter, to_digraph
@@ -86,3 +89,30 @@ document.addEventListener("keydown", e => {{ if (e.key === "ArrowLeft") show(i -
 show(0);
 </script></body></html>
 """
+
+
+def scope_grads(t, collapse="t=*", recording=None):
+    """[(scope, norm)]: for each scope the collapse rule picks (default: every time step `t=<k>`), the norm of the
+    gradient leaving it backward, i.e. of every tensor it hands on (h_t and c_t for an LSTM step).
+
+    This is dL/dh_t per time step without access to h_t itself (nn.LSTM keeps its steps inside).
+    """
+    trace = Trace(t)
+    view = make_view(trace, wire=True, collapse=collapse, max_nodes=None)
+    grads = gradients(trace, recording)
+    leaving = {}
+    for e in view.edges:
+        node = view.nodes.get(e.tail)
+        if node is not None and node[0] == "box":
+            leaving.setdefault(node[1], set()).add(e.tensor)
+    out = []
+    for path, tensors in leaving.items():
+        gs = [grads.grad(trace.tensors[ti]) for ti in sorted(tensors)]
+        out.append((path, float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in gs
+                                            if g is not None)))))
+    return sorted(out, key=lambda item: _natural(item[0]))
+
+
+def _natural(path):
+    """Sort key that puts t=2 before t=10."""
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path)]
