@@ -251,3 +251,16 @@ def test_a_list_of_outputs_is_drawn_as_one_graph():
 def test_viz_never_imports_nn():
     code = "import sys, viz, viz.examples, viz.__main__; sys.exit('nn' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_an_explicit_recording_is_used_and_bad_inputs_are_named():
+    x = ag.tensor([1.0, -1.0], requires_grad=True, name="x")
+    y = (x * 5).sum()
+    with viz.record_gradients() as rec:
+        y.backward()
+    viz.record._recent.clear()
+    nodes, _, _ = parse(viz.draw_backward(y, recording=rec).source)
+    assert "grad [5, 5]" in label_lines(nodes[by_name(nodes)["x"]])
+    assert len(rec) == 3 and rec.grad(x).tolist() == [5, 5] and rec.input_grad(y, 0).tolist() == [1, 1]
+    with pytest.raises(TypeError, match="Tensors, got list"):
+        viz.draw([[1.0]])
