@@ -6,9 +6,12 @@ from .tensor import Tensor
 
 
 def tensor(data, dtype=None, requires_grad=False, name=None):
-    """A new leaf tensor. Python floats become the default dtype (float32); arrays keep theirs."""
+    """A new leaf tensor with its own copy of the data (like torch.tensor). Python floats become the default
+    dtype (float32); arrays keep theirs."""
     if isinstance(data, Tensor):
         data = data.data.copy()
+    elif isinstance(data, np.ndarray):
+        data = data.copy(order="K")  # same layout; in-place updates of .data must not reach the caller's array
     return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
 
 

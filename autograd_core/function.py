@@ -50,8 +50,11 @@ class Function:
         except (ValueError, TypeError, IndexError) as e:
             shapes = " and ".join(str(t.shape) for t in inputs)
             raise _plain(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
+        if type(out) is not np.ndarray:
+            ctx._forward_out = out  # NumPy gives 0-d results as scalars; create_graph must find the one ctx saved
+            out = np.asarray(out)
         result = Tensor.__new__(Tensor)
-        result.data = out if type(out) is np.ndarray else np.asarray(out)
+        result.data = out
         if True in needs and grad_mode._enabled:
             ctx.parents = inputs
             ctx.needs_input_grad = tuple(needs)

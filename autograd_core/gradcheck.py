@@ -87,6 +87,10 @@ def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=Tr
     vs = None
 
     def first_derivatives(*xs):
+        with grad_mode.enable_grad():  # gradcheck evaluates its fn under no_grad for the finite differences
+            return _first_derivatives(*xs)
+
+    def _first_derivatives(*xs):
         nonlocal vs
         outs = _as_tuple(fn(*xs))
         if vs is None:

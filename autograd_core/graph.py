@@ -63,13 +63,16 @@ def _backward_recorded(ctx, g, out):
     cls = type(ctx)
     proxy = cls.__new__(cls)
     proxy.parents, proxy.needs_input_grad = ctx.parents, ctx.needs_input_grad
-    swaps = {id(p.data): p for p in ctx.parents}
+    swaps = {id(p.data): p for p in ctx.parents if p.requires_grad}  # constants stay arrays (e.g. a bool mask)
     swaps.setdefault(id(out.data), out)
+    if "_forward_out" in vars(ctx):  # the NumPy scalar a 0-d forward returned and maybe saved (Function.apply)
+        swaps[id(ctx._forward_out)] = out
+    saved = (np.ndarray, np.generic)
     for k, v in vars(ctx).items():
-        if isinstance(v, np.ndarray):
+        if isinstance(v, saved):
             v = swaps.get(id(v), v)
-        elif isinstance(v, tuple) and any(isinstance(a, np.ndarray) for a in v):
-            v = tuple(swaps.get(id(a), a) if isinstance(a, np.ndarray) else a for a in v)
+        elif isinstance(v, tuple) and any(isinstance(a, saved) for a in v):
+            v = tuple(swaps.get(id(a), a) if isinstance(a, saved) else a for a in v)
         setattr(proxy, k, v)
     with grad_mode.enable_grad():
         return cls.backward(proxy, g)
@@ -210,9 +213,11 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
     """The gradients of outputs with respect to inputs, as a tuple; `.grad` of leaves is left untouched."""
+    if not isinstance(outputs, (Tensor, list, tuple)) or not isinstance(inputs, (Tensor, list, tuple)):
+        raise TypeError(f"ag.grad needs a Tensor or a list of Tensors for outputs and inputs, got "
+                        f"{type(outputs).__name__} and {type(inputs).__name__}")
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    single = isinstance(inputs, Tensor)
-    inputs = [inputs] if single else list(inputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
         grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
     if len(grad_outputs) != len(outputs):

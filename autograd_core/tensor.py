@@ -235,13 +235,16 @@ class Tensor:
         return M.Reshape.apply(self, shape=tuple(shape))
 
     def transpose(self, *axes):
-        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list, type(None))) else axes
+        if axes:
+            _axes(axes, self.ndim)  # range and repeats checked here, with the engine's own message
         return M.Transpose.apply(self, axes=tuple(axes) if axes else None)
 
     permute = transpose
     T = property(lambda self: M.Transpose.apply(self, axes=None))
 
     def swapaxes(self, a, b):
+        _axes(a, self.ndim), _axes(b, self.ndim)  # range checks that name the axis
         axes = list(range(self.ndim))
         axes[a], axes[b] = axes[b], axes[a]
         return M.Transpose.apply(self, axes=tuple(axes))
@@ -256,7 +259,9 @@ class Tensor:
 
     def squeeze(self, axis=None): return M.squeeze(self, axis)
     def unsqueeze(self, axis): return M.unsqueeze(self, axis)
-    def flatten(self, start_axis=0): return self.reshape(self.shape[:start_axis] + (-1,))
+    def flatten(self, start_axis=0):
+        start = _axes(start_axis, self.ndim)[0] if self.ndim else 0  # shape[:5] of a 2-d shape would not fail
+        return self.reshape(self.shape[:start] + (-1,))
     def __getitem__(self, index): return M.getitem(self, index)
 
 
@@ -276,6 +281,8 @@ def _to_array(data, dtype=None):
         return np.array(data, dtype=np.dtype(dtype))
     if isinstance(data, np.ndarray):
         return data
+    if isinstance(data, np.generic):
+        return np.asarray(data)  # a NumPy scalar keeps its dtype
     a = np.array(data)
     if a.dtype.kind == "f" or (a.dtype == object):
         a = a.astype(_dtype.get_default_dtype())

@@ -80,7 +80,8 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """x ** y for tensors; d/dy = x**y * log(x) is defined only where x > 0."""
+    """x ** y for tensors; d/dy = x**y * log(x) is defined where x > 0, and taken as 0 where x == 0 (its limit
+    for y > 0, and PyTorch's choice)."""
     @staticmethod
     def forward(ctx, x, y):
         out = x ** y
@@ -91,7 +92,8 @@ class Pow(Function):
     def backward(ctx, g):
         x, y = ctx.x, ctx.y
         gx = unbroadcast(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        gy = unbroadcast(g * ctx.out * log(x), y.shape) if ctx.needs_input_grad[1] else None
+        log_x = log(select(x != 0, x) + (x == 0))  # log(1) = 0 where x == 0: no -inf * 0 = nan
+        gy = unbroadcast(g * ctx.out * log_x, y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 

@@ -22,7 +22,7 @@ class Transpose(Function):
     """Permute axes (None reverses them, like ndarray.T)."""
     @staticmethod
     def forward(ctx, x, axes):
-        ctx.axes = axes
+        ctx.axes = None if axes is None else tuple(a % x.ndim for a in axes)  # argsort needs them >= 0
         return np.transpose(x, axes)
 
     @staticmethod
@@ -186,6 +186,7 @@ def stack(tensors, axis=0):
 
 def split(x, indices_or_sections, axis=0):
     """Like np.split: a number of equal sections, or the indices where to cut."""
+    axis = _axes(axis, x.ndim)[0]
     n = x.shape[axis]
     if isinstance(indices_or_sections, numbers.Integral):
         k = indices_or_sections
@@ -194,7 +195,7 @@ def split(x, indices_or_sections, axis=0):
         cuts = list(range(n // k, n, n // k))
     else:
         cuts = list(indices_or_sections)
-    lead = (slice(None),) * (axis % x.ndim)
+    lead = (slice(None),) * axis
     bounds = [0] + cuts + [n]
     return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
 

@@ -67,6 +67,7 @@ def var(x, axis=None, ddof=0, keepdims=False):
 
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))), stable: the max is taken out first (as a constant, which leaves the gradient exact)."""
+    axis = _axes(axis, x.ndim)  # checked here: np.max below would raise NumPy's own AxisError
     m = Tensor(np.max(x.data, axis=axis, keepdims=True))
     m.data[~np.isfinite(m.data)] = 0
     out = (x - m).exp().sum(axis, keepdims=True).log() + m
