@@ -70,6 +70,7 @@ def _parent(path):
 
 
 def build(trace, wire, box_of):
+    """The View of trace: box_of[k] is the scope path op k is folded into (None: drawn as itself)."""
     nodes, cluster, edges, index = {}, {}, [], {}
     op_node, box_ids = [], {}
     for k in range(len(trace.ops)):
@@ -85,14 +86,6 @@ def build(trace, wire, box_of):
         op_node.append(nid)
     roots = set(trace.root_indices)
 
-    def tensor_node(ti):
-        nid = f"t{ti}"
-        if nid not in nodes:
-            k = trace.producer[ti]
-            nodes[nid] = ("tensor", ti)
-            cluster[nid] = "" if k is None else cluster[op_node[k]] if box_of[k] is None else _parent(box_of[k])
-        return nid
-
     def add_edge(tail, head, ti, use):
         # x * x draws two arrows into Mul; into a box, one arrow per tensor stands for all its uses there
         key = (tail, head, ti, use if use is not None and nodes[head][0] == "op" else None)
@@ -105,21 +98,20 @@ def build(trace, wire, box_of):
 
     for ti in range(len(trace.tensors)):
         k = trace.producer[ti]
-        visible = not wire or k is None or ti in roots
-        if not visible:
-            continue
-        if k is not None and box_of[k] is not None and ti not in roots and not wire:
-            # inside a box: drawn only when something outside the box uses it
-            if all(op_node[c] == op_node[k] for c, _ in trace.consumers[ti]):
-                continue
-        nid = tensor_node(ti)
+        if k is not None and ti not in roots:
+            if wire:
+                continue       # an intermediate tensor is the wire between its producer and its users
+            if box_of[k] is not None and all(op_node[c] == op_node[k] for c, _ in trace.consumers[ti]):
+                continue       # made and used inside one box: hidden in it
+        nid = f"t{ti}"
+        nodes[nid] = ("tensor", ti)
+        cluster[nid] = "" if k is None else cluster[op_node[k]]   # beside the op (or box) that made it
         if k is not None:
             add_edge(op_node[k], nid, ti, None)
     for k, ins in enumerate(trace.inputs):
         head = op_node[k]
         for pos, ti in enumerate(ins):
-            p = trace.producer[ti]
-            tail = f"t{ti}" if f"t{ti}" in nodes else op_node[p] if p is not None else tensor_node(ti)
+            tail = f"t{ti}" if f"t{ti}" in nodes else op_node[trace.producer[ti]]
             if tail != head:
                 add_edge(tail, head, ti, (k, pos))
     return View(nodes, cluster, edges, op_node)
