@@ -264,3 +264,13 @@ def test_an_explicit_recording_is_used_and_bad_inputs_are_named():
     assert len(rec) == 3 and rec.grad(x).tolist() == [5, 5] and rec.input_grad(y, 0).tolist() == [1, 1]
     with pytest.raises(TypeError, match="Tensors, got list"):
         viz.draw([[1.0]])
+
+
+def test_a_node_gathering_many_inputs_is_drawn_without_those_edges():
+    x = ag.tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = ag.concatenate([x * float(i) for i in range(12)]).sum()
+    nodes, edges, _ = parse(viz.draw(y, "forward").source)
+    (cat,) = [nid for nid, a in nodes.items() if a["label"].startswith("Concatenate")]
+    assert "gathers 12 nodes" in nodes[cat]["label"] and not any(b == cat for _, b, _ in edges)
+    nodes, edges, _ = parse(viz.draw(y, "forward", max_fanout=None).source)
+    assert sum(1 for _, b, _ in edges if b == cat) == 12 and "gathers" not in nodes[cat]["label"]

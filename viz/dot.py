@@ -175,8 +175,10 @@ def to_digraph(view, painter, title=None, rankdir="LR"):
             attrs[nid] = painter.box_attrs(node[1], node[2], sorted(box_outs.get(nid, ())))
         else:
             attrs[nid] = painter.tensor_attrs(node[1])
-            if nid in view.shared:
-                attrs[nid]["label"] += f"\\nshared by {view.shared[nid]} nodes (edges not drawn)"
+        if nid in view.shared:
+            attrs[nid]["label"] += f"\\nshared by {view.shared[nid]} nodes (edges not drawn)"
+        if nid in view.gathered:
+            attrs[nid]["label"] += f"\\ngathers {view.gathered[nid]} nodes (edges not drawn)"
     _emit_clusters(g, view, attrs)
     for e in view.edges:
         g.edge(e.tail, e.head, **painter.edge_attrs(e))

@@ -24,7 +24,8 @@ class View:
     edges: list
     op_node: list     # op index -> node id drawing it (its own or its box's)
     note: str = ""
-    shared: dict = field(default_factory=dict)   # leaf node id -> how many nodes use it (edges not drawn)
+    shared: dict = field(default_factory=dict)     # node id -> how many nodes use it (those edges not drawn)
+    gathered: dict = field(default_factory=dict)   # node id -> how many nodes feed it (those edges not drawn)
 
 
 def scope_parts(path):
@@ -142,17 +143,19 @@ def make_view(trace, wire, collapse=None, max_nodes=500, max_fanout=8):
 
 
 def _unshare(view, max_fanout):
-    """A leaf feeding more than max_fanout nodes (a weight shared by every time step) is drawn without its
-    edges: dozens of long edges from one node make a picture unreadable and take Graphviz minutes to route."""
+    """A node feeding more than max_fanout others (a weight, or its transpose, shared by every time step), or fed
+    by more than max_fanout others (the stack of every step's output), is drawn without those edges: dozens of
+    long edges at one node make a picture unreadable and take Graphviz minutes to route."""
     if max_fanout is None:
         return view
-    fan = {}
+    fan_out, fan_in = {}, {}
     for e in view.edges:
-        if view.nodes[e.tail][0] == "tensor":
-            fan.setdefault(e.tail, set()).add(e.head)
-    view.shared = {nid: len(heads) for nid, heads in fan.items() if len(heads) > max_fanout}
-    if view.shared:
-        view.edges = [e for e in view.edges if e.tail not in view.shared]
+        fan_out.setdefault(e.tail, set()).add(e.head)
+        fan_in.setdefault(e.head, set()).add(e.tail)
+    view.shared = {nid: len(heads) for nid, heads in fan_out.items() if len(heads) > max_fanout}
+    view.gathered = {nid: len(tails) for nid, tails in fan_in.items() if len(tails) > max_fanout}
+    if view.shared or view.gathered:
+        view.edges = [e for e in view.edges if e.tail not in view.shared and e.head not in view.gathered]
     return view
 
 
