@@ -54,7 +54,12 @@ def test_forward_neuron_has_exactly_the_expected_ops_tensors_and_edges():
     out = [nid for nid, a in nodes.items() if a.get("peripheries") == "2"]
     assert len(out) == 1 and label_lines(nodes[out[0]])[-1] == "= " + fmt(o.data) == "= 0.7071"
     # inputs, parameters and constants are styled apart
-    assert nodes[names["x1"]]["fillcolor"] == nodes[names["w1"]]["fillcolor"]   # both are leaf inputs here
+    fill = {n: nodes[names[n]].get("fillcolor") for n in ("x1", "x2", "w1", "w2", "b")}
+    assert fill["x1"] == fill["x2"] != fill["w1"] == fill["w2"] == fill["b"]   # data apart from weights
+    one = ag.tensor(1.0)
+    nodes, _, _ = parse(viz.draw_forward(o * one).source)
+    const = [a for a in nodes.values() if label_lines(a) == ["() float32", "= 1"]]
+    assert len(const) == 1 and "dashed" in const[0]["style"]                  # an unnamed constant
 
 
 def test_backward_neuron_edges_carry_the_engines_gradients():
@@ -235,7 +240,7 @@ def test_to_text_prints_the_tree_with_values_gradients_and_shared_nodes():
         sq.backward()
     text = viz.to_text(sq)
     assert text.splitlines()[0] == "#0 Mul  () float32  = 9  grad 1"
-    assert "#1 input  'x'  () float32  = 3  grad 6" in text and text.splitlines()[-1].endswith("-> #1")
+    assert "#1 parameter  'x'  () float32  = 3  grad 6" in text and text.splitlines()[-1].endswith("-> #1")
     lines = viz.to_text(o).splitlines()
     assert len(lines) == 10 and lines[0].startswith("#0 Tanh") and "grad 1" in lines[0]
     assert any("'w1'" in ln and f"grad {fmt(t['w1'].grad.data)}" in ln for ln in lines)

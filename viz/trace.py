@@ -51,13 +51,14 @@ class Trace:
         return getattr(self.ops[k], "scope", "") or ""
 
     def tensor_kind(self, ti):
-        """'output', 'intermediate', 'parameter', 'input' (a named or grad-requiring leaf) or 'constant'."""
+        """'output', 'intermediate', 'parameter' (a leaf the backward pass is for: it requires grad, or is an
+        nn Parameter), 'input' (a named leaf without grad, like the data) or 'constant' (any other leaf)."""
         t = self.tensors[ti]
         if t._ctx is not None:
             return "output" if ti in self.root_indices else "intermediate"
-        if any(c.__name__ == "Parameter" for c in type(t).__mro__):
+        if t.requires_grad or any(c.__name__ == "Parameter" for c in type(t).__mro__):
             return "parameter"
-        if t.requires_grad or t.name:
+        if t.name:
             return "input"
         return "output" if ti in self.root_indices else "constant"
 
