@@ -8,3 +8,4 @@ from .loss import mse_loss, cross_entropy, nll_loss, binary_cross_entropy, binar
 from .dropout import dropout
 from .normalization import batch_norm
 from .embedding import embedding
+from .recurrent import rnn_cell, lstm_cell, gru_cell

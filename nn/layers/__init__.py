@@ -10,3 +10,4 @@ from .loss import MSELoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss
 from .dropout import Dropout
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .embedding import Embedding
+from .recurrent import RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU

@@ -1,0 +1,108 @@
+"""One time step of a vanilla RNN, an LSTM and a GRU, composed from matmul, sigmoid, tanh and slicing.
+
+Each cell has two forms. `rnn_cell`, `lstm_cell`, `gru_cell` take PyTorch's weights as they are stored
+(`w_ih` (G*H, I), `w_hh` (G*H, H)). The `*_step` forms take the weights already transposed (and, where the
+equations allow, the two biases already summed): the layers prepare them once per sequence instead of once per
+step. The G gate blocks of a weight are stacked along its first axis in PyTorch's order (LSTM i, f, g, o;
+GRU r, z, n), so one matmul per operand computes every gate and slicing the 4H (or 3H) axis separates them.
+"""
+import numpy as np
+
+from autograd_core import Tensor
+
+
+def _check_cell(name, x, hs, w_ih, w_hh, gates):
+    """Raise ValueError naming expected and given shapes before any matmul can fail with a NumPy message."""
+    for t, what in [(x, "input"), (w_ih, "w_ih"), (w_hh, "w_hh")] + [(h, "hidden state") for h in hs]:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{name}: {what} must be an autograd_core Tensor, got {type(t).__name__}")
+    hidden = w_hh.shape[1] if w_hh.ndim == 2 else None
+    if w_hh.ndim != 2 or w_hh.shape[0] != gates * hidden:
+        raise ValueError(f"{name}: w_hh must have shape ({gates} * hidden_size, hidden_size), got {w_hh.shape}")
+    if w_ih.ndim != 2 or w_ih.shape[0] != gates * hidden:
+        raise ValueError(f"{name}: w_ih must have shape ({gates * hidden}, input_size) to match w_hh "
+                         f"{w_hh.shape}, got {w_ih.shape}")
+    if x.ndim not in (1, 2) or x.shape[-1] != w_ih.shape[1]:
+        raise ValueError(f"{name}: input must have shape (batch, {w_ih.shape[1]}) or ({w_ih.shape[1]},), "
+                         f"got {x.shape}")
+    expected = x.shape[:-1] + (hidden,)
+    for h in hs:
+        if h.shape != expected:
+            raise ValueError(f"{name}: hidden state must have shape {expected} for input {x.shape}, got {h.shape}")
+
+
+def _zeros_state(x, hidden):
+    return Tensor(np.zeros(x.shape[:-1] + (hidden,), x.dtype))
+
+
+# ---- steps on prepared (transposed) weights: what the layers call T times ------------------------
+
+def rnn_step(x, h, w_ih_t, w_hh_t, bias=None, nonlinearity="tanh"):
+    """h' = act(x W_ih^T + h W_hh^T + b_ih + b_hh), the lectures' h_t = tanh(W_xh x_t + W_hh h_{t-1} + b)."""
+    a = x @ w_ih_t + h @ w_hh_t
+    if bias is not None:
+        a = a + bias
+    return a.tanh() if nonlinearity == "tanh" else a.relu()
+
+
+def lstm_step(x, h, c, w_ih_t, w_hh_t, bias=None):
+    """(h', c') of an LSTM; the four gates come out of one (B, 4H) pre-activation."""
+    hidden = h.shape[-1]
+    gates = x @ w_ih_t + h @ w_hh_t  # (B, 4H)
+    if bias is not None:
+        gates = gates + bias
+    i = gates[..., :hidden].sigmoid()
+    f = gates[..., hidden:2 * hidden].sigmoid()
+    g = gates[..., 2 * hidden:3 * hidden].tanh()
+    o = gates[..., 3 * hidden:].sigmoid()
+    c = f * c + i * g
+    return o * c.tanh(), c
+
+
+def gru_step(x, h, w_ih_t, w_hh_t, b_ih=None, b_hh=None):
+    """h' of a GRU. The biases stay apart: b_hn sits inside r * (W_hn h + b_hn), so it cannot merge with b_in."""
+    hidden = h.shape[-1]
+    gi = x @ w_ih_t  # (B, 3H)
+    gh = h @ w_hh_t  # (B, 3H)
+    if b_ih is not None:
+        gi = gi + b_ih
+    if b_hh is not None:
+        gh = gh + b_hh
+    rz = (gi[..., :2 * hidden] + gh[..., :2 * hidden]).sigmoid()  # r and z in one sigmoid
+    r, z = rz[..., :hidden], rz[..., hidden:]
+    n = (gi[..., 2 * hidden:] + r * gh[..., 2 * hidden:]).tanh()
+    return n + z * (h - n)  # = (1 - z) * n + z * h with one op fewer
+
+
+def _summed(b_ih, b_hh):
+    if b_ih is None:
+        return b_hh
+    return b_ih if b_hh is None else b_ih + b_hh
+
+
+# ---- cells on PyTorch's weight layout -------------------------------------------------------------
+
+def rnn_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+    """One Elman RNN step: input (B, I) or (I,), hx of shape (B, H) or None (zeros); returns h'."""
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"rnn_cell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+    hx = _zeros_state(input, w_hh.shape[-1]) if hx is None else hx
+    _check_cell("rnn_cell", input, [hx], w_ih, w_hh, 1)
+    return rnn_step(input, hx, w_ih.T, w_hh.T, _summed(b_ih, b_hh), nonlinearity)
+
+
+def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One LSTM step: hx is (h, c) or None (zeros); returns (h', c')."""
+    if hx is None:
+        hx = (_zeros_state(input, w_hh.shape[-1]),) * 2
+    elif not isinstance(hx, (tuple, list)) or len(hx) != 2:
+        raise TypeError(f"lstm_cell: hx must be a pair (h, c), got {type(hx).__name__}")
+    _check_cell("lstm_cell", input, list(hx), w_ih, w_hh, 4)
+    return lstm_step(input, hx[0], hx[1], w_ih.T, w_hh.T, _summed(b_ih, b_hh))
+
+
+def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+    """One GRU step: hx of shape (B, H) or None (zeros); returns h'."""
+    hx = _zeros_state(input, w_hh.shape[-1]) if hx is None else hx
+    _check_cell("gru_cell", input, [hx], w_ih, w_hh, 3)
+    return gru_step(input, hx, w_ih.T, w_hh.T, b_ih, b_hh)

@@ -1,0 +1,265 @@
+"""RNN, LSTM and GRU: cells, and layers that unroll a cell over time in plain Python (backprop through time)."""
+import math
+
+import numpy as np
+
+from autograd_core import Tensor, get_default_dtype, name_scope, stack, concatenate, where
+from autograd_core.tensor import as_tensor
+from .. import functional as F, init
+from ..functional import recurrent as R
+from ..module import Module
+from ..parameter import Parameter
+
+def _uniform_parameter(shape, hidden_size):
+    """PyTorch's RNN initialisation: every weight and bias uniform in (-1/sqrt(H), 1/sqrt(H))."""
+    p = Parameter(np.empty(shape, get_default_dtype()))
+    bound = 1 / math.sqrt(hidden_size) if hidden_size > 0 else 0
+    return init.uniform_(p, -bound, bound)
+
+
+def _check_sizes(name, input_size, hidden_size):
+    for what, n in (("input_size", input_size), ("hidden_size", hidden_size)):
+        if not isinstance(n, (int, np.integer)) or n <= 0:
+            raise ValueError(f"{name}: {what} must be a positive integer, got {n!r}")
+
+
+# ---- cells: one time step, as Modules ---------------------------------------------------------------
+
+class _CellBase(Module):
+    def __init__(self, input_size, hidden_size, bias, gates):
+        super().__init__()
+        _check_sizes(type(self).__name__, input_size, hidden_size)
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        self.weight_ih = _uniform_parameter((gates * hidden_size, input_size), hidden_size)
+        self.weight_hh = _uniform_parameter((gates * hidden_size, hidden_size), hidden_size)
+        if bias:
+            self.bias_ih = _uniform_parameter((gates * hidden_size,), hidden_size)
+            self.bias_hh = _uniform_parameter((gates * hidden_size,), hidden_size)
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+
+    def _weights(self):
+        return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
+
+    def extra_repr(self):
+        return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
+
+
+class RNNCell(_CellBase):
+    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu)."""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        super().__init__(input_size, hidden_size, bias, 1)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        return F.rnn_cell(as_tensor(input), hx, *self._weights(), nonlinearity=self.nonlinearity)
+
+
+class LSTMCell(_CellBase):
+    """(h', c') from the gates i, f, g, o: c' = f * c + i * g, h' = o * tanh(c')."""
+
+    def __init__(self, input_size, hidden_size, bias=True):
+        super().__init__(input_size, hidden_size, bias, 4)
+
+    def forward(self, input, hx=None):
+        return F.lstm_cell(as_tensor(input), hx, *self._weights())
+
+
+class GRUCell(_CellBase):
+    """h' = (1 - z) * n + z * h from the gates r, z, n."""
+
+    def __init__(self, input_size, hidden_size, bias=True):
+        super().__init__(input_size, hidden_size, bias, 3)
+
+    def forward(self, input, hx=None):
+        return F.gru_cell(as_tensor(input), hx, *self._weights())
+
+
+# ---- layers: a cell unrolled over a sequence ------------------------------------------------------
+
+class RNNBase(Module):
+    """Stacked, optionally bidirectional recurrent layers with PyTorch's parameters, shapes and return values.
+
+    forward(input, hx=None, lengths=None): input (T, B, I), or (B, T, I) with batch_first, or unbatched (T, I).
+    `lengths` (one per sequence, each <= T) marks the steps after a sequence's end as padding: there the state is
+    carried through unchanged (ag.where), so padding changes neither the final states nor any gradient, the
+    output is 0, and the reverse direction starts at each sequence's own last step.
+    """
+    _gate_count = 1  # weight blocks stacked along the first axis: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n)
+    _num_states = 1  # LSTM carries (h, c)
+
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+                 bidirectional=False):
+        super().__init__()
+        name = type(self).__name__
+        _check_sizes(name, input_size, hidden_size)
+        if not isinstance(num_layers, (int, np.integer)) or num_layers < 1:
+            raise ValueError(f"{name}: num_layers must be a positive integer, got {num_layers!r}")
+        if not 0 <= dropout <= 1:
+            raise ValueError(f"{name}: dropout must be a probability in [0, 1], got {dropout!r}")
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
+        self.bidirectional = bidirectional
+        gates = self._gate_count
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * self._directions
+            for sfx in self._suffixes:
+                setattr(self, f"weight_ih_l{layer}{sfx}",
+                        _uniform_parameter((gates * hidden_size, layer_input), hidden_size))
+                setattr(self, f"weight_hh_l{layer}{sfx}",
+                        _uniform_parameter((gates * hidden_size, hidden_size), hidden_size))
+                if bias:
+                    setattr(self, f"bias_ih_l{layer}{sfx}", _uniform_parameter((gates * hidden_size,), hidden_size))
+                    setattr(self, f"bias_hh_l{layer}{sfx}", _uniform_parameter((gates * hidden_size,), hidden_size))
+
+    _directions = property(lambda self: 2 if self.bidirectional else 1)
+    _suffixes = property(lambda self: ("", "_reverse") if self.bidirectional else ("",))
+
+    # -- what each kind of layer changes: the prepared weights and one step on them --------------------
+    def _prepare(self, w_ih, w_hh, b_ih, b_hh):
+        """The step's weights, transposed once per sequence; biases summed where the equations allow it."""
+        return w_ih.T, w_hh.T, R._summed(b_ih, b_hh)
+
+    def _step(self, x, state, weights):
+        raise NotImplementedError
+
+    def _layer_weights(self, layer, sfx):
+        p = self._parameters
+        return self._prepare(p[f"weight_ih_l{layer}{sfx}"], p[f"weight_hh_l{layer}{sfx}"],
+                             p.get(f"bias_ih_l{layer}{sfx}"), p.get(f"bias_hh_l{layer}{sfx}"))
+
+    # -- the unrolled forward pass -------------------------------------------------------------------
+    def forward(self, input, hx=None, lengths=None):
+        x = as_tensor(input)
+        batched = self._check_input(x)
+        if not batched:
+            x = x.unsqueeze(1)  # (T, 1, I): one code path; the batch axis is removed again at the end
+        time_axis = 1 if self.batch_first and batched else 0
+        steps, batch = x.shape[time_axis], x.shape[1 - time_axis]
+        states = self._initial_states(hx, batch, batched, x.dtype)
+        masks = self._masks(lengths, steps, batch, batched)
+        xs = [x[:, t] if time_axis else x[t] for t in range(steps)]  # T tensors (B, I)
+
+        finals = []
+        for layer in range(self.num_layers):
+            outputs = []
+            for d, sfx in enumerate(self._suffixes):
+                with name_scope(f"l{layer}{sfx}"):
+                    start = tuple(s[layer * self._directions + d] for s in states)
+                    ys, last = self._unroll(xs, start, self._layer_weights(layer, sfx), masks, reverse=d == 1)
+                outputs.append(ys)
+                finals.append(last)
+            xs = outputs[0] if len(outputs) == 1 else [concatenate(pair, axis=-1) for pair in zip(*outputs)]
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                xs = [F.dropout(y, self.dropout) for y in xs]
+
+        output = stack(xs, axis=time_axis)  # (T, B, D*H) or (B, T, D*H)
+        h_n = tuple(stack([f[k] for f in finals], axis=0) for k in range(self._num_states))  # (L*D, B, H)
+        if not batched:
+            output, h_n = output.squeeze(1), tuple(h.squeeze(1) for h in h_n)
+        return output, (h_n if self._num_states > 1 else h_n[0])
+
+    def _unroll(self, xs, state, weights, masks, reverse):
+        """Run one direction of one layer over all steps; returns the per-step outputs and the last state."""
+        ys = [None] * len(xs)
+        for t in (reversed(range(len(xs))) if reverse else range(len(xs))):
+            with name_scope(f"t={t}"):
+                new = self._step(xs[t], state, weights)
+                if masks[t] is None:
+                    state = new
+                    ys[t] = new[0]
+                else:  # padding: keep the old state, output 0
+                    state = tuple(where(masks[t], n, s) for n, s in zip(new, state))
+                    ys[t] = where(masks[t], new[0], 0.0)
+        return ys, state
+
+    # -- input checks: every mistake named with what was expected and what was given ---------------------
+    def _check_input(self, x):
+        name = type(self).__name__
+        if x.ndim not in (2, 3):
+            layout = "(B, T, input_size)" if self.batch_first else "(T, B, input_size)"
+            raise ValueError(f"{name}: input must have shape {layout} or unbatched (T, input_size), got {x.shape}")
+        if x.shape[-1] != self.input_size:
+            raise ValueError(f"{name}: expected input_size {self.input_size} (last axis of the input), "
+                             f"got input of shape {x.shape}")
+        return x.ndim == 3
+
+    def _initial_states(self, hx, batch, batched, dtype):
+        """hx as a tuple of (L*D, B, H) tensors (zeros when not given)."""
+        name, n = type(self).__name__, self._num_states
+        shape = (self.num_layers * self._directions, batch, self.hidden_size)
+        if hx is None:
+            return (Tensor(np.zeros(shape, dtype)),) * n
+        if n > 1:
+            if not isinstance(hx, (tuple, list)) or len(hx) != n:
+                raise TypeError(f"{name}: hx must be a tuple (h_0, c_0), got {type(hx).__name__}")
+            hx = tuple(as_tensor(h) for h in hx)
+        else:
+            hx = (as_tensor(hx),)
+        expected = shape if batched else (shape[0], shape[2])
+        for which, h in zip(("h_0", "c_0"), hx):
+            if h.shape != expected:
+                raise ValueError(f"{name}: expected {which} of shape {expected} (num_layers * num_directions, "
+                                 f"{'batch, ' if batched else ''}hidden_size), got {h.shape}")
+        return hx if batched else tuple(h.unsqueeze(1) for h in hx)
+
+    def _masks(self, lengths, steps, batch, batched):
+        """Per step a (B, 1) bool array, True where that step is real; None where every sequence is real."""
+        if lengths is None:
+            return [None] * steps
+        name = type(self).__name__
+        lengths = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
+        lengths = lengths.reshape(1) if not batched and lengths.ndim == 0 else lengths
+        if lengths.shape != (batch,) or lengths.dtype.kind not in "iu":
+            raise ValueError(f"{name}: expected lengths to be {batch} integers (one per sequence), "
+                             f"got {lengths.dtype} array of shape {lengths.shape}")
+        if lengths.size and (lengths.max() > steps or lengths.min() < 0):
+            raise ValueError(f"{name}: lengths must lie in [0, T={steps}] (the input has {steps} steps), "
+                             f"got lengths {lengths.tolist()}")
+        real = np.arange(steps)[:, None] < lengths[None, :]  # (T, B)
+        return [None if r.all() else r[:, None] for r in real]
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        for k, default in (("num_layers", 1), ("bias", True), ("batch_first", False), ("dropout", 0.0),
+                           ("bidirectional", False)):
+            if getattr(self, k) != default:
+                s += f", {k}={getattr(self, k)}"
+        return s
+
+
+class RNN(RNNBase):
+    """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh); nonlinearity='relu' too."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False):
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
+        self.nonlinearity = nonlinearity
+
+    def _step(self, x, state, weights):
+        return (R.rnn_step(x, state[0], *weights, nonlinearity=self.nonlinearity),)
+
+
+class LSTM(RNNBase):
+    """LSTM with PyTorch's gate order i, f, g, o; returns output, (h_n, c_n)."""
+    _gate_count, _num_states = 4, 2
+
+    def _step(self, x, state, weights):
+        return R.lstm_step(x, state[0], state[1], *weights)
+
+
+class GRU(RNNBase):
+    """GRU with PyTorch's gate order r, z, n; returns output, h_n."""
+    _gate_count = 3
+
+    def _prepare(self, w_ih, w_hh, b_ih, b_hh):
+        return w_ih.T, w_hh.T, b_ih, b_hh  # b_hn is multiplied by r, so the biases stay apart
+
+    def _step(self, x, state, weights):
+        return (R.gru_step(x, state[0], *weights),)
