@@ -37,12 +37,9 @@ def conv_net():
 
 
 def lstm_net(steps, layers, seed=0):
-    """nn.LSTM when the recurrent layers are there, else viz's own LSTM of autograd_core ops (same scopes)."""
-    if not hasattr(nn, "LSTM"):
-        return viz.examples.lstm(steps, layers=layers, hidden=8, seed=seed, backward=False)[0], None
+    """nn.LSTM over `steps` steps of a batch of one; it records scopes LSTM/l<layer>/t=<step>."""
     rng = np.random.default_rng(seed)
-    model = nn.LSTM(3, 8, num_layers=layers)
-    model.name_parameters()
+    model = nn.LSTM(3, 8, num_layers=layers).name_parameters()
     out, _ = model(ag.tensor(rng.standard_normal((steps, 1, 3)), dtype="float32", name="x"))
     return (out[-1] ** 2).sum(), model     # the loss reads the last step only: watch dL/dh_t fade going back
 
@@ -93,9 +90,8 @@ def main(out="out/graphs", steps=50):
             ax = fig.axes[0]
         fig.savefig(out / "lstm_grad_over_time.png")
         written.append(out / "lstm_grad_over_time.png")
-        if model is not None:
-            viz.plot_grad_flow(model.named_parameters(), path=out / "lstm_grad_flow.png")
-            written.append(out / "lstm_grad_flow.png")
+        viz.plot_grad_flow(model.named_parameters(), path=out / "lstm_grad_flow.png")
+        written.append(out / "lstm_grad_flow.png")
     except ImportError as e:
         print(e)
     print("\n".join(str(p) for p in written))
