@@ -22,7 +22,7 @@ from viz.examples import neuron
 
 def mlp(seed=0):
     rng = np.random.default_rng(seed)
-    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)).name_parameters()
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3))
     x = ag.tensor(rng.standard_normal((5, 4)), dtype="float32", name="x")
     return F.cross_entropy(model(x), ag.tensor(rng.integers(0, 3, 5))), model
 
@@ -31,7 +31,7 @@ def conv_net():
     from sklearn.datasets import load_digits   # bundled with scikit-learn: nothing is downloaded
     digits = load_digits()
     model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                          nn.Linear(4 * 4 * 4, 10)).name_parameters()
+                          nn.Linear(4 * 4 * 4, 10))
     x = ag.tensor(digits.images[:2, None] / 16.0, dtype="float32", name="digits")
     return F.cross_entropy(model(x), ag.tensor(digits.target[:2])), model
 
@@ -39,7 +39,7 @@ def conv_net():
 def lstm_net(steps, layers, seed=0):
     """nn.LSTM over `steps` steps of a batch of one; it records scopes LSTM/l<layer>/t=<step>."""
     rng = np.random.default_rng(seed)
-    model = nn.LSTM(3, 8, num_layers=layers).name_parameters()
+    model = nn.LSTM(3, 8, num_layers=layers)
     out, _ = model(ag.tensor(rng.standard_normal((steps, 1, 3)), dtype="float32", name="x"))
     return (out[-1] ** 2).sum(), model     # the loss reads the last step only: watch dL/dh_t fade going back
 
