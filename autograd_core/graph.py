@@ -11,6 +11,11 @@ import numpy as np
 from . import anomaly, grad_mode, version
 from .tensor import Tensor
 
+# Callbacks `fn(tensor, grad, input_grads)` called once per tensor when its gradient is complete, with the
+# gradients its op sent to its inputs (None for a leaf). Empty unless a tool such as viz.record_gradients() is
+# watching, so the backward pass pays one truth test per node for the feature.
+grad_recorders = []
+
 
 def toposort(roots):
     """Tensors that require grad reachable from roots, each listed before the tensors it was computed from."""
@@ -138,12 +143,16 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             if pg.dtype != p.data.dtype:
                 pg = pg.astype(p.data.dtype)
             arrive(p, pg)
+        if grad_recorders:
+            _record(t, g, parent_grads)
         done.append(ctx)
     updates = []
     for t in leaves:
         g = grads.pop(id(t))
         if t._hooks:
             g = _run_hooks(t, g, create_graph)
+        if grad_recorders:
+            _record(t, g, None)
         if wanted is None:
             updates.append((t, g))
         elif id(t) in wanted:
@@ -155,6 +164,11 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             ctx.__dict__.clear()
             ctx.freed = True
     return captured
+
+
+def _record(t, g, input_grads):
+    for fn in list(grad_recorders):
+        fn(t, g, input_grads)
 
 
 def _accumulate(t, g, create_graph):

@@ -33,9 +33,13 @@ class Module:
             d.pop(name, None)
         if isinstance(value, Parameter):
             params[name] = value
+            if value.name is None:
+                value.name = name
         elif isinstance(value, Module):
             value._scope_name = name
             self._modules[name] = value
+            for path, p in value.named_parameters():  # models are built bottom-up, so this ends as the full path
+                p.name = f"{name}.{path}"
         else:
             object.__setattr__(self, name, value)
             return
@@ -176,7 +180,8 @@ class Module:
         return self.to(np.float32)
 
     def name_parameters(self):
-        """Give every parameter its path in this model as its name (`conv1.weight`), for drawings."""
+        """Name every parameter by its path from this model (`conv1.weight`); done on assignment already, this
+        renames from a different root."""
         for name, p in self.named_parameters():
             p.name = name
         return self
