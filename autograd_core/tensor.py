@@ -332,10 +332,10 @@ def _axes(axis, ndim):
         axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
     except TypeError:  # not iterable: a float, say
         axes = (axis,)
-    if not all(isinstance(a, numbers.Integral) and not isinstance(a, bool) for a in axes):
-        raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
     out = []
     for a in axes:
+        if not isinstance(a, numbers.Integral) or isinstance(a, bool):
+            raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
         if not -ndim <= a < ndim:
             raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(a % ndim)
