@@ -27,7 +27,7 @@ class Max(Function):
     """Max over axes. Where several elements tie for the max, the gradient is split evenly among them."""
     @staticmethod
     def forward(ctx, x, axis, keepdims):
-        if (x.size if axis is None else np.prod([x.shape[a] for a in axis])) == 0:  # NumPy: "zero-size array"
+        if x.size == 0 and (axis is None or 0 in [x.shape[a] for a in axis]):  # else NumPy: "zero-size array"
             raise ValueError(f"max over an empty axis of a tensor of shape {x.shape}")
         out = np.max(x, axis=axis, keepdims=True)
         w = (x == out).astype(x.dtype)
