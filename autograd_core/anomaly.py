@@ -1,5 +1,6 @@
 """`detect_anomaly()`: find the first op whose forward or backward produces NaN or Inf, and where it was made."""
 import contextlib
+import sys
 import traceback
 
 import numpy as np
@@ -27,10 +28,18 @@ def is_anomaly_enabled():
     return enabled
 
 
-def _user_stack():
-    """The caller's frames outside the engine, newest last, as short text."""
-    frames = [f for f in traceback.extract_stack()[:-1] if "/autograd_core/" not in f.filename.replace("\\", "/")]
-    return "".join(traceback.format_list(frames[-4:]))
+def _user_stack(limit=10):
+    """The caller's newest `limit` frames outside the engine, newest last, as short text.
+
+    Ten frames reach past a layer's own calls (an LSTM's step inside its unroll inside Module.__call__) to the
+    user's line that called the model.
+    """
+    frames, f = [], sys._getframe(1)
+    while f is not None and len(frames) < limit:
+        if "/autograd_core/" not in f.f_code.co_filename.replace("\\", "/"):
+            frames.append((f, f.f_lineno))
+        f = f.f_back
+    return "".join(traceback.format_list(traceback.StackSummary.extract(reversed(frames))))
 
 
 def record(ctx):

@@ -24,6 +24,9 @@ class Function:
     # so freeing the saved arrays after backward is one dict.clear().
     __slots__ = ("parents", "needs_input_grad", "scope", "epoch", "seq", "creation_stack", "__dict__")
     freed = False  # set on the instance once backward has freed the saved arrays
+    # Optional: a staticmethod the backward pass calls in place of `backward` on arrays (never with create_graph),
+    # allowed to return `Scattered` gradients; `backward` itself always returns whole arrays (GetItem has one).
+    sparse_backward = None
 
     @staticmethod
     def forward(ctx, *arrays, **params):
@@ -88,6 +91,12 @@ class Scattered:
 
     def __init__(self, shape, index, values):
         self.shape, self.index, self.values = shape, index, values
+
+    def dense(self):
+        """The whole gradient as one array (for tools that look at it: graph.grad_recorders)."""
+        out = np.zeros(self.shape, self.values.dtype)
+        out[self.index] = self.values
+        return out
 
 
 def is_tensor(x):

@@ -12,6 +12,11 @@ from . import anomaly, grad_mode, version
 from .function import Scattered
 from .tensor import Tensor
 
+# Callbacks `fn(tensor, grad, input_grads)` called once per tensor when its gradient is complete, with the
+# gradients its op sent to its inputs (None for a leaf). Empty unless a tool such as viz.record_gradients() is
+# watching, so the backward pass pays one truth test per node for the feature.
+grad_recorders = []
+
 
 def toposort(roots):
     """Tensors that require grad reachable from roots, each listed before the tensors it was computed from."""
@@ -115,6 +120,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         key = id(t)
         if key not in owned:  # first slice, or a buffer another node may share: start a buffer of our own
             prev = grads.get(key)
+            if isinstance(prev, Tensor):  # a second-order pass can mix in Tensors: add densely, as they do
+                arrive(t, s.dense())
+                return
             buf = np.zeros(t.data.shape, t.data.dtype)
             if prev is None:
                 arrive(t, buf)
@@ -141,7 +149,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             raise _freed_error(ctx)
         if ctx.epoch != epoch:
             _check_not_modified(ctx, t)
-        parent_grads = _backward_recorded(ctx, g, t) if create_graph else type(ctx).backward(ctx, g)
+        cls = type(ctx)
+        if create_graph:
+            parent_grads = _backward_recorded(ctx, g, t)
+        elif cls.sparse_backward is not None:
+            parent_grads = cls.sparse_backward(ctx, g)
+        else:
+            parent_grads = cls.backward(ctx, g)
         if type(parent_grads) is not tuple:
             parent_grads = (parent_grads,)
         if anomaly.enabled:
@@ -161,12 +175,16 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             if pg.dtype != p.data.dtype:
                 pg = pg.astype(p.data.dtype)
             arrive(p, pg)
+        if grad_recorders:
+            _record(t, g, parent_grads)
         done.append(ctx)
     updates = []
     for t in leaves:
         g = grads.pop(id(t))
         if t._hooks:
             g = _run_hooks(t, g, create_graph)
+        if grad_recorders:
+            _record(t, g, None)
         if wanted is None:
             updates.append((t, g))
         elif id(t) in wanted:
@@ -178,6 +196,13 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             ctx.__dict__.clear()
             ctx.freed = True
     return captured
+
+
+def _record(t, g, input_grads):
+    if input_grads is not None:  # recorders see what the op sent, as an array, whichever way it was added
+        input_grads = tuple(pg.dense() if type(pg) is Scattered else pg for pg in input_grads)
+    for fn in list(grad_recorders):
+        fn(t, g, input_grads)
 
 
 def _accumulate(t, g, create_graph):

@@ -349,9 +349,14 @@ def _axes(axis, ndim):
     """Normalize an axis argument to a sorted tuple of non-negative ints (None for all axes)."""
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    try:
+        axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
+    except TypeError:  # not iterable: a float, say
+        axes = (axis,)
     out = []
     for a in axes:
+        if not isinstance(a, numbers.Integral) or isinstance(a, bool):
+            raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
         if not -ndim <= a < ndim:
             raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(a % ndim)

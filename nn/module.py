@@ -33,9 +33,13 @@ class Module:
             d.pop(name, None)
         if isinstance(value, Parameter):
             params[name] = value
+            if value.name is None:
+                value.name = name
         elif isinstance(value, Module):
             value._scope_name = name
             self._modules[name] = value
+            for path, p in value.named_parameters():  # models are built bottom-up, so this ends as the full path
+                p.name = f"{name}.{path}"
         else:
             object.__setattr__(self, name, value)
             return
@@ -176,7 +180,8 @@ class Module:
         return self.to(np.float32)
 
     def name_parameters(self):
-        """Give every parameter its path in this model as its name (`conv1.weight`), for drawings."""
+        """Name every parameter by its path from this model (`conv1.weight`); done on assignment already, this
+        renames from a different root."""
         for name, p in self.named_parameters():
             p.name = name
         return self
@@ -221,18 +226,20 @@ class Module:
                 continue
             v = state_dict[k]
             a = np.asarray(v.data if isinstance(v, Tensor) else v)
-            shape = getattr(m, store)[n].shape
-            if a.shape != shape:
-                raise ValueError(f"load_state_dict: {k!r} has shape {a.shape} in the state dict but {shape} in "
+            old = getattr(m, store)[n]
+            if a.shape != old.shape:
+                raise ValueError(f"load_state_dict: {k!r} has shape {a.shape} in the state dict but {old.shape} in "
                                  "the model; nothing loaded")
-            arrays[k] = a
+            if a.dtype.kind not in "biuf":  # cast here, not while writing: a failed cast must leave the model whole
+                raise TypeError(f"load_state_dict: {k!r} must hold numbers, got an array of dtype {a.dtype}; "
+                                "nothing loaded")
+            arrays[k] = a.astype(old.dtype, copy=True)
         for k, a in arrays.items():
             m, store, n = targets[k]
             if store == "_parameters":
-                p = m._parameters[n]
-                p.data = a.astype(p.dtype, copy=True)
+                m._parameters[n].data = a
             else:
-                m._buffers[n] = a.astype(m._buffers[n].dtype, copy=True)
+                m._buffers[n] = a
         return missing, unexpected
 
     def save(self, path):

@@ -410,3 +410,15 @@ def test_buffers_and_casting_to_float64():
     assert net.float().block.fc.weight.dtype == np.float32
     with pytest.raises(TypeError, match="floating dtype, got int32"):
         net.to(np.int32)
+
+
+def test_parameters_are_named_by_their_path_on_assignment():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())
+            self.head = nn.Linear(2, 3)
+
+    net = Net()
+    assert [p.name for p in net.parameters()] == [n for n, _ in net.named_parameters()]
+    assert net.head.weight.name == "head.weight"

@@ -112,3 +112,34 @@ def test_import_loads_nothing_heavy():
             "'torch', 'ctypes.util') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_gradient_recorders_see_a_slice_gradient_as_an_array():
+    from autograd_core import graph
+    seen = {}
+
+    def record(t, g, input_grads):
+        seen[id(t)] = input_grads
+
+    x = _f64(4, 2)
+    y = x * 1.0
+    s = y[1:3]
+    graph.grad_recorders.append(record)
+    try:
+        (s * 2.0).sum().backward()
+    finally:
+        graph.grad_recorders.remove(record)
+    sent = seen[id(s)][0]
+    assert isinstance(sent, np.ndarray)
+    np.testing.assert_array_equal(sent, [[0, 0], [2, 2], [2, 2], [0, 0]])
+
+
+def test_getitem_backward_called_directly_gives_a_whole_array():
+    """Tools that call an op's backward themselves (viz.check) get an ndarray; only the pass uses Scattered."""
+    from autograd_core.ops.movement import GetItem
+    x = _f64(3, 2)
+    y = x[1:]
+    g = np.ones((2, 2))
+    dense = GetItem.backward(y._ctx, g)
+    assert isinstance(dense, np.ndarray)
+    np.testing.assert_array_equal(dense, GetItem.sparse_backward(y._ctx, g).dense())

@@ -50,8 +50,14 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx, g):
-        if not isinstance(g, Tensor) and _is_basic(ctx.index):
-            return Scattered(ctx.shape, ctx.index, g)  # the backward pass adds it into the input's gradient
+        return scatter_add(g, ctx.shape, ctx.index)
+
+    @staticmethod
+    def sparse_backward(ctx, g):
+        """What the backward pass calls instead (arrays only): a basic index's gradient as a Scattered, which the
+        pass adds into the input's one gradient buffer, so a loop over x[t] does not zero-fill x's shape T times."""
+        if _is_basic(ctx.index) and not isinstance(g, Tensor):  # a second-order pass may send a Tensor
+            return Scattered(ctx.shape, ctx.index, g)
         return scatter_add(g, ctx.shape, ctx.index)
 
 
@@ -146,6 +152,8 @@ def squeeze(x, axis=None):
 def unsqueeze(x, axis):
     """Insert a size-1 axis at `axis` (negative counts from the end of the result, like PyTorch)."""
     nd = x.ndim + 1
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"unsqueeze: axis must be an int, got {axis!r}")
     if not -nd <= axis < nd:
         raise ValueError(f"axis {axis} is out of range for unsqueeze of a tensor with {x.ndim} dimensions")
     axis %= nd
@@ -196,13 +204,15 @@ def split(x, indices_or_sections, axis=0):
     """Like np.split: a number of equal sections, or the indices where to cut."""
     axis = _axes(axis, x.ndim)[0]
     n = x.shape[axis]
-    if isinstance(indices_or_sections, numbers.Integral):
+    if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
         k = indices_or_sections
         if k <= 0 or n % k:
             raise ValueError(f"cannot split an axis of size {n} into {k} equal sections")
         cuts = list(range(n // k, n, n // k))
-    else:
+    elif isinstance(indices_or_sections, (tuple, list, np.ndarray)):
         cuts = list(indices_or_sections)
+    else:
+        raise TypeError(f"split needs a number of sections or a list of indices, got {indices_or_sections!r}")
     lead = (slice(None),) * axis
     bounds = [0] + cuts + [n]
     return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
@@ -211,6 +221,8 @@ def split(x, indices_or_sections, axis=0):
 def pad(x, pad_width, value=0.0):
     """Constant padding with np.pad's pad_width: an int, (before, after), or one pair per axis."""
     x = as_tensor(x)
+    if x.ndim == 0:  # NumPy's own error here is a TypeError about integral types, or a failed reduction
+        raise ValueError("pad needs a tensor with at least one axis, got a 0-d tensor (shape ())")
     try:
         width = np.broadcast_to(np.asarray(pad_width, dtype=int), (x.ndim, 2))
     except ValueError:

@@ -27,8 +27,8 @@ class Max(Function):
     """Max over axes. Where several elements tie for the max, the gradient is split evenly among them."""
     @staticmethod
     def forward(ctx, x, axis, keepdims):
-        if x.size == 0:
-            raise ValueError("max of an empty tensor")
+        if x.size == 0 and (axis is None or 0 in [x.shape[a] for a in axis]):  # else NumPy: "zero-size array"
+            raise ValueError(f"max over an empty axis of a tensor of shape {x.shape}")
         out = np.max(x, axis=axis, keepdims=True)
         w = (x == out).astype(x.dtype)
         w /= w.sum(axis=axis, keepdims=True)
@@ -68,7 +68,7 @@ def var(x, axis=None, ddof=0, keepdims=False):
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))), stable: the max is taken out first (as a constant, which leaves the gradient exact)."""
     axis = _axes(axis, x.ndim)  # checked here: np.max below would raise NumPy's own AxisError
-    m = Tensor(np.max(x.data, axis=axis, keepdims=True))
+    m = Tensor(np.max(x.data, axis=axis, keepdims=True, initial=-np.inf))  # over nothing: -inf, as in PyTorch
     m.data[~np.isfinite(m.data)] = 0
     out = (x - m).exp().sum(axis, keepdims=True).log() + m
     return out if keepdims else out.squeeze(axis)

@@ -16,8 +16,9 @@ from ..tensor import Tensor, as_tensor
 
 
 def _per_axis(value, k, what):
-    v = (value,) * k if isinstance(value, numbers.Integral) else tuple(value)
-    if len(v) != k or not all(isinstance(i, numbers.Integral) and i >= 1 for i in v):
+    v = (value,) * k if isinstance(value, numbers.Integral) else value
+    if (not isinstance(v, (tuple, list)) or len(v) != k
+            or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and i >= 1 for i in v)):
         raise ValueError(f"{what} must be a positive int or {k} positive ints, got {value!r}")
     return tuple(int(i) for i in v)
 
@@ -79,7 +80,7 @@ def window_output_size(n, kernel, stride=1, dilation=1):
 def sliding_window(x, window, stride=1, dilation=1):
     """View the last len(window) axes of x as sliding windows: shape (..., O1..Ok, F1..Fk), no copy."""
     x = as_tensor(x)
-    window = (window,) if isinstance(window, numbers.Integral) else tuple(window)
+    window = tuple(window) if isinstance(window, (tuple, list)) else (window,)  # _per_axis checks the entries
     k = len(window)
     if k == 0 or k > x.ndim:
         raise ValueError(f"window {window} needs between 1 and {x.ndim} axes for a tensor of shape {x.shape}")

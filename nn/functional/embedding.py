@@ -23,6 +23,8 @@ def embedding(input, weight, padding_idx=None):
     out = weight[idx]
     if padding_idx is None:
         return out
+    if not -num <= padding_idx < num:
+        raise ValueError(f"embedding: padding_idx must be within [-{num}, {num}) (num_embeddings), got {padding_idx}")
     if padding_idx < 0:
         padding_idx += num
     is_pad = (idx == padding_idx)[..., None]

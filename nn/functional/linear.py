@@ -2,6 +2,12 @@
 
 
 def linear(x, weight, bias=None):
+    if weight.ndim != 2 or x.ndim == 0:
+        raise ValueError(f"linear: expected a weight of shape (out_features, in_features) and an input of shape "
+                         f"(..., in_features), got weight {weight.shape} and input {x.shape}")
+    if bias is not None and bias.shape != weight.shape[:1]:
+        raise ValueError(f"linear: expected a bias of shape ({weight.shape[0]},) for a weight of shape "
+                         f"{weight.shape}, got {bias.shape}")
     if x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input has {x.shape[-1]} features (shape {x.shape}) but the weight expects "
                          f"{weight.shape[1]} (weight shape {weight.shape})")

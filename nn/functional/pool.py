@@ -3,6 +3,7 @@
 Max pooling pads with -inf (padding never wins); average pooling pads with zeros and, like PyTorch's default
 count_include_pad=True, divides by the whole window, padding included.
 """
+import math
 import numbers
 from collections import namedtuple
 
@@ -61,7 +62,8 @@ def _reduce_windows(win, k, op):
     # permuted gradient back two elements at a time where col2im adds whole rows; so every window takes this path.
     lead = win.ndim - k
     offsets_first = win.transpose(tuple(range(lead, win.ndim)) + tuple(range(lead)))
-    return getattr(offsets_first.reshape((-1,) + win.shape[:lead]), op)(axis=0)
+    window_size = math.prod(win.shape[lead:])  # not -1: an empty batch would leave the size ambiguous
+    return getattr(offsets_first.reshape((window_size,) + win.shape[:lead]), op)(axis=0)
 
 
 def _max_pool(x, k, kernel_size, stride, padding, dilation, ceil_mode):
@@ -144,7 +146,7 @@ def _adaptive_avg_pool(x, k, output_size):
     check_input(x, k, name)
     if output_size is None or isinstance(output_size, numbers.Integral):
         output_size = (output_size,) * k
-    if len(output_size) != k:
+    if not isinstance(output_size, (tuple, list)) or len(output_size) != k:
         raise ValueError(f"{name}: output_size must be an int or {k} ints (None keeps that axis), got {output_size!r}")
     sizes = x.shape[-k:]
     output_size = ntuple(tuple(n if o is None else o for n, o in zip(sizes, output_size)), k, f"{name}: output_size")

@@ -10,6 +10,9 @@ from ..parameter import Parameter
 class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, *, _weight=None, _freeze=False):
         super().__init__()
+        for what, n in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+                raise ValueError(f"Embedding: {what} must be a non-negative int, got {n!r}")
         if padding_idx is not None and not -num_embeddings <= padding_idx < num_embeddings:
             raise ValueError(f"padding_idx must be within [-{num_embeddings}, {num_embeddings}), got {padding_idx}")
         if padding_idx is not None and padding_idx < 0:

@@ -13,6 +13,9 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True):
         super().__init__()
+        for what, n in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
+                raise ValueError(f"Linear: {what} must be a non-negative int, got {n!r}")
         self.in_features, self.out_features = in_features, out_features
         dt = get_default_dtype()
         self.weight = Parameter(np.empty((out_features, in_features), dt))

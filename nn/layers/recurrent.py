@@ -121,12 +121,10 @@ class RNNBase(Module):
 
     # -- what each kind of layer changes: the prepared weights and one step on them --------------------
     def _prepare(self, w_ih, w_hh, b_ih, b_hh):
-        """(W_ih^T, the bias added to the input's projection), and the weights of the state update; transposed
-        once per sequence, biases summed where the equations allow it."""
-        return (w_ih.T, R._summed(b_ih, b_hh)), (w_hh.T,)
+        """The step's weights, transposed once per sequence; biases summed where the equations allow it."""
+        return w_ih.T, w_hh.T, R._summed(b_ih, b_hh)
 
-    def _step(self, xw, state, weights):
-        """The new state from the step's projected input xw and the old state."""
+    def _step(self, x, state, weights):
         raise NotImplementedError
 
     def _layer_weights(self, layer, sfx):
@@ -142,8 +140,12 @@ class RNNBase(Module):
             x = x.unsqueeze(1)  # (T, 1, I): one code path; the batch axis is removed again at the end
         time_axis = 1 if self.batch_first and batched else 0
         steps, batch = x.shape[time_axis], x.shape[1 - time_axis]
+        if steps == 0:
+            raise ValueError(f"{type(self).__name__}: expected at least one time step, got an input with none "
+                             f"(time axis {time_axis})")
         states = self._initial_states(hx, batch, batched, x.dtype)
         masks = self._masks(lengths, steps, batch, batched)
+        xs = [x[:, t] if time_axis else x[t] for t in range(steps)]  # T tensors (B, I)
 
         finals = []
         for layer in range(self.num_layers):
@@ -151,18 +153,14 @@ class RNNBase(Module):
             for d, sfx in enumerate(self._suffixes):
                 with name_scope(f"l{layer}{sfx}"):
                     start = tuple(s[layer * self._directions + d] for s in states)
-                    (w_ih_t, in_bias), weights = self._layer_weights(layer, sfx)
-                    # Every step's input projection in one matmul: (T*B, I) @ (I, G*H) -> (T, B, G*H).
-                    proj = R._project(x.reshape(-1, x.shape[-1]), w_ih_t, in_bias).reshape(x.shape[:2] + (-1,))
-                    xws = [proj[:, t] if time_axis else proj[t] for t in range(steps)]  # O(T) backward: Scattered
-                    ys, last = self._unroll(xws, start, weights, masks, reverse=d == 1)
-                outputs.append(stack(ys, axis=time_axis))
+                    ys, last = self._unroll(xs, start, self._layer_weights(layer, sfx), masks, reverse=d == 1)
+                outputs.append(ys)
                 finals.append(last)
-            x = outputs[0] if len(outputs) == 1 else concatenate(outputs, axis=-1)  # (T, B, D*H) or (B, T, D*H)
+            xs = outputs[0] if len(outputs) == 1 else [concatenate(pair, axis=-1) for pair in zip(*outputs)]
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout)
+                xs = [F.dropout(y, self.dropout) for y in xs]
 
-        output = x
+        output = stack(xs, axis=time_axis)  # (T, B, D*H) or (B, T, D*H)
         h_n = tuple(stack([f[k] for f in finals], axis=0) for k in range(self._num_states))  # (L*D, B, H)
         if not batched:
             output, h_n = output.squeeze(1), tuple(h.squeeze(1) for h in h_n)
@@ -247,16 +245,16 @@ class RNN(RNNBase):
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
         self.nonlinearity = nonlinearity
 
-    def _step(self, xw, state, weights):
-        return (R.rnn_update(xw, state[0], *weights, nonlinearity=self.nonlinearity),)
+    def _step(self, x, state, weights):
+        return (R.rnn_step(x, state[0], *weights, nonlinearity=self.nonlinearity),)
 
 
 class LSTM(RNNBase):
     """LSTM with PyTorch's gate order i, f, g, o; returns output, (h_n, c_n)."""
     _gate_count, _num_states = 4, 2
 
-    def _step(self, xw, state, weights):
-        return R.lstm_update(xw, state[0], state[1], *weights)
+    def _step(self, x, state, weights):
+        return R.lstm_step(x, state[0], state[1], *weights)
 
 
 class GRU(RNNBase):
@@ -264,7 +262,7 @@ class GRU(RNNBase):
     _gate_count = 3
 
     def _prepare(self, w_ih, w_hh, b_ih, b_hh):
-        return (w_ih.T, b_ih), (w_hh.T, b_hh)  # b_hn is multiplied by r, so the biases stay apart
+        return w_ih.T, w_hh.T, b_ih, b_hh  # b_hn is multiplied by r, so the biases stay apart
 
-    def _step(self, xw, state, weights):
-        return (R.gru_update(xw, state[0], *weights),)
+    def _step(self, x, state, weights):
+        return (R.gru_step(x, state[0], *weights),)

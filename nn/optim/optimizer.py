@@ -3,7 +3,7 @@ import copy
 
 import numpy as np
 
-from autograd_core import Tensor, no_grad
+from autograd_core import AnomalyError, Tensor, is_anomaly_enabled, no_grad
 
 
 class Optimizer:
@@ -76,12 +76,13 @@ class Optimizer:
             from autograd_core import enable_grad
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                grad = np.asarray(p.grad.data, dtype=p.data.dtype)
-                self._update(p, grad, group, self.state.setdefault(id(p), {}))
+        todo = [(p, group, (gi, pi)) for gi, group in enumerate(self.param_groups)
+                for pi, p in enumerate(group["params"]) if p.grad is not None]
+        if is_anomaly_enabled():  # every gradient checked before the first update, so a failed step changes nothing
+            _check_finite(type(self).__name__, todo)
+        for p, group, _ in todo:
+            grad = np.asarray(p.grad.data, dtype=p.data.dtype)
+            self._update(p, grad, group, self.state.setdefault(id(p), {}))
         return loss
 
     def _update(self, p, grad, group, state):
@@ -134,3 +135,13 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(g.items()) if k != "params"]
         return "\n".join(lines) + "\n)"
+
+
+def _check_finite(optimizer, todo):
+    """Raise AnomalyError naming the first parameter whose gradient holds NaN or Inf."""
+    for p, _, (gi, pi) in todo:
+        g = p.grad.data
+        if not np.isfinite(g).all():
+            name = repr(p.name) if p.name else f"{pi} of parameter group {gi}"
+            raise AnomalyError(f"{optimizer}.step: the gradient of parameter {name} (shape {p.shape}) holds "
+                               f"{'NaN' if np.isnan(g).any() else 'Inf'}; no parameter was updated")

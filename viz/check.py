@@ -1,0 +1,121 @@
+"""Gradient check on the picture: every op's own backward against central differences of that op alone."""
+import contextlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from autograd_core import Function, Tensor
+
+from .dot import Painter, to_digraph
+from .trace import Trace
+from .view import make_view
+
+
+@dataclass
+class OpCheck:
+    op: str
+    scope: str
+    ok: bool
+    max_error: float
+    checked: int      # elements perturbed
+
+
+@contextlib.contextmanager
+def _remember_params():
+    """While active, each recorded op keeps the keyword parameters it was applied with (axis=, shape=, ...).
+
+    The engine does not store them (it would cost every op an attribute), and re-running one op alone needs
+    them, so Function.apply is wrapped for the duration of the check only.
+    """
+    original = Function.__dict__["apply"]
+    params = {}
+
+    def apply(cls, *inputs, **kwargs):
+        out = original.__func__(cls, *inputs, **kwargs)
+        if getattr(out, "_ctx", None) is not None:
+            params[id(out._ctx)] = kwargs
+        return out
+
+    Function.apply = classmethod(apply)
+    try:
+        yield params
+    finally:
+        Function.apply = original
+
+
+def _float64(a):
+    return a.astype(np.float64) if a.dtype.kind == "f" else a
+
+
+def check_op(ctx, params, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, rng=None):
+    """Check one recorded op: its backward(v) against central differences of sum(v * forward(inputs))."""
+    cls = type(ctx)
+    rng = np.random.default_rng(0) if rng is None else rng
+    arrays = [_float64(np.array(p.data)) for p in ctx.parents]
+
+    def forward(xs):
+        c = cls.__new__(cls)
+        c.parents, c.needs_input_grad, c.scope = ctx.parents, ctx.needs_input_grad, getattr(ctx, "scope", "")
+        return c, np.asarray(cls.forward(c, *xs, **params), dtype=np.float64)
+
+    c, out = forward(arrays)
+    v = rng.standard_normal(out.shape)
+    analytic = cls.backward(c, v)
+    analytic = analytic if isinstance(analytic, tuple) else (analytic,)
+    worst, bad, count = 0.0, False, 0
+    for i, x in enumerate(arrays):
+        if not ctx.needs_input_grad[i] or x.dtype.kind != "f":
+            continue
+        a = np.zeros(x.shape) if analytic[i] is None else np.asarray(analytic[i], dtype=np.float64)
+        if a.shape != x.shape:
+            return False, float("inf"), count
+        flat_idx = np.arange(x.size)
+        if x.size > max_elements:   # big inputs: a random sample of elements keeps the check fast
+            flat_idx = rng.choice(x.size, max_elements, replace=False)
+        for j in flat_idx:
+            xs = list(arrays)
+            plus, minus = x.copy(), x.copy()
+            plus.reshape(-1)[j] += eps
+            minus.reshape(-1)[j] -= eps
+            xs[i] = plus
+            fp = float(np.sum(forward(xs)[1] * v))
+            xs[i] = minus
+            fm = float(np.sum(forward(xs)[1] * v))
+            numeric, an = (fp - fm) / (2 * eps), a.reshape(-1)[j]
+            err = abs(an - numeric)
+            worst = max(worst, err)
+            bad |= not err <= atol + rtol * abs(numeric)   # `not <=` also catches nan
+            count += 1
+    return not bad, float(worst), count
+
+
+def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64):
+    """Run fn on float64 copies of inputs and check every op it recorded; returns (outputs, {op index: OpCheck})."""
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    xs = [Tensor(t.data.astype(np.float64), requires_grad=t.requires_grad, name=t.name)
+          if isinstance(t, Tensor) and t.dtype.kind == "f" else t for t in inputs]
+    with _remember_params() as params:
+        out = fn(*xs)
+    trace = Trace(list(out) if isinstance(out, (tuple, list)) else out)
+    rng = np.random.default_rng(0)
+    results = {}
+    for k, ctx in enumerate(trace.ops):
+        if id(ctx) not in params:
+            continue   # an op with its own apply(): no parameters to re-run it with
+        ok, err, n = check_op(ctx, params[id(ctx)], eps, atol, rtol, max_elements, rng)
+        results[k] = OpCheck(trace.op_name(k), trace.scope(k), ok, err, n)
+    return trace, results
+
+
+def draw_gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, collapse=None, max_nodes=500):
+    """The forward graph of fn(*inputs), each op green (its backward agrees with finite differences) or red
+    (labelled with its max error). `.gradcheck` on the returned Digraph holds the per-op results."""
+    trace, results = check_ops(fn, inputs, eps, atol, rtol, max_elements)
+    status = {k: (r.ok, r.max_error) for k, r in results.items()}
+    failed = [r for r in results.values() if not r.ok]
+    title = (f"gradcheck: {len(results) - len(failed)} of {len(results)} ops pass"
+             + (": failing " + ", ".join(sorted({r.op for r in failed})) if failed else ""))
+    view = make_view(trace, wire=False, collapse=collapse, max_nodes=max_nodes)
+    g = to_digraph(view, Painter(trace, "forward", op_status=status), title=title)
+    g.gradcheck = results
+    return g

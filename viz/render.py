@@ -1,0 +1,43 @@
+"""Write a drawing to SVG, PNG or PDF (chosen by the file's suffix) with Graphviz's `dot` program."""
+import pathlib
+
+from .draw import draw
+
+FORMATS = ("svg", "png", "pdf")
+INSTALL_HINT = ("install Graphviz's `dot` program: `apt-get install graphviz` (Debian/Ubuntu), `brew install "
+                "graphviz` (macOS), `conda install graphviz`, or see https://graphviz.org/download")
+
+
+class DotNotFoundError(RuntimeError):
+    """The Graphviz `dot` program is needed to lay out and render a drawing and was not found."""
+
+
+def render(t, path, mode="forward", **kwargs):
+    """Draw t (a Tensor, or an already made graphviz.Digraph) into path; returns the path.
+
+    The format comes from the suffix (.svg, .png, .pdf). Without `dot`, the DOT source is written beside the
+    file (same name, .gv) and DotNotFoundError says how to install Graphviz.
+    """
+    import graphviz
+
+    path = pathlib.Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"render: the file name must end in one of {['.' + f for f in FORMATS]}, got {path.name!r}")
+    g = t if isinstance(t, graphviz.Digraph) else draw(t, mode, **kwargs)
+    return write(g, path, fmt)
+
+
+def write(g, path, fmt):
+    import graphviz
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        data = g.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        src = path.with_suffix(".gv")
+        src.write_text(g.source)
+        raise DotNotFoundError(f"cannot render {path.name}: {INSTALL_HINT}. The DOT source was written to "
+                               f"{src}; paste it into any Graphviz viewer.") from None
+    path.write_bytes(data)
+    return path

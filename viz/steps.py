@@ -1,0 +1,118 @@
+"""The backward pass as a picture per step, plus an index.html that steps through them (no network needed)."""
+import html
+import json
+import pathlib
+import re
+
+import numpy as np
+
+from . import labels as L
+from .dot import Painter, to_digraph
+from .record import gradients
+from .render import FORMATS, write
+from .trace import Trace
+from .view import make_view
+
+
+def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=6, precision=4, recording=None):
+    """[(caption, graphviz.Digraph)], one per op, in the order the engine's backward pass processes them.
+
+    In picture s the op being processed is highlighted, and only the gradients known after it ran are shown:
+    the gradients it and the earlier ops sent back, and each tensor's total once all its users have sent theirs.
+    """
+    if mode not in ("backward", "both"):
+        raise ValueError(f"mode must be 'backward' or 'both', got {mode!r}")
+    trace = Trace(t)
+    view = make_view(trace, wire=True, collapse=collapse, max_nodes=max_nodes)
+    grads = gradients(trace, recording)
+    order = trace.backward_order()
+    step_of = {k: s for s, k in enumerate(order)}
+    # a tensor's gradient is complete after the last of its users has run (the output's: from the start)
+    complete_at = [max((step_of.get(k, -1) for k, _ in uses), default=-1) for uses in trace.consumers]
+    steps = []
+    for s, k in enumerate(order):
+        out = trace.tensors[trace.outputs[k][0]]
+        caption = (f"step {s + 1}/{len(order)}: {trace.op_name(k)}Backward"
+                   + (f" [{trace.scope(k)}]" if trace.scope(k) else "")
+                   + f" receives grad {L.grad_text(grads.grad(out), max_values, precision)}"
+                   + f" and sends {len(trace.inputs[k])} gradient(s) to its inputs")
+        painter = Painter(trace, mode, grads, max_values, precision, known_ops=set(order[:s + 1]),
+                          known_tensors={ti for ti, c in enumerate(complete_at) if c <= s}, highlight=k)
+        steps.append((caption, to_digraph(view, painter, title=caption)))
+    return steps
+
+
+def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
+    """Write step_000.svg, step_001.svg, ... (see backward_steps) and an index.html to step through them
+    (previous / next buttons, a slider, arrow keys; works offline). Returns the index.html path."""
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
+    folder = pathlib.Path(folder)
+    pictures, captions = [], []
+    for s, (caption, g) in enumerate(backward_steps(t, mode, **kwargs)):
+        name = f"step_{s:03d}.{fmt}"
+        write(g, folder / name, fmt)
+        pictures.append(name)
+        captions.append(caption)
+    index = folder / "index.html"
+    index.write_text(_page(pictures, captions))
+    return index
+
+
+def _page(pictures, captions):
+    data = json.dumps([{"src": p, "caption": c} for p, c in zip(pictures, captions)])
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>backward pass, step by step</title>
+<style>body{{font-family:sans-serif;margin:1em}} img{{max-width:100%;border:1px solid #ddd}}
+#bar{{display:flex;gap:.5em;align-items:center;margin:.5em 0}} #slider{{flex:1}}</style></head>
+<body>
+<h3>Backward pass, step by step ({len(pictures)} steps)</h3>
+<div id="bar"><button id="prev">&larr; previous</button><input id="slider" type="range" min="0"
+ max="{max(len(pictures) - 1, 0)}" value="0"><button id="next">next &rarr;</button><span id="count"></span></div>
+<p id="caption"></p>
+<img id="picture" alt="backward step" src="{html.escape(pictures[0]) if pictures else ''}">
+<script>
+const steps = {data};
+let i = 0;
+function show(n) {{
+  if (!steps.length) return;
+  i = Math.max(0, Math.min(steps.length - 1, n));
+  document.getElementById("picture").src = steps[i].src;
+  document.getElementById("caption").textContent = steps[i].caption;
+  document.getElementById("slider").value = i;
+  document.getElementById("count").textContent = (i + 1) + " / " + steps.length;
+}}
+document.getElementById("prev").onclick = () => show(i - 1);
+document.getElementById("next").onclick = () => show(i + 1);
+document.getElementById("slider").oninput = e => show(parseInt(e.target.value));
+document.addEventListener("keydown", e => {{ if (e.key === "ArrowLeft") show(i - 1); if (e.key === "ArrowRight") show(i + 1); }});
+show(0);
+</script></body></html>
+"""
+
+
+def scope_grads(t, collapse="t=*", recording=None):
+    """[(scope, norm)]: for each scope the collapse rule picks (default: every time step `t=<k>`), the norm of the
+    gradient leaving it backward, i.e. of every tensor it hands on (h_t and c_t for an LSTM step).
+
+    This is dL/dh_t per time step without access to h_t itself (nn.LSTM keeps its steps inside).
+    """
+    trace = Trace(t)
+    view = make_view(trace, wire=True, collapse=collapse, max_nodes=None)
+    grads = gradients(trace, recording)
+    leaving = {}
+    for e in view.edges:
+        node = view.nodes.get(e.tail)
+        if node is not None and node[0] == "box":
+            leaving.setdefault(node[1], set()).add(e.tensor)
+    out = []
+    for path, tensors in leaving.items():
+        gs = [grads.grad(trace.tensors[ti]) for ti in sorted(tensors)]
+        out.append((path, float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in gs
+                                            if g is not None)))))
+    return sorted(out, key=lambda item: _natural(item[0]))
+
+
+def _natural(path):
+    """Sort key that puts t=2 before t=10."""
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", path)]

@@ -1,0 +1,50 @@
+"""The graph as an indented tree for the terminal: no Graphviz needed."""
+from . import labels as L
+from .record import gradients
+from .trace import Trace
+
+
+def to_text(t, max_values=6, precision=4, grads=True, recording=None):
+    """One line per tensor, from the output down to the leaves: op, name, shape, dtype, value, gradient.
+
+    A tensor used twice is written out once; the second time it is a reference (`-> #3`). Gradients are shown
+    when recorded (`viz.record_gradients()`) or, for leaves, from `.grad`; this never runs a backward pass.
+    """
+    trace = Trace(t)
+    grad_src = gradients(trace, recording, compute=False) if grads else None
+    number, lines = {}, []
+    # An explicit stack of (tensor index, prefix for this line, prefix for its children): no recursion.
+    stack = [(ti, "", "") for ti in reversed(trace.root_indices)]
+    while stack:
+        ti, head, indent = stack.pop()
+        if ti in number:
+            lines.append(f"{head}-> #{number[ti]}")
+            continue
+        number[ti] = len(number)
+        lines.append(head + _describe(trace, ti, grad_src, max_values, precision, number[ti]))
+        k = trace.producer[ti]
+        kids = trace.inputs[k] if k is not None else ()
+        for i in reversed(range(len(kids))):
+            last = i == len(kids) - 1
+            stack.append((kids[i], indent + ("└─ " if last else "├─ "), indent + ("   " if last else "│  ")))
+    return "\n".join(lines)
+
+
+def _describe(trace, ti, grad_src, max_values, precision, n):
+    t = trace.tensors[ti]
+    k = trace.producer[ti]
+    what = trace.op_name(k) if k is not None else trace.tensor_kind(ti)
+    parts = [f"#{n} {what}"]
+    if t.name:
+        parts.append(repr(t.name))
+    if k is not None and trace.scope(k):
+        parts.append(f"[{trace.scope(k)}]")
+    parts.append(f"{L.shape_text(t.shape)} {t.dtype}")
+    value = L.array_text(t.data, max_values, precision)
+    if value is not None:
+        parts.append("= " + value)
+    if grad_src is not None and t.requires_grad:
+        g = grad_src.grad(t)
+        if g is not None:
+            parts.append("grad " + L.grad_text(g, max_values, precision))
+    return "  ".join(parts)

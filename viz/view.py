@@ -1,0 +1,178 @@
+"""What a drawing shows: nodes, edges and clusters, after collapsing scopes into boxes.
+
+Two shapes of picture. "Tensor" view (forward): op nodes and tensor nodes, data flowing op -> tensor -> op.
+"Wire" view (backward, both): op nodes plus the leaves and the output; every other tensor is the edge from the
+op that made it to each op that used it, which is where the lectures write its value and gradient.
+"""
+import fnmatch
+import warnings
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Edge:
+    tail: str
+    head: str
+    tensor: int                                   # tensor index the edge carries
+    uses: list = field(default_factory=list)      # (op index, input position) pairs it stands for
+
+
+@dataclass
+class View:
+    nodes: dict       # node id -> ("op", k) | ("box", scope path, [op indices]) | ("tensor", ti)
+    cluster: dict     # node id -> scope path of the cluster it is drawn in ("" for the top level)
+    edges: list
+    op_node: list     # op index -> node id drawing it (its own or its box's)
+    note: str = ""
+    shared: dict = field(default_factory=dict)     # node id -> how many nodes use it (those edges not drawn)
+    gathered: dict = field(default_factory=dict)   # node id -> how many nodes feed it (those edges not drawn)
+
+
+def scope_parts(path):
+    return path.split("/") if path else []
+
+
+def collapse_rule(collapse):
+    """A predicate on scope paths: a scope for which it holds is drawn as one box."""
+    if collapse is None:
+        return None
+    if callable(collapse):
+        return collapse
+    if isinstance(collapse, bool) or not isinstance(collapse, (int, str)):
+        raise TypeError(f"collapse= takes a scope name or pattern, a depth (int) or a predicate, got {collapse!r}")
+    if isinstance(collapse, int):
+        if collapse < 0:
+            raise ValueError(f"collapse depth must be >= 0, got {collapse}")
+        return lambda path: len(scope_parts(path)) == collapse + 1
+    return lambda path: (path == collapse or fnmatch.fnmatchcase(path, collapse)
+                         or fnmatch.fnmatchcase(scope_parts(path)[-1], collapse))
+
+
+def boxes(trace, rule):
+    """op index -> the scope path of the box it is drawn in (the outermost scope the rule picks), or None."""
+    if rule is None:
+        return [None] * len(trace.ops)
+    cache, out = {}, []
+    for k in range(len(trace.ops)):
+        s = trace.scope(k)
+        if s not in cache:
+            parts, cache[s] = scope_parts(s), None
+            for n in range(1, len(parts) + 1):
+                prefix = "/".join(parts[:n])
+                if rule(prefix):
+                    cache[s] = prefix
+                    break
+        out.append(cache[s])
+    return out
+
+
+def _parent(path):
+    return path.rpartition("/")[0]
+
+
+def build(trace, wire, box_of):
+    """The View of trace: box_of[k] is the scope path op k is folded into (None: drawn as itself)."""
+    nodes, cluster, edges, index = {}, {}, [], {}
+    op_node, box_ids = [], {}
+    for k in range(len(trace.ops)):
+        b = box_of[k]
+        if b is None:
+            nid = f"op{k}"
+            nodes[nid], cluster[nid] = ("op", k), trace.scope(k)
+        else:
+            nid = box_ids.setdefault(b, f"box{len(box_ids)}")
+            if nid not in nodes:
+                nodes[nid], cluster[nid] = ("box", b, []), _parent(b)
+            nodes[nid][2].append(k)
+        op_node.append(nid)
+    roots = set(trace.root_indices)
+
+    def add_edge(tail, head, ti, use):
+        # x * x draws two arrows into Mul; into a box, one arrow per tensor stands for all its uses there
+        key = (tail, head, ti, use if use is not None and nodes[head][0] == "op" else None)
+        e = index.get(key)
+        if e is None:
+            e = index[key] = Edge(tail, head, ti)
+            edges.append(e)
+        if use is not None:
+            e.uses.append(use)
+
+    for ti in range(len(trace.tensors)):
+        k = trace.producer[ti]
+        if k is not None and ti not in roots:
+            if wire:
+                continue       # an intermediate tensor is the wire between its producer and its users
+            if box_of[k] is not None and all(op_node[c] == op_node[k] for c, _ in trace.consumers[ti]):
+                continue       # made and used inside one box: hidden in it
+        nid = f"t{ti}"
+        nodes[nid] = ("tensor", ti)
+        cluster[nid] = "" if k is None else cluster[op_node[k]]   # beside the op (or box) that made it
+        if k is not None:
+            add_edge(op_node[k], nid, ti, None)
+    for k, ins in enumerate(trace.inputs):
+        head = op_node[k]
+        for pos, ti in enumerate(ins):
+            tail = f"t{ti}" if f"t{ti}" in nodes else op_node[trace.producer[ti]]
+            if tail != head:
+                add_edge(tail, head, ti, (k, pos))
+    return View(nodes, cluster, edges, op_node)
+
+
+def make_view(trace, wire, collapse=None, max_nodes=500, max_fanout=8):
+    """The view to draw; above max_nodes, scopes are collapsed by depth (deepest first) and the view says so."""
+    user_rule = collapse_rule(collapse)
+    view = _unshare(build(trace, wire, boxes(trace, user_rule)), max_fanout)
+    if max_nodes is None or len(view.nodes) <= max_nodes:
+        return view
+    n = len(view.nodes)
+    depth = max((len(scope_parts(trace.scope(k))) for k in range(len(trace.ops))), default=0)
+    for d in range(depth - 1, -1, -1):
+        depth_rule = collapse_rule(d)
+        rule = depth_rule if user_rule is None else (lambda p, r=depth_rule: user_rule(p) or r(p))
+        view = _unshare(build(trace, wire, boxes(trace, rule)), max_fanout)
+        if len(view.nodes) <= max_nodes:
+            view.note = (f"{n} nodes > max_nodes={max_nodes}: scopes deeper than {d} drawn as boxes "
+                         "(choose with collapse=, or max_nodes=None)")
+            break
+    else:
+        view = _truncate(trace, view, max_nodes)
+        view.note = (f"{n} nodes > max_nodes={max_nodes} even with every scope collapsed: only the "
+                     f"{max_nodes} nodes nearest the output are drawn (name_scope() groups ops; max_nodes=None)")
+    warnings.warn("viz: " + view.note, stacklevel=3)
+    return view
+
+
+def _unshare(view, max_fanout):
+    """A node feeding more than max_fanout others (a weight, or its transpose, shared by every time step), or fed
+    by more than max_fanout others (the stack of every step's output), is drawn without those edges: dozens of
+    long edges at one node make a picture unreadable and take Graphviz minutes to route."""
+    if max_fanout is None:
+        return view
+    fan_out, fan_in = {}, {}
+    for e in view.edges:
+        fan_out.setdefault(e.tail, set()).add(e.head)
+        fan_in.setdefault(e.head, set()).add(e.tail)
+    view.shared = {nid: len(heads) for nid, heads in fan_out.items() if len(heads) > max_fanout}
+    view.gathered = {nid: len(tails) for nid, tails in fan_in.items() if len(tails) > max_fanout}
+    if view.shared or view.gathered:
+        view.edges = [e for e in view.edges if e.tail not in view.shared and e.head not in view.gathered]
+    return view
+
+
+def _truncate(trace, view, max_nodes):
+    """Keep the max_nodes nodes first found from the output (a breadth-first walk against the edges)."""
+    into = {}
+    for e in view.edges:
+        into.setdefault(e.head, []).append(e.tail)
+    keep, queue = {}, [f"t{ti}" for ti in trace.root_indices if f"t{ti}" in view.nodes]
+    queue += [view.op_node[trace.producer[ti]] for ti in trace.root_indices if trace.producer[ti] is not None]
+    i = 0
+    while i < len(queue) and len(keep) < max_nodes:
+        nid = queue[i]
+        i += 1
+        if nid not in keep:
+            keep[nid] = True
+            queue.extend(into.get(nid, ()))
+    view.nodes = {nid: v for nid, v in view.nodes.items() if nid in keep}
+    view.edges = [e for e in view.edges if e.tail in keep and e.head in keep]
+    return view
