@@ -143,3 +143,28 @@ def test_getitem_backward_called_directly_gives_a_whole_array():
     dense = GetItem.backward(y._ctx, g)
     assert isinstance(dense, np.ndarray)
     np.testing.assert_array_equal(dense, GetItem.sparse_backward(y._ctx, g).dense())
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_rnn_one_matmul_projection_equals_the_per_step_one(kind, batch_first):
+    """Layers project all steps in one matmul; under detect_anomaly step by step: same outputs and gradients."""
+    import nn
+    nn.init.manual_seed(0)
+    layer = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True, batch_first=batch_first).double()
+    xs = np.random.default_rng(0).standard_normal((5, 2, 3))
+
+    def run():
+        x = ag.tensor(xs, dtype="float64", requires_grad=True)
+        out = layer(x)[0]
+        (out * out).sum().backward()
+        grads = [x.grad.numpy()] + [p.grad.numpy().copy() for p in layer.parameters()]
+        layer.zero_grad()
+        return out.numpy(), grads
+
+    fused = run()
+    with ag.detect_anomaly():
+        per_step = run()
+    np.testing.assert_allclose(fused[0], per_step[0], rtol=1e-12, atol=1e-14)
+    for a, b in zip(fused[1], per_step[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
