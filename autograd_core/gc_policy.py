@@ -7,7 +7,9 @@ every object of the process: the graph, and everything imported (PyTorch alone a
 100 middle-generation collections instead of 10 (benchmarks/run.py; the backward pass showed no GC cost, so a
 policy scoped to backward would not help). Graphs hold no reference cycles (tests/test_memory.py), so rarer full
 collections delay nothing the engine makes; young-generation collections are left as CPython sets them.
-`restore_python_gc()` puts CPython's thresholds back for programs that prefer them.
+`restore_python_gc()` puts CPython's thresholds back for programs that prefer them. Past a few million objects
+CPython still collects whenever the old generation grew by 25%, which no threshold changes: a 1e6-op chain's forward
+takes 4.1 s with this policy, 5.7 s without, 1.9 s with the collector off (gc.disable / gc.freeze are the user's call).
 """
 import gc
 
