@@ -1,21 +1,37 @@
-"""Quickstart: one neuron, then a small MLP, trained with the engine; prints the loss as it falls.
+"""Quickstart: one neuron and its graph with values and gradients, then a small MLP trained with the engine.
 
-    python examples/quickstart.py [--steps 200]
+    python examples/quickstart.py [--steps 500] [--out out]
 """
 import argparse
+import os
 
 import numpy as np
 
 import autograd_core as ag
 
 
-def neuron_demo():
-    """The lectures' neuron tanh(x1*w1 + x2*w2 + b), and its gradients by the chain rule."""
+def neuron_demo(out=None):
+    """The lectures' neuron tanh(x1*w1 + x2*w2 + b): its graph with every value and gradient, by the chain rule."""
     x1, x2 = ag.tensor(2.0, name="x1"), ag.tensor(0.0, name="x2")
     w1, w2 = ag.tensor(-3.0, requires_grad=True, name="w1"), ag.tensor(1.0, requires_grad=True, name="w2")
     b = ag.tensor(6.8813735870195432, requires_grad=True, name="b")
     o = (x1 * w1 + x2 * w2 + b).tanh()
-    o.backward()
+    try:
+        import viz
+    except ImportError:  # viz needs the graphviz package (pip install -e '.[examples]')
+        viz = None
+    if viz is None:
+        o.backward()
+    else:
+        with viz.record_gradients():
+            o.backward()
+        print(viz.to_text(o))
+        if out:
+            try:
+                path = viz.render(o, os.path.join(out, "neuron.svg"), mode="both")
+                print(f"drawing (value above, gradient below each edge): {path}")
+            except viz.DotNotFoundError as e:
+                print(f"(no drawing: {e})")
     print(f"neuron: o = {o.item():.4f}, do/dw1 = {w1.grad.item():.4f}, do/dw2 = {w2.grad.item():.4f}")
     return o
 
@@ -47,6 +63,7 @@ def train_mlp(steps=200, seed=0, verbose=True):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=500)
+    parser.add_argument("--out", default="out", help="folder for the neuron's drawing (needs Graphviz's dot)")
     args = parser.parse_args()
-    neuron_demo()
+    neuron_demo(args.out)
     train_mlp(args.steps)
