@@ -8,6 +8,7 @@ import os
 import numpy as np
 
 import autograd_core as ag
+import viz
 
 
 def neuron_demo(out=None):
@@ -16,22 +17,15 @@ def neuron_demo(out=None):
     w1, w2 = ag.tensor(-3.0, requires_grad=True, name="w1"), ag.tensor(1.0, requires_grad=True, name="w2")
     b = ag.tensor(6.8813735870195432, requires_grad=True, name="b")
     o = (x1 * w1 + x2 * w2 + b).tanh()
-    try:
-        import viz
-    except ImportError:  # viz needs the graphviz package (pip install -e '.[examples]')
-        viz = None
-    if viz is None:
+    with viz.record_gradients():  # keep every tensor's gradient, for the printout
         o.backward()
-    else:
-        with viz.record_gradients():
-            o.backward()
-        print(viz.to_text(o))
-        if out:
-            try:
-                path = viz.render(o, os.path.join(out, "neuron.svg"), mode="both")
-                print(f"drawing (value above, gradient below each edge): {path}")
-            except viz.DotNotFoundError as e:
-                print(f"(no drawing: {e})")
+    print(viz.to_text(o))
+    if out:
+        try:
+            path = viz.render(o, os.path.join(out, "neuron.svg"), mode="both")
+            print(f"drawing (value above, gradient below each edge): {path}")
+        except viz.DotNotFoundError as e:
+            print(f"(no drawing: {e})")
     print(f"neuron: o = {o.item():.4f}, do/dw1 = {w1.grad.item():.4f}, do/dw2 = {w2.grad.item():.4f}")
     return o
 
