@@ -16,6 +16,3 @@ def set_default_dtype(dtype):
         raise TypeError(f"default dtype must be a floating dtype, got {d}")
     _default = d
 
-
-def is_float(dtype):
-    return dtype.kind == "f"

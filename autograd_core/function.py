@@ -99,10 +99,6 @@ class Scattered:
         return out
 
 
-def is_tensor(x):
-    return isinstance(x, Tensor)
-
-
 def unbroadcast(g, shape):
     """Sum a gradient back to the shape of an input that was broadcast to g's shape."""
     if g.shape == shape:
