@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from autograd_core import (Tensor, get_default_dtype, is_anomaly_enabled, name_scope, stack, concatenate,
-                           where)
+                           where, fused_lstm_update, fused_gru_update)
 from autograd_core.tensor import as_tensor
 from .. import functional as F, init
 from ..functional import recurrent as R
@@ -268,7 +268,8 @@ class LSTM(RNNBase):
     _gate_count, _num_states = 4, 2
 
     def _step(self, xw, state, weights):
-        return R.lstm_update(xw, state[0], state[1], *weights)
+        # One fused primitive per step (ag.fused_lstm_update): R.lstm_update's numbers, ~14 ops fewer per step
+        return fused_lstm_update(xw, state[0], state[1], *weights, validate=False)
 
 
 class GRU(RNNBase):
@@ -279,4 +280,5 @@ class GRU(RNNBase):
         return (w_ih.T, b_ih), (w_hh.T, b_hh)  # b_hn is multiplied by r, so the biases stay apart
 
     def _step(self, xw, state, weights):
-        return (R.gru_update(xw, state[0], *weights),)
+        # One fused primitive per step (ag.fused_gru_update): R.gru_update's numbers, ~12 ops fewer per step
+        return (fused_gru_update(xw, state[0], *weights, validate=False),)

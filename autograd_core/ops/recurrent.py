@@ -1,0 +1,184 @@
+"""Fused LSTM and GRU state updates: one time step's matmul and gate arithmetic as one primitive each.
+
+nn.LSTM and nn.GRU call these T times per sequence. Composed from primitives, one step is ~14 ops, each paying
+Python overhead and each keeping its inputs alive until backward; fused, a step is one node that keeps only the
+activated gates. The equations are those of nn.functional.recurrent's `lstm_update` and `gru_update` (PyTorch's
+gate order: LSTM i, f, g, o; GRU r, z, n), and tests check that both give the same numbers and gradients.
+
+Second derivatives: with create_graph=True the engine calls `backward` with Tensors, and the gates saved as arrays
+would be constants there. So in that case backward recomputes the gates from its input Tensors with recorded ops,
+and the same gradient formulas, written with operators arrays and Tensors share, record a differentiable pass.
+"""
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor, as_tensor
+from .movement import concatenate
+
+
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(0.5 * x))  # the formula of the Sigmoid primitive: the same numbers, and stable
+
+
+def _blocks(a, n, count):
+    """The `count` gate blocks of width n along a's last axis."""
+    return [a[:, k * n:(k + 1) * n] for k in range(count)]
+
+
+def _cat(blocks):
+    """Gate blocks side by side again (arrays on the fast path, Tensors when the backward is recorded)."""
+    if any(isinstance(b, Tensor) for b in blocks):
+        return concatenate(blocks, axis=1)
+    return np.concatenate(blocks, axis=1)
+
+
+# ---- LSTM ---------------------------------------------------------------------------------------------
+
+class LSTMStep(Function):
+    """h' and c' stacked as (2, B, H) from xw (B, 4H), h and c (B, H), w_hh_t (H, 4H).
+
+    gates = xw + h @ w_hh_t; i, f, o = sigmoid, g = tanh of their blocks; c' = f * c + i * g; h' = o * tanh(c').
+    One output because a node has one: the caller takes out[0] and out[1] (basic indexing, cheap in backward).
+    """
+    @staticmethod
+    def forward(ctx, xw, h, c, w_hh_t):
+        n = h.shape[1]
+        gates = xw + h @ w_hh_t
+        act = _sigmoid(gates)  # all four blocks at once; the g block's sigmoid is then replaced by its tanh
+        act[:, 2 * n:3 * n] = np.tanh(gates[:, 2 * n:3 * n])
+        i, f, g, o = _blocks(act, n, 4)
+        out = np.empty((2,) + h.shape, np.result_type(act, c))
+        np.add(f * c, i * g, out=out[1])
+        tanh_c = np.tanh(out[1])
+        np.multiply(o, tanh_c, out=out[0])
+        ctx.act, ctx.tanh_c, ctx.h, ctx.c, ctx.w_hh_t = act, tanh_c, h, c, w_hh_t
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        if isinstance(grad, Tensor):  # recorded backward: gates recomputed from the inputs, so they carry a graph
+            xw, h, c, w_hh_t = ctx.parents
+            i, f, g, o, tanh_c = _lstm_gates(xw, h, c, w_hh_t)
+        else:
+            h, c, w_hh_t, tanh_c = ctx.h, ctx.c, ctx.w_hh_t, ctx.tanh_c
+            i, f, g, o = _blocks(ctx.act, h.shape[1], 4)
+        dh_out, dc_out = grad[0], grad[1]
+        dc = dc_out + dh_out * o * (1 - tanh_c * tanh_c)  # c' reaches the loss directly and through h'
+        d_gates = _cat([dc * g * i * (1 - i),  # through each gate's activation to its pre-activation
+                        dc * c * f * (1 - f),
+                        dc * i * (1 - g * g),
+                        dh_out * tanh_c * o * (1 - o)])
+        need = ctx.needs_input_grad
+        return (d_gates,
+                d_gates @ w_hh_t.T if need[1] else None,
+                dc * f if need[2] else None,
+                h.T @ d_gates if need[3] else None)
+
+
+def _lstm_gates(xw, h, c, w_hh_t):
+    """i, f, g, o and tanh(c') from Tensors, with recorded ops (for the recorded backward)."""
+    n = h.shape[1]
+    gates = xw + h @ w_hh_t
+    ifo = gates.sigmoid()
+    i, f, _, o = _blocks(ifo, n, 4)
+    g = gates[:, 2 * n:3 * n].tanh()
+    return i, f, g, o, (f * c + i * g).tanh()
+
+
+def fused_lstm_update(xw, h, c, w_hh_t, validate=True):
+    """(h', c') of an LSTM step, fused: nn.functional.recurrent.lstm_update's arguments and numbers.
+
+    xw (B, 4H) is the step's projected input x W_ih^T + b, h and c (B, H), w_hh_t (H, 4H) = W_hh^T. nn.LSTM
+    passes validate=False: it has checked the shapes once per sequence.
+    """
+    if validate:
+        xw, h, c, w_hh_t = (as_tensor(t) for t in (xw, h, c, w_hh_t))
+        _check("fused_lstm_update", xw, [h, c], w_hh_t, 4)
+    out = LSTMStep.apply(xw, h, c, w_hh_t)
+    return out[0], out[1]
+
+
+# ---- GRU ----------------------------------------------------------------------------------------------
+
+class GRUStep(Function):
+    """h' (B, H) from gi (B, 3H), h (B, H), w_hh_t (H, 3H) and optionally b_hh (3H,).
+
+    gh = h @ w_hh_t + b_hh; r, z = sigmoid(gi + gh) of their blocks; n = tanh(gi_n + r * gh_n);
+    h' = n + z * (h - n).
+    """
+    @staticmethod
+    def forward(ctx, gi, h, w_hh_t, *b_hh):
+        n = h.shape[1]
+        gh = h @ w_hh_t
+        if b_hh:
+            gh = gh + b_hh[0]
+        gh_n = gh[:, 2 * n:]
+        rz = _sigmoid(gi[:, :2 * n] + gh[:, :2 * n])
+        r, z = rz[:, :n], rz[:, n:]
+        new = np.tanh(gi[:, 2 * n:] + r * gh_n)
+        ctx.rz, ctx.new, ctx.gh_n, ctx.h, ctx.w_hh_t = rz, new, gh_n.copy(), h, w_hh_t  # copy: not all of gh
+        return new + z * (h - new)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if isinstance(grad, Tensor):  # recorded backward: gates recomputed from the inputs, so they carry a graph
+            gi, h, w_hh_t, *b_hh = ctx.parents
+            r, z, new, gh_n = _gru_gates(gi, h, w_hh_t, b_hh[0] if b_hh else None)
+        else:
+            h, w_hh_t, new, gh_n = ctx.h, ctx.w_hh_t, ctx.new, ctx.gh_n
+            r, z = _blocks(ctx.rz, h.shape[1], 2)
+        d_new = grad * (1 - z) * (1 - new * new)  # to n's pre-activation gi_n + r * gh_n
+        d_r = d_new * gh_n * r * (1 - r)
+        d_z = grad * (h - new) * z * (1 - z)
+        d_gi = _cat([d_r, d_z, d_new])
+        d_gh = _cat([d_r, d_z, d_new * r])
+        need = ctx.needs_input_grad
+        grads = (d_gi,
+                 grad * z + d_gh @ w_hh_t.T if need[1] else None,
+                 h.T @ d_gh if need[2] else None)
+        if len(need) == 4:
+            grads += (d_gh.sum(axis=0) if need[3] else None,)
+        return grads
+
+
+def _gru_gates(gi, h, w_hh_t, b_hh):
+    """r, z, n and W_hn h + b_hn from Tensors, with recorded ops (for the recorded backward)."""
+    n = h.shape[1]
+    gh = h @ w_hh_t
+    if b_hh is not None:
+        gh = gh + b_hh
+    rz = (gi[:, :2 * n] + gh[:, :2 * n]).sigmoid()
+    r, z = rz[:, :n], rz[:, n:]
+    gh_n = gh[:, 2 * n:]
+    return r, z, (gi[:, 2 * n:] + r * gh_n).tanh(), gh_n
+
+
+def fused_gru_update(gi, h, w_hh_t, b_hh=None, validate=True):
+    """h' of a GRU step, fused: nn.functional.recurrent.gru_update's arguments and numbers.
+
+    gi (B, 3H) is the step's projected input x W_ih^T + b_ih, h (B, H), w_hh_t (H, 3H) = W_hh^T, b_hh (3H,) or
+    None. nn.GRU passes validate=False: it has checked the shapes once per sequence.
+    """
+    biases = () if b_hh is None else (b_hh,)
+    if validate:
+        gi, h, w_hh_t, *biases = (as_tensor(t) for t in (gi, h, w_hh_t) + biases)
+        _check("fused_gru_update", gi, [h], w_hh_t, 3)
+        if biases and biases[0].shape != (w_hh_t.shape[1],):
+            raise ValueError(f"fused_gru_update: b_hh must have shape ({w_hh_t.shape[1]},) to match w_hh_t "
+                             f"{w_hh_t.shape}, got {biases[0].shape}")
+    return GRUStep.apply(gi, h, w_hh_t, *biases)
+
+
+def _check(name, xw, states, w_hh_t, gates):
+    """ValueError naming expected and given shapes, before NumPy can fail with its own message."""
+    if w_hh_t.ndim != 2 or w_hh_t.shape[1] != gates * w_hh_t.shape[0]:
+        raise ValueError(f"{name}: w_hh_t must have shape (hidden_size, {gates} * hidden_size), "
+                         f"got {w_hh_t.shape}")
+    hidden = w_hh_t.shape[0]
+    if xw.ndim != 2 or xw.shape[1] != gates * hidden:
+        raise ValueError(f"{name}: the projected input must have shape (batch, {gates * hidden}) for w_hh_t "
+                         f"{w_hh_t.shape}, got {xw.shape}")
+    for s in states:
+        if s.shape != (xw.shape[0], hidden):
+            raise ValueError(f"{name}: each state must have shape {(xw.shape[0], hidden)} (batch, hidden_size) "
+                             f"for a projected input {xw.shape}, got {s.shape}")
