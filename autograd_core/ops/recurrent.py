@@ -58,16 +58,19 @@ class LSTMStep(Function):
     def backward(ctx, grad):
         if isinstance(grad, Tensor):  # recorded backward: gates recomputed from the inputs, so they carry a graph
             xw, h, c, w_hh_t = ctx.parents
-            i, f, g, o, tanh_c = _lstm_gates(xw, h, c, w_hh_t)
+            act, tanh_c = _lstm_gates(xw, h, c, w_hh_t)
         else:
-            h, c, w_hh_t, tanh_c = ctx.h, ctx.c, ctx.w_hh_t, ctx.tanh_c
-            i, f, g, o = _blocks(ctx.act, h.shape[1], 4)
+            act, h, c, w_hh_t, tanh_c = ctx.act, ctx.h, ctx.c, ctx.w_hh_t, ctx.tanh_c
+        n = h.shape[1]
+        i, f, g, o = _blocks(act, n, 4)
         dh_out, dc_out = grad[0], grad[1]
         dc = dc_out + dh_out * o * (1 - tanh_c * tanh_c)  # c' reaches the loss directly and through h'
-        d_gates = _cat([dc * g * i * (1 - i),  # through each gate's activation to its pre-activation
-                        dc * c * f * (1 - f),
-                        dc * i * (1 - g * g),
-                        dh_out * tanh_c * o * (1 - o)])
+        d_act = _cat([dc * g, dc * c, dc * i, dh_out * tanh_c])  # to the activated gates i, f, g, o
+        # to their pre-activations: sigmoid' = a (1 - a) and tanh' = (1 - a)(1 + a), so for all four blocks at
+        # once (1 - a)(a + e) with e = 1 on the tanh block g, 0 on the others
+        e = np.zeros(4 * n, act.dtype)
+        e[2 * n:3 * n] = 1
+        d_gates = d_act * (1 - act) * (act + e)
         need = ctx.needs_input_grad
         return (d_gates,
                 d_gates @ w_hh_t.T if need[1] else None,
@@ -76,13 +79,13 @@ class LSTMStep(Function):
 
 
 def _lstm_gates(xw, h, c, w_hh_t):
-    """i, f, g, o and tanh(c') from Tensors, with recorded ops (for the recorded backward)."""
+    """The activated gates (B, 4H) and tanh(c') from Tensors, with recorded ops (for the recorded backward)."""
     n = h.shape[1]
     gates = xw + h @ w_hh_t
     ifo = gates.sigmoid()
     i, f, _, o = _blocks(ifo, n, 4)
     g = gates[:, 2 * n:3 * n].tanh()
-    return i, f, g, o, (f * c + i * g).tanh()
+    return _cat([i, f, g, o]), (f * c + i * g).tanh()
 
 
 def fused_lstm_update(xw, h, c, w_hh_t, validate=True):
@@ -123,15 +126,14 @@ class GRUStep(Function):
     def backward(ctx, grad):
         if isinstance(grad, Tensor):  # recorded backward: gates recomputed from the inputs, so they carry a graph
             gi, h, w_hh_t, *b_hh = ctx.parents
-            r, z, new, gh_n = _gru_gates(gi, h, w_hh_t, b_hh[0] if b_hh else None)
+            rz, new, gh_n = _gru_gates(gi, h, w_hh_t, b_hh[0] if b_hh else None)
         else:
-            h, w_hh_t, new, gh_n = ctx.h, ctx.w_hh_t, ctx.new, ctx.gh_n
-            r, z = _blocks(ctx.rz, h.shape[1], 2)
+            rz, h, w_hh_t, new, gh_n = ctx.rz, ctx.h, ctx.w_hh_t, ctx.new, ctx.gh_n
+        r, z = _blocks(rz, h.shape[1], 2)
         d_new = grad * (1 - z) * (1 - new * new)  # to n's pre-activation gi_n + r * gh_n
-        d_r = d_new * gh_n * r * (1 - r)
-        d_z = grad * (h - new) * z * (1 - z)
-        d_gi = _cat([d_r, d_z, d_new])
-        d_gh = _cat([d_r, d_z, d_new * r])
+        d_rz = _cat([d_new * gh_n, grad * (h - new)]) * rz * (1 - rz)  # to r's and z's pre-activations
+        d_gi = _cat([d_rz, d_new])
+        d_gh = _cat([d_rz, d_new * r])
         need = ctx.needs_input_grad
         grads = (d_gi,
                  grad * z + d_gh @ w_hh_t.T if need[1] else None,
@@ -142,15 +144,14 @@ class GRUStep(Function):
 
 
 def _gru_gates(gi, h, w_hh_t, b_hh):
-    """r, z, n and W_hn h + b_hn from Tensors, with recorded ops (for the recorded backward)."""
+    """r and z (B, 2H), n and W_hn h + b_hn from Tensors, with recorded ops (for the recorded backward)."""
     n = h.shape[1]
     gh = h @ w_hh_t
     if b_hh is not None:
         gh = gh + b_hh
     rz = (gi[:, :2 * n] + gh[:, :2 * n]).sigmoid()
-    r, z = rz[:, :n], rz[:, n:]
     gh_n = gh[:, 2 * n:]
-    return r, z, (gi[:, 2 * n:] + r * gh_n).tanh(), gh_n
+    return rz, (gi[:, 2 * n:] + rz[:, :n] * gh_n).tanh(), gh_n
 
 
 def fused_gru_update(gi, h, w_hh_t, b_hh=None, validate=True):
