@@ -49,9 +49,8 @@ class LSTMStep(Function):
         i, f, g, o = _blocks(act, n, 4)
         out = np.empty((2,) + h.shape, np.result_type(act, c))
         np.add(f * c, i * g, out=out[1])
-        tanh_c = np.tanh(out[1])
-        np.multiply(o, tanh_c, out=out[0])
-        ctx.act, ctx.tanh_c, ctx.h, ctx.c, ctx.w_hh_t = act, tanh_c, h, c, w_hh_t
+        np.multiply(o, np.tanh(out[1]), out=out[0])
+        ctx.act, ctx.out, ctx.h, ctx.c, ctx.w_hh_t = act, out, h, c, w_hh_t  # tanh(c') is recomputed: less memory
         return out
 
     @staticmethod
@@ -60,7 +59,7 @@ class LSTMStep(Function):
             xw, h, c, w_hh_t = ctx.parents
             act, tanh_c = _lstm_gates(xw, h, c, w_hh_t)
         else:
-            act, h, c, w_hh_t, tanh_c = ctx.act, ctx.h, ctx.c, ctx.w_hh_t, ctx.tanh_c
+            act, h, c, w_hh_t, tanh_c = ctx.act, ctx.h, ctx.c, ctx.w_hh_t, np.tanh(ctx.out[1])
         n = h.shape[1]
         i, f, g, o = _blocks(act, n, 4)
         dh_out, dc_out = grad[0], grad[1]
