@@ -21,7 +21,7 @@ def _sigmoid(x):
 
 
 def _blocks(a, n, count):
-    """The `count` gate blocks of width n along a's last axis."""
+    """The `count` gate blocks of width n side by side along axis 1 of a (B, count * n) array."""
     return [a[:, k * n:(k + 1) * n] for k in range(count)]
 
 
