@@ -158,7 +158,8 @@ class RNNBase(Module):
                     (w_ih_t, in_bias), weights = self._layer_weights(layer, sfx)
                     step_input = self._projector(x, time_axis, w_ih_t, in_bias)
                     ys, last = self._unroll(step_input, steps, start, weights, masks, reverse=d == 1)
-                outputs.append(stack(ys, axis=time_axis))
+                # (T, B, H) or (B, T, H) as one concatenate and a reshape: 2 nodes where stack makes T + 1
+                outputs.append(concatenate(ys, axis=time_axis).reshape(x.shape[:2] + (-1,)))
                 finals.append(last)
             x = outputs[0] if len(outputs) == 1 else concatenate(outputs, axis=-1)  # (T, B, D*H) or (B, T, D*H)
             if self.dropout and self.training and layer < self.num_layers - 1:
