@@ -16,9 +16,10 @@ from ..function import Function
 from ..tensor import Tensor, as_tensor
 from .window import SlidingWindow, Col2Im, _windows, _col2im, _per_axis, window_output_size
 
-# The window matrix of one chunk of images stays under this, a little over this machine's L2 cache. Measured on
-# benchmarks/conv.py's large case (0.5 to 4 MiB): 4 MiB fastest, whole batch (37 MB) 2x slower than any chunk.
-CHUNK_BYTES = 2 ** 22
+# The window matrix of one chunk of images stays under this, twice this machine's L2 cache per core. Measured on
+# benchmarks/conv.py's large case (0.5 to 4 MiB): 2 and 4 MiB within 2% (2 MiB needs less memory), the whole
+# batch at once (37 MB) 1.4x slower.
+CHUNK_BYTES = 2 ** 21
 
 
 class Strided:
