@@ -125,3 +125,25 @@ def test_only_the_gradients_asked_for_are_computed():
 def test_bad_shapes_are_named(xs, ws, match):
     with pytest.raises(ValueError, match=match):
         ag.correlate(np.zeros(xs), np.zeros(ws))
+
+
+def test_neither_pass_holds_the_whole_batchs_window_matrix():
+    import tracemalloc
+    rng = np.random.default_rng(5)
+    x = ag.tensor(rng.standard_normal((32, 1, 16, 34, 34)).astype(np.float32), requires_grad=True)
+    w = ag.tensor(rng.standard_normal((1, 32, 16, 3, 3)).astype(np.float32), requires_grad=True)
+    whole = 32 * 16 * 9 * 32 * 32 * 4  # im2col of the batch: 18.9 MB
+    tracemalloc.start()
+    try:
+        y = ag.correlate(x, w)
+        kept, peak = tracemalloc.get_traced_memory()
+        assert kept - y.data.nbytes < 2 ** 16  # the node keeps nothing of its own but small bookkeeping
+        assert peak - y.data.nbytes < whole / 3
+        g = np.ones(y.shape, np.float32)
+        kept = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        y.backward(g)
+        _, peak = tracemalloc.get_traced_memory()
+        assert peak - kept < 2 * x.data.nbytes + whole / 3  # dx and x.grad, plus a chunk's matrices at a time
+    finally:
+        tracemalloc.stop()
