@@ -52,8 +52,8 @@ class Shifted(Strided):
     """Stride 1: a kernel offset f is a shift of the flattened image by sum f*D*P (P the row-major pitches), so each
     row of the matrix is one contiguous slice of x. The columns run over the flat positions from the first output
     pixel to the last, pitch included: the few that fall between rows are computed, never read, and get a zero
-    gradient. Forward + backward of benchmarks/conv.py's large case 20 -> ~16.5 ms (copies of long rows instead
-    of 32-pixel ones)."""
+    gradient. On benchmarks/conv.py's large case, forward + backward 15% faster than Strided (measured paired):
+    its copies and adds move rows of ~1000 numbers where Strided's move one image row, 32."""
 
     def __init__(self, in_sizes, window, stride, dilation, out_sizes):
         super().__init__(in_sizes, window, stride, dilation, out_sizes)
