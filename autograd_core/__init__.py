@@ -13,6 +13,7 @@ from .ops.reduce import logsumexp, softmax, log_softmax
 from .ops.movement import concatenate, stack, split, pad, broadcast_to, squeeze, unsqueeze
 from .ops.linalg import matmul
 from .ops.window import sliding_window, window_output_size
+from .ops.correlate import correlate
 from .ops.recurrent import fused_lstm_update, fused_gru_update
 from .gc_policy import relax_full_collections, restore_python_gc
 

@@ -168,3 +168,37 @@ def test_rnn_one_matmul_projection_equals_the_per_step_one(kind, batch_first):
     np.testing.assert_allclose(fused[0], per_step[0], rtol=1e-12, atol=1e-14)
     for a, b in zip(fused[1], per_step[1]):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+# ---- a leaf's .grad is its own array: never another leaf's, the caller's, a hook's or a retained graph's -------
+
+def test_leaves_given_one_array_get_their_own_copies():
+    a, b = ag.tensor([1.0, 2.0], requires_grad=True), ag.tensor([3.0, 4.0], requires_grad=True)
+    ((a + b) * 2.0).sum().backward()  # Mul makes a fresh array, Add hands that one array to both
+    a.grad.data *= 10
+    np.testing.assert_array_equal(b.grad.numpy(), [2.0, 2.0])
+    assert not np.shares_memory(a.grad.data, b.grad.data)
+
+
+def test_the_callers_gradient_and_a_hooks_copy_are_never_grad():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    upstream = np.array([5.0, 6.0])
+    seen = []
+    x.register_hook(lambda g: seen.append(g))
+    (x + 0).backward(upstream)  # Add passes the caller's array straight through
+    x.grad.data[...] = 0
+    np.testing.assert_array_equal(upstream, [5.0, 6.0])
+    np.testing.assert_array_equal(seen[0].numpy(), [5.0, 6.0])
+
+
+def test_a_gradient_taken_as_grad_is_not_reused_by_a_retained_graph():
+    x = ag.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    w = ag.tensor(np.ones((3, 2)), requires_grad=True)
+    z = (x @ w).sum()
+    z.backward(retain_graph=True)
+    first = x.grad.numpy().copy()
+    x.grad.data *= 0  # in place, as an optimizer or clipping would
+    w.grad.data *= 0
+    z.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), first)
+    np.testing.assert_array_equal(w.grad.numpy(), [[3.0, 3.0], [5.0, 5.0], [7.0, 7.0]])

@@ -34,10 +34,12 @@ def _windows(x, window, stride, dilation, out_sizes):
         writeable=False)
 
 
-def _col2im(g, in_shape, window, stride, dilation):
+def _col2im(g, in_shape, window, stride, dilation, out=None):
+    """Add every window of g (..., O1..Ok, F1..Fk) back where it came from, into out (zeros of in_shape if None)."""
     k = len(window)
     out_sizes = g.shape[-2 * k:-k]
-    out = np.zeros(in_shape, dtype=g.dtype)
+    if out is None:
+        out = np.zeros(in_shape, dtype=g.dtype)
     for offsets in itertools.product(*(range(f) for f in window)):
         target = (Ellipsis,) + tuple(
             slice(o * d, o * d + s * (n - 1) + 1, s)

@@ -1,8 +1,10 @@
-"""Convolution (cross-correlation, as in PyTorch and the lectures) = pad -> sliding windows -> matmul -> + bias.
+"""Convolution (cross-correlation, as in PyTorch and the lectures) = pad -> windows times filters -> + bias.
 
 The window under every output pixel becomes a column of one matrix per image (im2col), the filters the rows of
 another, so one matrix product per image computes every dot product of the lectures' "slide the filter over the
 image". Groups split the channels into independent convolutions, which become one more batch axis of that product.
+`ag.correlate` is that product as one primitive: the same numbers as ag.sliding_window -> transpose -> reshape ->
+matmul (tests/test_correlate.py), without holding the whole batch's window matrix (see autograd_core/ops/correlate.py).
 """
 import math
 import numbers
@@ -89,14 +91,8 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
     x = x.reshape((batch, g, cg) + sizes)                               # (B, G, C/G, H, W)
     if any(lo or hi for lo, hi in pads):
         x = ag.pad(x, ((0, 0),) * 3 + pads)
-    win = ag.sliding_window(x, kernel, stride, dilation)                # (B, G, C/G, OH, OW, KH, KW), a view
-    # im2col, the one big copy: for each image and group a (C/G*KH*KW, OH*OW) matrix, one row per channel and
-    # kernel offset, each row a shifted (and strided) copy of the image, so the copy moves whole image rows.
-    spatial, offsets = tuple(range(3, 3 + k)), tuple(range(3 + k, 3 + 2 * k))
-    cols = win.transpose((0, 1, 2) + offsets + spatial)                 # (B, G, C/G, KH, KW, OH, OW)
-    cols = cols.reshape(batch, g, cg * math.prod(kernel), math.prod(out))
-    w = weight.reshape(g, og, cg * math.prod(kernel))                   # (G, O/G, C/G*KH*KW), a view
-    y = (w @ cols).reshape((batch, out_channels) + out)                # (B, G, O/G, OH*OW) -> (B, O, OH, OW)
+    w = weight.reshape((g, og, cg) + kernel)                            # (G, O/G, C/G, KH, KW), a view
+    y = ag.correlate(x, w, stride, dilation).reshape((batch, out_channels) + out)  # (B, G, O/G, OH, OW) -> (B, O, ..)
     if bias is not None:
         y = y + bias.reshape((out_channels,) + (1,) * k)
     return y.reshape(y.shape[1:]) if unbatched else y
