@@ -10,7 +10,6 @@ import nn.functional as F
 from autograd_core.ops.recurrent import GRUStep, LSTMStep
 from nn.functional import recurrent as R
 
-GATES = {"LSTM": 4, "GRU": 3}
 FUSED = {"LSTM": LSTMStep, "GRU": GRUStep}
 
 
@@ -48,8 +47,8 @@ def test_fused_gru_step_passes_gradcheck_and_gradgradcheck(bias):
 
 
 @pytest.mark.parametrize("constant", [1, 2])
-def test_states_without_grad_get_no_gradient_and_the_others_still_check(constant):
-    """The layers' first step has a constant zero state: its gradient is skipped, the others are unchanged."""
+def test_inputs_without_grad_get_no_gradient_and_the_others_still_check(constant):
+    """The layers' first step has a constant zero state: its gradient (and matmul) is skipped, the rest holds."""
     rng = np.random.default_rng(2)
     for inputs, fn in ((lstm_inputs(rng), lstm_both), (gru_inputs(rng), ag.fused_gru_update)):
         inputs[constant].requires_grad_(False)
