@@ -147,3 +147,21 @@ def test_neither_pass_holds_the_whole_batchs_window_matrix():
         assert peak - kept < 2 * x.data.nbytes + whole / 3  # dx and x.grad, plus a chunk's matrices at a time
     finally:
         tracemalloc.stop()
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "2", True, (1,), (1, 2, 3)])
+def test_bad_stride_or_dilation_is_named(bad):
+    x, w = np.zeros((1, 1, 1, 5, 5)), np.zeros((1, 1, 1, 2, 2))
+    for kw in ("stride", "dilation"):
+        with pytest.raises(ValueError, match=kw) as info:
+            ag.correlate(x, w, **{kw: bad})
+        assert repr(bad) in str(info.value)
+
+
+def test_an_empty_batch_gives_empty_output_and_gradients():
+    x = ag.tensor(np.zeros((0, 1, 2, 5, 5)), requires_grad=True)
+    w = ag.tensor(np.ones((1, 3, 2, 3, 3)), requires_grad=True)
+    y = ag.correlate(x, w)
+    assert y.shape == (0, 1, 3, 3, 3)
+    y.sum().backward()
+    assert x.grad.shape == x.shape and w.grad.shape == w.shape and not w.grad.numpy().any()
