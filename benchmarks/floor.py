@@ -34,7 +34,7 @@ def median_ms(fn, repeats=7):
 def conv_products(x_shape, w_shape, rng):
     """Per chunk of images, as ag.correlate does: W @ cols, g @ cols^T summed over images, W^T @ g."""
     (n, c, h, w), (o, _, k, _) = x_shape, w_shape
-    columns = (h + 2 - 1) * (w + 2) + w  # the stride-1 layout's columns (pad 1, 3x3)
+    columns = (h - 1) * (w + 2) + w  # the stride-1 layout's columns (pad 1, 3x3: output h x w, row pitch w + 2)
     per_image = c * k * k * columns * 4
     b = max(1, CHUNK_BYTES // per_image)
     wm = rng.standard_normal((1, o, c * k * k)).astype(np.float32)
