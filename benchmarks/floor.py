@@ -10,25 +10,13 @@ more than 1.5x that, no engine built on NumPy's matmul meets a 1.5x target on th
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from autograd_core.ops.correlate import CHUNK_BYTES  # noqa: E402
 from benchmarks import conv, rnn  # noqa: E402
-
-
-def median_ms(fn, repeats=7):
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
 
 
 def conv_products(x_shape, w_shape, rng):
@@ -85,10 +73,10 @@ def main(argv=None):
     print(f"{args.threads} thread(s); ms, median of 7")
     print(f"{'workload':45s}{'products alone':>16}{'PyTorch step':>14}{'products / PyTorch':>20}")
     for name, products, torch_maker in rows:
-        ours = median_ms(products)
+        ours = rnn.median_ms(products, 7)
         line = f"{name:45s}{ours:16.2f}"
         if torch is not None:
-            theirs = median_ms(torch_maker())
+            theirs = rnn.median_ms(torch_maker(), 7)
             line += f"{theirs:14.2f}{ours / theirs:20.2f}"
         print(line)
 

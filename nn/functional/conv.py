@@ -6,7 +6,6 @@ image". Groups split the channels into independent convolutions, which become on
 `ag.correlate` is that product as one primitive: the same numbers as ag.sliding_window -> transpose -> reshape ->
 matmul (tests/test_correlate.py), without holding the whole batch's window matrix (see autograd_core/ops/correlate.py).
 """
-import math
 import numbers
 
 import autograd_core as ag
