@@ -15,11 +15,7 @@ from .ops.linalg import matmul
 from .ops.window import sliding_window, window_output_size
 from .ops.correlate import correlate
 from .ops.recurrent import fused_lstm_update, fused_gru_update
-from .gc_policy import relax_full_collections, restore_python_gc
-
+from .gc_policy import relax_full_collections, restore_python_gc  # opt-in tuning: importing changes nothing
 from .malloc_policy import keep_freed_memory, release_freed_memory
-
-relax_full_collections()  # gc_policy.py: long graphs otherwise spend most of their forward pass in full GCs
-keep_freed_memory()  # malloc_policy.py: fresh arrays per op otherwise fault their pages in again and again
 
 __all__ = [n for n in dir() if not n.startswith("_")]

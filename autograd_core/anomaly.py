@@ -5,7 +5,7 @@ import traceback
 
 import numpy as np
 
-enabled = False
+from . import state
 
 
 class AnomalyError(RuntimeError):
@@ -16,16 +16,12 @@ class AnomalyError(RuntimeError):
 def detect_anomaly():
     """Inside: every op checks its output (forward) and its input gradients (backward) for NaN/Inf and raises
     naming the op, its scope and input shapes, and the user code that created it. Slow; for debugging."""
-    global enabled
-    prev, enabled = enabled, True
-    try:
+    with state.setting(state.anomaly, True):
         yield
-    finally:
-        enabled = prev
 
 
 def is_anomaly_enabled():
-    return enabled
+    return state.anomaly.get()
 
 
 def _user_stack(limit=10):
@@ -48,7 +44,8 @@ def record(ctx):
 
 def _describe(ctx, parents):
     shapes = ", ".join(str(p.shape) for p in parents)
-    where = getattr(ctx, "scope", "") or "(top level)"
+    where = getattr(ctx, "scope", None)  # unset on a node that records nothing: checked as it is made, so now
+    where = (state.scope.get() if where is None else where) or "(top level)"
     made = getattr(ctx, "creation_stack", None) or _user_stack()
     return f"op {type(ctx).__name__} in scope {where} with inputs of shape {shapes}; created at:\n{made}"
 

@@ -4,16 +4,19 @@
 and keeps the instance as the output's node only when a gradient is needed. `backward(ctx, grad)` returns
 one gradient per tensor input (or None where `ctx.needs_input_grad[i]` is False).
 
-Backward code uses only operators and methods that NumPy arrays and Tensors share (`*`, `.sum(axis=)`,
-`.reshape`, ...) plus the dispatching helpers below. When a graph of the backward pass is wanted
-(`create_graph=True`), the engine hands `backward` the input and output *Tensors* in place of the arrays
-the context saved, so the same code records a differentiable backward pass.
+What a forward keeps for backward is declared by role, so that one backward serves every order of derivative:
+`ctx.save_for_backward(*arrays)` for inputs and the output (PyTorch's habit), or attributes (`ctx.x = x`) named in
+the class's `saves`: `{"x": 0}` (input 0), `{"out": "output"}`, `{"mask": "constant"}` (no gradient flows through
+it) or `{"act": "recomputed"}` (backward computes it again from `ctx.parents` when handed Tensors). On the fast
+path backward gets the arrays; with `create_graph=True` it gets the matching Tensors (constants stay arrays), so
+the same code, written with operators arrays and Tensors share, records a differentiable backward pass. A
+floating array saved without a role cannot be matched to a Tensor: `create_graph=True` then raises, naming it.
 """
 import itertools
 
 import numpy as np
 
-from . import anomaly, grad_mode, scope, version
+from . import anomaly, state, version
 from .tensor import Tensor, as_tensor, _plain
 
 
@@ -27,6 +30,7 @@ class Function:
     # Optional: a staticmethod the backward pass calls in place of `backward` on arrays (never with create_graph),
     # allowed to return `Scattered` gradients; `backward` itself always returns whole arrays (GetItem has one).
     sparse_backward = None
+    saves = {}  # ctx attribute -> role (an input's index, "output", "constant" or "recomputed"); see above
 
     @staticmethod
     def forward(ctx, *arrays, **params):
@@ -37,7 +41,11 @@ class Function:
         raise NotImplementedError
 
     def save_for_backward(self, *arrays):
+        """Keep inputs or the output (the arrays forward was given or returns) for backward, as `ctx.saved_tensors`."""
+        inputs = [p.data for p in self.parents]
         self.saved_tensors = arrays
+        # an input's index, or None: the output if it is the array forward returns (checked in graph.py)
+        self.saved_roles = tuple(next((i for i, x in enumerate(inputs) if x is a), None) for a in arrays)
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -48,32 +56,46 @@ class Function:
             arrays.append(t.data)
             needs.append(t.requires_grad)
         ctx = cls.__new__(cls)
+        ctx.parents = inputs
         try:
             out = cls.forward(ctx, *arrays, **params)
         except (ValueError, TypeError, IndexError) as e:
             shapes = " and ".join(str(t.shape) for t in inputs)
             raise _plain(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
         if type(out) is not np.ndarray:
-            ctx._forward_out = out  # NumPy gives 0-d results as scalars; create_graph must find the one ctx saved
-            out = np.asarray(out)
+            out = _wrap_scalar(ctx, out)
         result = Tensor.__new__(Tensor)
         result.data = out
-        if True in needs and grad_mode._enabled:
-            ctx.parents = inputs
+        if out.base is not None:  # a view of an input shares its version counter: writing into one changes both
+            version.share_if_view(result, inputs, arrays)
+        if True in needs and state.grad_enabled.get():
+            if out.dtype.kind == "c":
+                raise TypeError(f"{cls.__name__}: complex results cannot carry gradients in this engine (inputs of "
+                                f"dtype {', '.join(str(a.dtype) for a in arrays)}); compute on real and "
+                                "imaginary parts as float tensors")
             ctx.needs_input_grad = tuple(needs)
-            ctx.scope = scope.current
+            ctx.scope = state.scope.get()
             ctx.epoch = version.epoch
             ctx.seq = next(_sequence)
             result._ctx = ctx
             result.requires_grad = True
-            if anomaly.enabled:
+            if state.anomaly.get():
                 anomaly.record(ctx)
-        if anomaly.enabled:
+        if state.anomaly.get():
             anomaly.check_forward(ctx, result.data, inputs)
         return result
 
     def __repr__(self):
         return f"<{type(self).__name__}>"
+
+
+def _wrap_scalar(ctx, out):
+    """NumPy gives 0-d results as scalars: the output as a 0-d array, also where save_for_backward kept it."""
+    array = np.asarray(out)
+    saved = ctx.__dict__.get("saved_tensors")
+    if saved:
+        ctx.saved_tensors = tuple(array if a is out else a for a in saved)
+    return array
 
 
 # Nodes are numbered as they are made; a node's inputs were all made before it, so processing nodes from the
@@ -93,7 +115,7 @@ class Scattered:
         self.shape, self.index, self.values = shape, index, values
 
     def dense(self):
-        """The whole gradient as one array (for tools that look at it: graph.grad_recorders)."""
+        """The whole gradient as one array (for tools that look at it: graph.recording)."""
         out = np.zeros(self.shape, self.values.dtype)
         out[self.index] = self.values
         return out

@@ -1,25 +1,67 @@
-"""Whether ops record a graph: `no_grad` and `enable_grad`, as context managers and decorators."""
-import contextlib
+"""Whether ops record a graph: `no_grad` and `enable_grad`, as context managers and decorators.
 
-_enabled = True
+The mode lives in state.grad_enabled (per thread and per asyncio task). Each `with` remembers what it found on a
+stack of its own, so one instance may be nested or re-entered; a decorated function gets a fresh instance per call
+(recursion, threads), and a decorated generator or coroutine runs each of its steps in the mode and gives the
+caller's mode back whenever it yields.
+"""
+import functools
+import inspect
+
+from . import state
 
 
 def is_grad_enabled():
-    return _enabled
+    return state.grad_enabled.get()
 
 
-class _GradMode(contextlib.ContextDecorator):
+class _GradMode:
     mode = True
 
+    def __init__(self):
+        self._prev = []
+
     def __enter__(self):
-        global _enabled
-        self._prev, _enabled = _enabled, self.mode
+        self._prev.append(state.grad_enabled.get())
+        state.grad_enabled.set(self.mode)
         return self
 
     def __exit__(self, *exc):
-        global _enabled
-        _enabled = self._prev
+        state.grad_enabled.set(self._prev.pop())
         return False
+
+    def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def generator(*args, **kwargs):
+                gen = fn(*args, **kwargs)
+                resume, value = gen.send, None
+                while True:
+                    try:
+                        with type(self)():
+                            item = resume(value)
+                    except StopIteration as stop:
+                        return stop.value
+                    try:
+                        value, resume = (yield item), gen.send
+                    except GeneratorExit:
+                        gen.close()
+                        raise
+                    except BaseException as e:  # thrown in by the caller: handed on, inside the mode
+                        value, resume = e, gen.throw
+            return generator
+        if inspect.iscoroutinefunction(fn):
+            @functools.wraps(fn)
+            async def coroutine(*args, **kwargs):
+                with type(self)():
+                    return await fn(*args, **kwargs)
+            return coroutine
+
+        @functools.wraps(fn)
+        def function(*args, **kwargs):
+            with type(self)():
+                return fn(*args, **kwargs)
+        return function
 
 
 class no_grad(_GradMode):

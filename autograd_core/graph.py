@@ -8,14 +8,21 @@ from heapq import heappop, heappush
 
 import numpy as np
 
-from . import anomaly, grad_mode, version
-from .function import Scattered
-from .tensor import Tensor
+import contextlib
+import numbers
 
-# Callbacks `fn(tensor, grad, input_grads)` called once per tensor when its gradient is complete, with the
-# gradients its op sent to its inputs (None for a leaf). Empty unless a tool such as viz.record_gradients() is
-# watching, so the backward pass pays one truth test per node for the feature.
-grad_recorders = []
+from . import anomaly, state, version
+from .function import Scattered
+from .tensor import Tensor, _raw
+
+
+@contextlib.contextmanager
+def recording(fn):
+    """Inside, in this thread: `fn(tensor, grad, input_grads)` is called once per tensor when its gradient is
+    complete, with the gradients its op sent to its inputs (None for a leaf). viz.record_gradients() uses it;
+    with no recorder the backward pass pays one truth test per node for the feature."""
+    with state.setting(state.recorders, state.recorders.get() + (fn,)):
+        yield fn
 
 
 def toposort(roots):
@@ -37,45 +44,88 @@ def _freed_error(ctx):
         "the first backward(); pass retain_graph=True to the first backward() (or ag.grad) to keep them")
 
 
-def _saved_array_ids(ctx):
-    ids = set()
-    for v in vars(ctx).values():
-        for a in (v if isinstance(v, tuple) else (v,)):
-            if isinstance(a, np.ndarray):
-                ids.add(id(a))
-    return ids
+def _saved_sources(ctx, out):
+    """(role, tensor) for each input and output whose values the node saved for its backward (Function.saves)."""
+    found, saved = [], vars(ctx)
+    for name, role in type(ctx).saves.items():
+        if name not in saved:
+            continue
+        if role == "output":
+            found.append(("output", out))
+        elif role == "recomputed":  # computed again from every input when the backward is recorded
+            found += [("input", p) for p in ctx.parents]
+        elif role == "constant":  # a mask or a copy; when it is an input's own array, that input counts
+            found += [("input", p) for p in ctx.parents if p.data is saved[name]]
+        else:
+            found.append(("input", ctx.parents[role]))
+    for a, role in zip(saved.get("saved_tensors", ()), saved.get("saved_roles", ())):
+        found.append(("output", out) if role is None else ("input", ctx.parents[role]))
+    return found
 
 
 def _check_not_modified(ctx, out):
-    """Raise if an array this node saved for backward was changed in place after the node was made."""
-    saved = _saved_array_ids(ctx)
-    for role, t in [("input", p) for p in ctx.parents] + [("output", out)]:
-        if version.modified_since(t, ctx.epoch) and id(t.data) in saved:
+    """Raise if an input or output this node saved for backward was changed in place after the node was made."""
+    for role, t in _saved_sources(ctx, out):
+        if version.modified_since(t, ctx.epoch):
             label = f"{t.name!r} " if t.name else ""
             raise RuntimeError(
                 f"the {role} tensor {label}of shape {t.shape} that {type(ctx).__name__} saved for its backward was "
-                f"modified in place after it was saved (now at version {t._version}), so its gradient would use "
-                "the new values: make the in-place change after backward(), or use an out-of-place op "
-                "(x = x + y instead of x += y)")
+                f"modified in place after it was saved (by an in-place operation: now at version {t.version}), so its "
+                "gradient would use the new values: run backward() before changing it (an optimizer step, "
+                "+=, t[i] = v, or a change through a view of it), or use out-of-place ops (x = x + y)")
+
+
+def _recorded_value(ctx, name, value, out):
+    """What `backward` is handed for ctx.<name> when the backward pass is recorded: the Tensor of its role."""
+    cls = type(ctx)
+    if name == "saved_tensors":
+        return tuple(_saved_tensor(ctx, a, role, out) for a, role in zip(value, ctx.saved_roles))
+    role = cls.saves.get(name)
+    if role is None:
+        if _holds_float_array(value):
+            raise RuntimeError(
+                f"{cls.__name__} saved ctx.{name}, a floating array of no declared role, so a recorded backward "
+                "(create_graph=True) would treat it as a constant and its second derivative would be silently "
+                f"wrong: declare it in {cls.__name__}.saves (an input's index, 'output', 'constant' or "
+                "'recomputed'), or save inputs and the output with ctx.save_for_backward")
+        return value
+    if role == "output":
+        return out
+    if role in ("constant", "recomputed"):
+        return value
+    parent = ctx.parents[role]
+    if value is not parent.data:
+        raise RuntimeError(f"{cls.__name__}.saves declares ctx.{name} as input {role}, but it is another array "
+                           f"(shape {getattr(value, 'shape', None)}): save the input itself, or declare its role")
+    return parent
+
+
+def _saved_tensor(ctx, a, role, out):
+    if role is not None:
+        return ctx.parents[role]
+    if a is out.data:
+        return out
+    raise RuntimeError(f"{type(ctx).__name__} passed to save_for_backward an array that is neither one of its "
+                       f"inputs nor the array its forward returned (shape {getattr(a, 'shape', None)}), so a "
+                       "recorded backward (create_graph=True) cannot differentiate through it: save the inputs and "
+                       "compute the rest in backward")
+
+
+def _holds_float_array(v):
+    if isinstance(v, (np.ndarray, np.generic)):
+        return v.dtype.kind in "fc"
+    return isinstance(v, (tuple, list)) and any(_holds_float_array(a) for a in v)
 
 
 def _backward_recorded(ctx, g, out):
-    """Run ctx.backward on Tensors in place of the arrays it saved, so the backward pass is itself recorded."""
+    """Run ctx.backward with the Tensors of the saved inputs and output, so the backward pass is itself recorded."""
     cls = type(ctx)
     proxy = cls.__new__(cls)
     proxy.parents, proxy.needs_input_grad = ctx.parents, ctx.needs_input_grad
-    swaps = {id(p.data): p for p in ctx.parents if p.requires_grad}  # constants stay arrays (e.g. a bool mask)
-    swaps.setdefault(id(out.data), out)
-    if "_forward_out" in vars(ctx):  # the NumPy scalar a 0-d forward returned and maybe saved (Function.apply)
-        swaps[id(ctx._forward_out)] = out
-    saved = (np.ndarray, np.generic)
-    for k, v in vars(ctx).items():
-        if isinstance(v, saved):
-            v = swaps.get(id(v), v)
-        elif isinstance(v, tuple) and any(isinstance(a, saved) for a in v):
-            v = tuple(swaps.get(id(a), a) if isinstance(a, saved) else a for a in v)
-        setattr(proxy, k, v)
-    with grad_mode.enable_grad():
+    for name, value in vars(ctx).items():
+        if cls.saves.get(name) != "recomputed":  # backward must compute it again: leaving it out makes sure
+            setattr(proxy, name, _recorded_value(ctx, name, value, out))
+    with state.setting(state.grad_enabled, True):
         return cls.backward(proxy, g)
 
 
@@ -84,6 +134,9 @@ def _run_hooks(t, g, create_graph):
         wrapped = g if create_graph else Tensor(g)
         new = hook(wrapped)
         if new is not None:
+            if not isinstance(new, (Tensor, np.ndarray)):
+                raise TypeError(f"hook {getattr(hook, '__name__', hook)!r} returned a {type(new).__name__}; a hook "
+                                f"returns None or a Tensor of the gradient's shape {t.shape}")
             if tuple(new.shape) != t.shape:
                 raise RuntimeError(f"hook returned a gradient of shape {tuple(new.shape)} for a tensor of shape {t.shape}")
             g = new if create_graph else np.asarray(new.data if isinstance(new, Tensor) else new)
@@ -135,8 +188,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     for r, g in zip(roots, root_grads):
         arrive(r, g)
     wanted = None if inputs is None else {id(t) for t in inputs}
-    captured, done = {}, []
-    epoch = version.epoch
+    captured, done, updates = {}, [], []
+    epoch, recorders, checking = version.epoch, state.recorders.get(), state.anomaly.get()
     while heap:
         t = heappop(heap)[1]
         g = grads.pop(id(t))
@@ -144,6 +197,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             g = _run_hooks(t, g, create_graph)
         if wanted is not None and id(t) in wanted:
             captured[id(t)] = g
+        elif t._retains_grad and wanted is None:
+            updates.append((t, g))  # written with the leaves' gradients, once the whole pass has succeeded
         ctx = t._ctx
         if ctx.freed:
             raise _freed_error(ctx)
@@ -157,8 +212,8 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         else:
             parent_grads = cls.backward(ctx, g)
         if type(parent_grads) is not tuple:
-            parent_grads = (parent_grads,)
-        if anomaly.enabled:
+            parent_grads = _as_tuple(ctx, parent_grads)
+        if checking:
             anomaly.check_backward(ctx, [pg.values if type(pg) is Scattered else pg for pg in parent_grads])
         if len(parent_grads) != len(ctx.parents):
             raise RuntimeError(f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients "
@@ -169,22 +224,24 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             if type(pg) is Scattered:
                 arrive_scattered(p, pg)
                 continue
-            if pg.shape != p.data.shape:
+            if getattr(pg, "shape", None) != p.data.shape:
+                if not hasattr(pg, "shape"):
+                    raise TypeError(f"{type(ctx).__name__}.backward returned a {type(pg).__name__} as the gradient "
+                                    "of an input; return an array (or None) per input")
                 raise RuntimeError(f"{type(ctx).__name__}.backward returned a gradient of shape {pg.shape} "
                                    f"for an input of shape {p.data.shape}")
             if pg.dtype != p.data.dtype:
                 pg = pg.astype(p.data.dtype)
             arrive(p, pg)
-        if grad_recorders:
-            _record(t, g, parent_grads)
+        if recorders:
+            _record(recorders, t, g, parent_grads)
         done.append(ctx)
-    updates = []
     for t in leaves:
         g = grads.pop(id(t))
         if t._hooks:
             g = _run_hooks(t, g, create_graph)
-        if grad_recorders:
-            _record(t, g, None)
+        if recorders:
+            _record(recorders, t, g, None)
         if wanted is None:
             updates.append((t, g))
         elif id(t) in wanted:
@@ -198,10 +255,18 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
     return captured
 
 
-def _record(t, g, input_grads):
+def _as_tuple(ctx, grads):
+    """A backward's result as a tuple: one gradient is allowed bare; a list is a mistake worth naming."""
+    if isinstance(grads, list):
+        raise TypeError(f"{type(ctx).__name__}.backward returned a list; return one array per input as a tuple "
+                        f"({len(ctx.parents)} inputs), with None where an input needs no gradient")
+    return (grads,)
+
+
+def _record(recorders, t, g, input_grads):
     if input_grads is not None:  # recorders see what the op sent, as an array, whichever way it was added
         input_grads = tuple(pg.dense() if type(pg) is Scattered else pg for pg in input_grads)
-    for fn in list(grad_recorders):
+    for fn in recorders:
         fn(t, g, input_grads)
 
 
@@ -221,6 +286,12 @@ def _root_grad(root, grad, create_graph):
                                f"{root.shape}: pass grad= of that shape, or reduce first (e.g. .sum())")
         g = np.ones_like(root.data)
     else:
+        if not isinstance(grad, (Tensor, np.ndarray, numbers.Number)) or np.asarray(_raw(grad)).dtype.kind not in "fiub":
+            raise TypeError(f"the gradient passed to backward must be a real Tensor or array of the output's shape "
+                            f"{root.shape}, got {type(grad).__name__}"
+                            + (f" of dtype {np.asarray(_raw(grad)).dtype}" if hasattr(grad, "dtype") else ""))
+        if isinstance(grad, Tensor) and grad.dtype != root.dtype:
+            grad = grad.astype(root.dtype)
         g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.data.dtype)
         if g.shape != root.shape:
             raise RuntimeError(f"gradient of shape {g.shape} does not match the output's shape {root.shape}")

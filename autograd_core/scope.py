@@ -1,20 +1,16 @@
-"""Scopes: a path such as `lstm/t=3` recorded on every node, so drawings can group ops."""
+"""Scopes: a path such as `lstm/t=3` recorded on every node, so drawings can group ops (per thread: state.py)."""
 import contextlib
 
-current = ""
+from . import state
 
 
 @contextlib.contextmanager
 def name_scope(name):
     """Ops created inside are recorded under `<outer>/<name>`."""
-    global current
-    prev = current
-    current = f"{prev}/{name}" if prev else str(name)
-    try:
-        yield current
-    finally:
-        current = prev
+    outer = state.scope.get()
+    with state.setting(state.scope, f"{outer}/{name}" if outer else str(name)) as path:
+        yield path
 
 
 def current_scope():
-    return current
+    return state.scope.get()

@@ -1,11 +1,10 @@
 """`Tensor`: an `np.ndarray` plus what the backward pass needs (requires_grad, grad, the op that made it)."""
 import numbers
-import weakref
 
 import numpy as np
 
 from . import dtype as _dtype
-from . import grad_mode, version
+from . import state, version
 
 
 class Tensor:
@@ -15,15 +14,14 @@ class Tensor:
     Function instance that made it (None for leaves and for results computed without grad).
     """
     # Defaults live on the class: a new tensor sets only what differs (usually just .data), which keeps the
-    # per-op cost low. _version, _modified_at and _base change only through in-place ops and detach().
-    grad = None
+    # per-op cost low. _counter (version.py) is made on the first in-place change or view.
+    _grad = None
     requires_grad = False
     _ctx = None
     name = None
     _hooks = None
-    _version = 0
-    _modified_at = 0
-    _base = None
+    _counter = None
+    _retains_grad = False
     __array_ufunc__ = None  # `ndarray * Tensor` defers to Tensor.__rmul__ instead of looping in NumPy
 
     def __init__(self, data, dtype=None, requires_grad=False, name=None):
@@ -39,7 +37,8 @@ class Tensor:
     ndim = property(lambda self: self.data.ndim)
     size = property(lambda self: self.data.size)
     is_leaf = property(lambda self: self._ctx is None)
-    version = property(lambda self: self._version, doc="How many times modified in place.")
+    version = property(lambda self: 0 if self._counter is None else self._counter.version,
+                       doc="How many times modified in place (through this tensor or any view of its memory).")
     grad_fn = property(lambda self: self._ctx)
 
     def numpy(self):
@@ -92,17 +91,33 @@ class Tensor:
 
     # ---- autograd ----------------------------------------------------------------------------
     def requires_grad_(self, requires_grad=True):
-        if requires_grad and self.data.dtype.kind not in "fc":
-            raise TypeError(f"only floating-point tensors can require gradients, this one is {self.dtype}")
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(f"only real floating-point tensors can require gradients, this one is {self.dtype}"
+                            + (" (complex gradients are not supported)" if self.data.dtype.kind == "c" else ""))
         if not requires_grad and self._ctx is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use detach() instead")
         self.requires_grad = bool(requires_grad)
         return self
 
+    @property
+    def grad(self):
+        """d(output)/d(self) after backward(): a Tensor of this tensor's shape and dtype, or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"grad must be a Tensor or None, got {type(value).__name__}")
+            if value.shape != self.shape or value.dtype != self.dtype:
+                raise ValueError(f"assigned grad of shape {value.shape} and dtype {value.dtype} to a tensor of "
+                                 f"shape {self.shape} and dtype {self.dtype}: they must match")
+        self._grad = value
+
     def detach(self):
         """A new leaf sharing this tensor's data, cut from the graph (in-place changes to it count for both)."""
         t = Tensor(self.data, name=self.name)
-        t._base = self
+        t._counter = version.counter(self)
         return t
 
     def backward(self, grad=None, retain_graph=None, create_graph=False):
@@ -121,16 +136,8 @@ class Tensor:
 
     def retain_grad(self):
         """Keep `.grad` on this non-leaf tensor after backward (leaves always keep theirs)."""
-        if self._ctx is None:
-            return
-        ref = weakref.ref(self)  # a strong reference would make a cycle tensor -> hook -> tensor
-
-        def keep(g):
-            t = ref()
-            if t is not None:
-                t.grad = g if t.grad is None else t.grad + g
-        keep._retain_grad = True
-        self.register_hook(keep)
+        if self._ctx is not None:
+            self._retains_grad = True
 
     # ---- operators ---------------------------------------------------------------------------
     def __add__(self, other): return E.Add.apply(self, _operand(other, self))
@@ -163,7 +170,7 @@ class Tensor:
 
     # ---- in-place ops: they change .data and bump the version; with a graph to record, += is out of place ----
     def _records(self, other):
-        return grad_mode._enabled and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
+        return state.grad_enabled.get() and (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
 
     def _inplace(self, ufunc, other, symbol):
         if self._records(other):

@@ -1,21 +1,53 @@
 """In-place modification tracking.
 
-`epoch` counts in-place ops since start. A node records the epoch when it was made; a tensor modified in place
-records the epoch of its last modification. At backward, a saved input or output whose modification epoch is
-later than the node's was changed after it was saved, and the gradient would silently use the new values.
+Every in-place change of a tensor bumps its version counter. A view (basic indexing, reshape, transpose, expand,
+`detach()`, any op whose output shares memory with its input) shares its base's counter, as in PyTorch, so a
+change through either is seen by both. `epoch` counts in-place changes since start: a node records the epoch it
+was made in, a counter the epoch of its last change, and at backward a saved input or output whose counter
+changed after the node was made would make the gradient silently use the new values, so the pass raises.
 """
+import threading
+
+import numpy as np
+
 epoch = 0
+_lock = threading.Lock()  # an epoch and the counter it stamps change together, whichever thread bumps
+
+
+class Counter:
+    __slots__ = ("version", "modified_at")
+
+    def __init__(self):
+        self.version = 0
+        self.modified_at = 0
+
+
+def counter(t):
+    """t's version counter, made on first use (most tensors are never changed in place, nor viewed)."""
+    c = t._counter
+    if c is None:
+        c = t._counter = Counter()
+    return c
+
+
+def share_if_view(result, inputs, arrays):
+    """Give `result` the counter of the input whose memory its data views, if any."""
+    for t, a in zip(inputs, arrays):
+        if np.may_share_memory(result.data, a):
+            result._counter = counter(t)
+            return
 
 
 def bump(t):
-    """Mark t (and the tensors it was detached from, which share its memory) as modified in place."""
+    """Mark t, and every tensor sharing its memory through a view, as modified in place."""
     global epoch
-    epoch += 1
-    while t is not None:
-        t._version += 1
-        t._modified_at = epoch
-        t = t._base
+    c = counter(t)
+    with _lock:
+        epoch += 1
+        c.version += 1
+        c.modified_at = epoch
 
 
 def modified_since(t, node_epoch):
-    return t._modified_at > node_epoch
+    c = t._counter
+    return c is not None and c.modified_at > node_epoch

@@ -111,12 +111,12 @@ def test_step_with_a_nonfinite_grad_under_anomaly_raises_before_touching_any_par
     opt = make(model.parameters())
     model[2].bias.grad.data[1] = bad  # the last parameter: a step checking as it goes would have moved the rest
     before = {k: v.copy() for k, v in model.state_dict().items()}
-    versions = [p._version for p in model.parameters()]
+    versions = [p.version for p in model.parameters()]
     with ag.detect_anomaly(), pytest.raises(ag.AnomalyError, match=r"'2.bias' \(shape \(2,\)\).*no parameter"):
         opt.step()
     for k, v in model.state_dict().items():
         np.testing.assert_array_equal(v, before[k], err_msg=k)
-    assert [p._version for p in model.parameters()] == versions
+    assert [p.version for p in model.parameters()] == versions
     assert opt.state == {} or all(not s for s in opt.state.values())  # no momentum / moments started either
 
 

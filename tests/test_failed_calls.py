@@ -68,12 +68,12 @@ def test_a_state_dict_with_one_bad_entry_loads_nothing(case):
     what, bad = next((w, b) for w, b in _bad_states() if w == case)
     model = _trained()
     before = _snapshot(model)
-    params = {n: (p, p._version) for n, p in model.named_parameters()}
+    params = {n: (p, p.version) for n, p in model.named_parameters()}
     with pytest.raises((ValueError, TypeError), match="nothing loaded"):
         model.load_state_dict(bad)
     _assert_unchanged(model, before)
     for n, p in model.named_parameters():
-        assert p is params[n][0] and p._version == params[n][1], (what, n)
+        assert p is params[n][0] and p.version == params[n][1], (what, n)
 
 
 def test_the_good_state_dict_loads_everything():

@@ -1,4 +1,4 @@
-"""The backward pass's gradient recorder hook (autograd_core.graph.grad_recorders), used by viz."""
+"""The backward pass's gradient recorder hook (autograd_core.graph.recording), used by viz."""
 import numpy as np
 
 import autograd_core as ag
@@ -17,11 +17,8 @@ def test_recorder_sees_every_tensor_once_with_its_complete_gradient():
     y = x * x           # x used twice: its gradient is complete only after both uses
     z = (y + x).sum()
     seen, on_grad = _recording()
-    graph.grad_recorders.append(on_grad)
-    try:
+    with graph.recording(on_grad):
         z.backward()
-    finally:
-        graph.grad_recorders.remove(on_grad)
     by_tensor = {id(t): (g, ig) for t, g, ig in seen}
     assert len(seen) == len(by_tensor) == 4          # z, y+x, y, x
     np.testing.assert_allclose(by_tensor[id(x)][0], 2 * x.data + 1)
@@ -38,4 +35,4 @@ def test_no_recorder_means_no_calls_and_same_gradients():
     x = ag.tensor([0.5, -1.0], dtype="float64", requires_grad=True)
     (x.tanh() * 3).sum().backward()
     np.testing.assert_allclose(x.grad.data, 3 * (1 - np.tanh(x.data) ** 2))
-    assert graph.grad_recorders == []
+    assert ag.state.recorders.get() == ()

@@ -7,7 +7,9 @@ from autograd_core.function import unbroadcast
 from core_cases import values
 
 
-class Mul(ag.Function):  # the example from DESIGN.md, verbatim in substance
+class Mul(ag.Function):  # the example from DESIGN.md, with the roles of what it saves declared
+    saves = {"x": 0, "y": 1}
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -45,7 +47,9 @@ class WrongCube(ag.Function):
 
 
 class FrozenSecondOrder(ag.Function):
-    """Right first derivative, but it copies x, so under create_graph the copy is a constant: wrong 2nd order."""
+    """Right first derivative, but backward copies x, so under create_graph the copy is a constant: wrong 2nd order."""
+    saves = {"x": 0}
+
     @staticmethod
     def forward(ctx, x):
         ctx.x = x

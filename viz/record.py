@@ -77,11 +77,8 @@ def record_gradients():
     """
     rec = Recording()
     _recent.append(rec)
-    _graph.grad_recorders.append(rec._on_grad)
-    try:
+    with _graph.recording(rec._on_grad):
         yield rec
-    finally:
-        _graph.grad_recorders.remove(rec._on_grad)
 
 
 def gradients(trace, recording=None, compute=True):

@@ -30,6 +30,7 @@ class Sub(Function):
 
 
 class Mul(Function):
+    saves = {"x": 0, "y": 1}
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -42,6 +43,7 @@ class Mul(Function):
 
 
 class Div(Function):
+    saves = {"x": 0, "y": 1}
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -66,6 +68,7 @@ class Neg(Function):
 
 class PowScalar(Function):
     """x ** p for a Python number p."""
+    saves = {"x": 0}
     @staticmethod
     def forward(ctx, x, exponent):
         ctx.x, ctx.p = x, exponent
@@ -82,6 +85,7 @@ class PowScalar(Function):
 class Pow(Function):
     """x ** y for tensors; d/dy = x**y * log(x) is defined where x > 0, and taken as 0 where x == 0 (its limit
     for y > 0, and PyTorch's choice)."""
+    saves = {"x": 0, "y": 1, "out": "output"}
     @staticmethod
     def forward(ctx, x, y):
         out = x ** y
@@ -98,6 +102,7 @@ class Pow(Function):
 
 
 class Exp(Function):
+    saves = {"out": "output"}
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.exp(x)
@@ -109,6 +114,7 @@ class Exp(Function):
 
 
 class Log(Function):
+    saves = {"x": 0}
     @staticmethod
     def forward(ctx, x):
         ctx.x = x
@@ -120,6 +126,7 @@ class Log(Function):
 
 
 class Sqrt(Function):
+    saves = {"out": "output"}
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.sqrt(x)
@@ -132,6 +139,7 @@ class Sqrt(Function):
 
 class Abs(Function):
     """|x|; the gradient at 0 is 0 (sign(0)), as in NumPy's sign and PyTorch."""
+    saves = {"sign": "constant"}
     @staticmethod
     def forward(ctx, x):
         ctx.sign = np.sign(x)
@@ -143,6 +151,7 @@ class Abs(Function):
 
 
 class Tanh(Function):
+    saves = {"out": "output"}
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.tanh(x)
@@ -155,6 +164,7 @@ class Tanh(Function):
 
 
 class Sigmoid(Function):
+    saves = {"out": "output"}
     @staticmethod
     def forward(ctx, x):
         # 1/(1+exp(-x)) overflows for x << 0; 0.5*(1+tanh(x/2)) is the same function and stable.
@@ -180,6 +190,7 @@ class Relu(Function):
 
 
 class LeakyRelu(Function):
+    saves = {"scale": "constant"}
     @staticmethod
     def forward(ctx, x, slope):
         ctx.scale = np.where(x > 0, np.ones((), x.dtype), np.asarray(slope, x.dtype))
@@ -208,6 +219,7 @@ class Where(Function):
 
 class Maximum(Function):
     """Elementwise max; where x == y the gradient is split evenly between them."""
+    saves = {"wx": "constant"}
     @staticmethod
     def forward(ctx, x, y):
         ctx.shapes = x.shape, y.shape

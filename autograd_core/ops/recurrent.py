@@ -40,6 +40,7 @@ class LSTMStep(Function):
     gates = xw + h @ w_hh_t; i, f, o = sigmoid, g = tanh of their blocks; c' = f * c + i * g; h' = o * tanh(c').
     One output because a node has one: the caller takes out[0] and out[1] (basic indexing, cheap in backward).
     """
+    saves = {"act": "recomputed", "out": "output", "h": 1, "c": 2, "w_hh_t": 3}
     @staticmethod
     def forward(ctx, xw, h, c, w_hh_t):
         n = h.shape[1]
@@ -108,6 +109,7 @@ class GRUStep(Function):
     gh = h @ w_hh_t + b_hh; r, z = sigmoid(gi + gh) of their blocks; n = tanh(gi_n + r * gh_n);
     h' = n + z * (h - n).
     """
+    saves = {"rz": "recomputed", "new": "recomputed", "gh_n": "recomputed", "h": 1, "w_hh_t": 2}
     @staticmethod
     def forward(ctx, gi, h, w_hh_t, *b_hh):
         n = h.shape[1]

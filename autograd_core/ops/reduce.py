@@ -25,6 +25,7 @@ class Sum(Function):
 
 class Max(Function):
     """Max over axes. Where several elements tie for the max, the gradient is split evenly among them."""
+    saves = {"x": "constant", "max": "constant"}  # which elements won: the gradient flows only through g
     @staticmethod
     def forward(ctx, x, axis, keepdims):
         if x.size == 0 and (axis is None or 0 in [x.shape[a] for a in axis]):  # else NumPy: "zero-size array"
@@ -39,10 +40,8 @@ class Max(Function):
 
     @staticmethod
     def backward(ctx, g):
-        # create_graph hands in Tensors; which elements won is a constant all the same
-        x, top = (t.data if isinstance(t, Tensor) else t for t in (ctx.x, ctx.max))
-        winners = x == top
-        return g.reshape(top.shape) / winners.sum(axis=ctx.axis, keepdims=True, dtype=x.dtype) * winners
+        winners = ctx.x == ctx.max
+        return g.reshape(ctx.max.shape) / winners.sum(axis=ctx.axis, keepdims=True, dtype=ctx.x.dtype) * winners
 
 
 def mean(x, axis=None, keepdims=False):
