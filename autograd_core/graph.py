@@ -67,9 +67,9 @@ def _check_not_modified(ctx, out):
     """Raise if an input or output this node saved for backward was changed in place after the node was made."""
     for role, t in _saved_sources(ctx, out):
         if version.modified_since(t, ctx.epoch):
-            label = f"{t.name!r} " if t.name else ""
+            label = version.describe(t)
             raise RuntimeError(
-                f"the {role} tensor {label}of shape {t.shape} that {type(ctx).__name__} saved for its backward was "
+                f"the {role} tensor {label + ' ' if label else ''}of shape {t.shape} that {type(ctx).__name__} saved for its backward was "
                 f"modified in place after it was saved (by an in-place operation: now at version {t.version}), so its "
                 "gradient would use the new values: run backward() before changing it (an optimizer step, "
                 "+=, t[i] = v, or a change through a view of it), or use out-of-place ops (x = x + y)")

@@ -284,16 +284,29 @@ class _HookHandle:
 def _to_array(data, dtype=None):
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is not None:
-        return np.array(data, dtype=np.dtype(dtype))
     if isinstance(data, np.ndarray):
-        return data
-    if isinstance(data, np.generic):
-        return np.asarray(data)  # a NumPy scalar keeps its dtype
-    a = np.array(data)
-    if a.dtype.kind == "f" or (a.dtype == object):
-        a = a.astype(_dtype.get_default_dtype())
-    return a
+        a = data
+    elif isinstance(data, np.generic):
+        a = np.asarray(data)  # a NumPy scalar keeps its dtype
+    else:
+        try:
+            a = np.array(data)
+        except ValueError as e:  # a ragged nested list
+            raise ValueError(f"cannot make a tensor from {type(data).__name__} data: {e}") from None
+        if a.dtype.kind == "f":
+            a = a.astype(_dtype.get_default_dtype())
+    if a.dtype.kind not in "biufc":
+        raise TypeError(f"a tensor holds numbers (bool, int, float or complex); got {_what(data, a)}")
+    return a if dtype is None else np.array(a, dtype=np.dtype(dtype))
+
+
+def _what(data, a):
+    if a.dtype.kind in "US":
+        return f"strings ({type(data).__name__} of dtype {a.dtype})"
+    if a.dtype.kind == "O" and a.ndim:
+        bad = [v for v in a.flat if not isinstance(v, (numbers.Number, np.generic))][:1]
+        return f"a {type(data).__name__} holding {bad[0]!r}" if bad else "an array of dtype object"
+    return repr(data) if a.dtype.kind == "O" else f"data of dtype {a.dtype}"
 
 
 def _plain(e):
@@ -364,6 +377,8 @@ def _axes(axis, ndim):
     for a in axes:
         if not isinstance(a, numbers.Integral) or isinstance(a, bool):
             raise TypeError(f"axis must be an int, a tuple of ints or None, got {axis!r}")
+        if ndim == 0 and a in (0, -1):  # a 0-d tensor has one "axis" of size 1, as in PyTorch and np.sum
+            continue
         if not -ndim <= a < ndim:
             raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
         out.append(a % ndim)

@@ -7,6 +7,7 @@ was made in, a counter the epoch of its last change, and at backward a saved inp
 changed after the node was made would make the gradient silently use the new values, so the pass raises.
 """
 import threading
+import weakref
 
 import numpy as np
 
@@ -15,19 +16,30 @@ _lock = threading.Lock()  # an epoch and the counter it stamps change together, 
 
 
 class Counter:
-    __slots__ = ("version", "modified_at")
+    __slots__ = ("version", "modified_at", "owner")
 
-    def __init__(self):
+    def __init__(self, owner):
         self.version = 0
         self.modified_at = 0
+        self.owner = weakref.ref(owner)  # the tensor whose memory it counts, to name it in errors (a weight, not W.T)
 
 
 def counter(t):
     """t's version counter, made on first use (most tensors are never changed in place, nor viewed)."""
     c = t._counter
     if c is None:
-        c = t._counter = Counter()
+        c = t._counter = Counter(t)
     return c
+
+
+def describe(t):
+    """t's name for an error message, or that of the tensor whose memory it views."""
+    if t.name:
+        return repr(t.name)
+    owner = t._counter.owner() if t._counter is not None else None
+    if owner is not None and owner is not t and owner.name:
+        return f"(a view of {owner.name!r})"
+    return ""
 
 
 def share_if_view(result, inputs, arrays):

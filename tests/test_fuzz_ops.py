@@ -193,6 +193,7 @@ def test_composites_equal_plain_numpy(data, sa, keepdims, ddof):
 def test_out_of_range_axes_raise_naming_the_axis(shape, axis, name):
     nd = len(shape)
     assume(not -nd <= axis < nd)
+    assume(nd or axis not in (0, -1))  # a 0-d tensor takes axis 0 and -1, as in PyTorch (tests/test_trust_core.py)
     x = f64(np.ones(shape))
     with pytest.raises(ValueError, match=f"axis {axis} is out of range for a tensor with {nd} dimensions"):
         getattr(x, name)(axis)

@@ -83,21 +83,23 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """x ** y for tensors; d/dy = x**y * log(x) is defined where x > 0, and taken as 0 where x == 0 (its limit
-    for y > 0, and PyTorch's choice)."""
+    """x ** y for tensors, with PyTorch's gradients where the base is 0: d/dx is 0 where y == 0, and
+    d/dy = x**y * log(x) is 0 where x == 0 and y >= 0 (its limit) and -inf where x == 0 and y < 0."""
     saves = {"x": 0, "y": 1, "out": "output"}
+
     @staticmethod
     def forward(ctx, x, y):
         out = x ** y
         ctx.x, ctx.y, ctx.out = x, y, out
+        ctx.y_zero, ctx.limit_zero = np.broadcast_arrays(y == 0, (x == 0) & (y >= 0))  # masks: constants
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.x, ctx.y
-        gx = unbroadcast(g * y * x ** (y - 1), x.shape) if ctx.needs_input_grad[0] else None
-        log_x = log(select(x != 0, x) + (x == 0))  # log(1) = 0 where x == 0: no -inf * 0 = nan
-        gy = unbroadcast(g * ctx.out * log_x, y.shape) if ctx.needs_input_grad[1] else None
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 and log(0): masked or PyTorch's inf
+            gx = unbroadcast(select(~ctx.y_zero, g * y * x ** (y - 1)), x.shape) if ctx.needs_input_grad[0] else None
+            gy = unbroadcast(select(~ctx.limit_zero, g * ctx.out * log(x)), y.shape) if ctx.needs_input_grad[1] else None
         return gx, gy
 
 
@@ -262,12 +264,15 @@ def minimum(x, y):
 
 
 def clip(x, min=None, max=None):
-    """Limit x to [min, max]; the gradient passes where min <= x <= max (both ends included)."""
+    """Limit x to [min, max]; the gradient passes where min <= x <= max (both ends included). The result's
+    dtype is NumPy's: an integer tensor clipped to float bounds gives floats."""
     x = as_tensor(x)
-    lo = -np.inf if min is None else (min.data if isinstance(min, Tensor) else min)
-    hi = np.inf if max is None else (max.data if isinstance(max, Tensor) else max)
-    inside = (x.data >= lo) & (x.data <= hi)
-    return Where.apply(inside, x, np.clip(x.data, lo, hi).astype(x.dtype))
+    lo, hi = (b.data if isinstance(b, Tensor) else b for b in (min, max))
+    out = np.clip(x.data, lo, hi)
+    inside = np.logical_and(True if lo is None else x.data >= lo, True if hi is None else x.data <= hi)
+    if out.dtype != x.dtype:
+        x = x.astype(out.dtype)
+    return Where.apply(inside, x, out)
 
 
 def exp(x): return as_tensor(x).exp()
