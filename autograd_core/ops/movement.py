@@ -46,7 +46,12 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
-        return x[index]
+        out = x[index]
+        if type(out) is not np.ndarray and _is_basic(index):  # x[1] of a vector: a 0-d view, as in PyTorch, so
+            items = index if isinstance(index, tuple) else (index,)  # that writing into it changes (and bumps) x
+            if Ellipsis not in items:
+                out = x[items + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, g):
