@@ -73,7 +73,7 @@ class Painter:
 
     def box_attrs(self, path, ks, outs):
         lines = [path.rpartition("/")[2], f"{len(ks)} ops"]
-        attrs = dict(shape="box3d", style="filled", fillcolor="#e7e7f7", tooltip=path)
+        attrs = dict(shape="box3d", style="filled", fillcolor="#e7e7f7", tooltip=_tooltip(path))
         if self.mode == "backward":
             gs = [g for g in (self.tensor_grad(ti) for ti in outs) if g is not None]
             attrs["fillcolor"] = L.grad_colour(max(gs, key=L.rms) if gs else None)
@@ -89,7 +89,7 @@ class Painter:
     def tensor_attrs(self, ti):
         t, kind = self.trace.tensors[ti], self.trace.tensor_kind(ti)
         attrs = dict(TENSOR_STYLE[kind])
-        lines = [t.name] if t.name else []
+        lines = [t.name] if t.name is not None and str(t.name) else []
         lines.append(f"{L.shape_text(t.shape)} {t.dtype}")
         if self.mode == "forward":
             small = L.array_text(t.data, self.max_values, self.precision)
@@ -119,17 +119,39 @@ class Painter:
         if not self.trace.tensors[e.tensor].requires_grad:   # a constant: no gradient flows back into it
             if self.mode == "backward":
                 return dict(style="dashed", color="#999999", dir="back")
-            return dict(label=f'<<font color="{VALUE_COLOUR}">{html.escape(self.value(e.tensor))}</font>>')
+            return dict(label=Html(f'<<font color="{VALUE_COLOUR}">{_html(self.value(e.tensor))}</font>>'))
         g = self.grad(self.edge_grad(e))
         if self.mode == "backward":
             return dict(label=_escape(g), fontcolor=GRAD_COLOUR, color=GRAD_COLOUR, dir="back")
-        label = (f'<<font color="{VALUE_COLOUR}">{html.escape(self.value(e.tensor))}</font><br/>'
-                 f'<font color="{GRAD_COLOUR}">{html.escape(g)}</font>>')
-        return dict(label=label)
+        label = (f'<<font color="{VALUE_COLOUR}">{_html(self.value(e.tensor))}</font><br/>'
+                 f'<font color="{GRAD_COLOUR}">{_html(g)}</font>>')
+        return dict(label=Html(label))
+
+
+class Html(str):
+    """An HTML-like label viz made itself. Every other attribute is passed to Graphviz as plain text, so a name
+    such as `<b>x</b>` is drawn as written."""
 
 
 def _escape(s):
-    return str(s).replace("\\", "\\\\").replace('"', '\\"')
+    """Text for a quoted DOT label, drawn as written: Graphviz reads backslashes as escapes (\\N: the node's
+    name) and &...; as entities."""
+    return L.visible(s).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+
+
+def _tooltip(s):
+    """Text for a tooltip. Graphviz versions disagree on how often they unescape one (2.43 does it twice, and
+    expands \\L), so no backslash is written: it is shown as the look-alike U+29F5."""
+    return L.visible(s).replace("\\", "\u29f5").replace('"', '\\"').replace("&", "&amp;")
+
+
+def _html(s):
+    return html.escape(L.visible(s), quote=False)
+
+
+def _plain(attrs):
+    import graphviz
+    return {k: v if isinstance(v, Html) else graphviz.nohtml(v) for k, v in attrs.items()}
 
 
 def _saved_arrays(ctx, into):
@@ -181,8 +203,8 @@ def to_digraph(view, painter, title=None, rankdir="LR"):
             attrs[nid]["label"] += f"\\ngathers {view.gathered[nid]} nodes (edges not drawn)"
     _emit_clusters(g, view, attrs)
     for e in view.edges:
-        g.edge(e.tail, e.head, **painter.edge_attrs(e))
-    notes = [title] if title else []
+        g.edge(e.tail, e.head, **_plain(painter.edge_attrs(e)))
+    notes = [title] if title is not None and str(title) else []
     if view.note:
         notes.append(view.note)
     if painter.mode == "backward":
@@ -190,7 +212,7 @@ def to_digraph(view, painter, title=None, rankdir="LR"):
     if painter.show_saved:
         notes.append("saved for backward in total: " + L.nbytes_text(total_saved(trace)))
     if notes:
-        g.attr(label="\\n".join(_escape(n) for n in notes))
+        g.attr(**_plain(dict(label="\\n".join(_escape(n) for n in notes))))
     return g
 
 
@@ -210,11 +232,11 @@ def _emit_clusters(g, view, attrs):
 
     def emit(container, path):  # recursion depth = scope nesting depth (a handful), not graph size
         for nid in members.get(path, ()):
-            container.node(nid, **attrs[nid])
+            container.node(nid, **_plain(attrs[nid]))
         for child in children.get(path, ()):
             ids[child] = len(ids)
             with container.subgraph(name=f"cluster_{ids[child]}") as c:
-                c.attr(label=_escape(child.rpartition("/")[2]), tooltip=_escape(child), style="rounded",
-                       color="#999999", fontcolor="#555555")
+                c.attr(**_plain(dict(label=_escape(child.rpartition("/")[2]), tooltip=_tooltip(child),
+                                     style="rounded", color="#999999", fontcolor="#555555")))
                 emit(c, child)
     emit(g, "")

@@ -1,7 +1,17 @@
 """Text and colours for drawings: small arrays in full, large ones as shape and norm; gradient size as colour."""
 import math
+import re
 
 import numpy as np
+
+# Control characters (C0, DEL, C1), lone surrogates and U+FFFE/U+FFFF: Graphviz drops some of them silently,
+# XML (so SVG) cannot hold them, and a newline would end a line of to_text.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(s):
+    """str(s) with each invisible or unprintable character written as its Python escape: \\x00, \\n as \\x0a."""
+    return _INVISIBLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", str(s))
 
 
 def number(v, precision=4):

@@ -1,6 +1,7 @@
 """Plots of gradient flow with matplotlib (imported only when a plot is asked for)."""
 import numpy as np
 
+from . import labels as L
 from .record import _array
 
 
@@ -10,6 +11,11 @@ def _pyplot():
     except ImportError:
         raise ImportError("viz plots need matplotlib: pip install matplotlib (or pip install -e '.[examples]')") from None
     return plt
+
+
+def _text(s):
+    """s as matplotlib draws it as written: `$x$` in a name would otherwise be TeX."""
+    return L.visible(s).replace("$", "\\$")
 
 
 def grad_flow(named_parameters):
@@ -39,8 +45,8 @@ def plot_grad_flow(named_parameters, path=None, title="gradient flow"):
     ax.bar(x - 0.2, maxes, 0.4, label="max |grad|", color="#f4a261")
     ax.bar(x + 0.2, means, 0.4, label="mean |grad|", color="#2a9d8f")
     ax.set_yscale("log")
-    ax.set_xticks(x, names, rotation=60, ha="right", fontsize=8)
-    ax.set_title(title)
+    ax.set_xticks(x, [_text(n) for n in names], rotation=60, ha="right", fontsize=8)
+    ax.set_title(_text(title))
     ax.legend()
     fig.tight_layout()
     if path is not None:
@@ -59,10 +65,10 @@ def plot_grad_over_time(grads, path=None, title="dL/dh_t per time step", label=N
     plt = _pyplot()
     fig = ax.figure if ax is not None else plt.subplots(figsize=(5, 3.2))[0]
     ax = ax if ax is not None else fig.axes[0]
-    ax.semilogy(range(len(norms)), norms, marker="o", markersize=3, label=label)
+    ax.semilogy(range(len(norms)), norms, marker="o", markersize=3, label=None if label is None else _text(label))
     ax.set_xlabel("time step t")
     ax.set_ylabel("||dL/dh_t||")
-    ax.set_title(title)
+    ax.set_title(_text(title))
     if label:
         ax.legend()
     fig.tight_layout()

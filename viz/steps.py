@@ -32,8 +32,8 @@ def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=
     steps = []
     for s, k in enumerate(order):
         out = trace.tensors[trace.outputs[k][0]]
-        caption = (f"step {s + 1}/{len(order)}: {trace.op_name(k)}Backward"
-                   + (f" [{trace.scope(k)}]" if trace.scope(k) else "")
+        caption = (f"step {s + 1}/{len(order)}: {L.visible(trace.op_name(k))}Backward"
+                   + (f" [{L.visible(trace.scope(k))}]" if trace.scope(k) else "")
                    + f" receives grad {L.grad_text(grads.grad(out), max_values, precision)}"
                    + f" and sends {len(trace.inputs[k])} gradient(s) to its inputs")
         painter = Painter(trace, mode, grads, max_values, precision, known_ops=set(order[:s + 1]),
@@ -61,6 +61,8 @@ def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
 
 def _page(pictures, captions):
     data = json.dumps([{"src": p, "caption": c} for p, c in zip(pictures, captions)])
+    # inside <script>, a caption holding "</script>" or "<!--" would end the script: JSON may write < > & as \u
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>backward pass, step by step</title>
 <style>body{{font-family:sans-serif;margin:1em}} img{{max-width:100%;border:1px solid #ddd}}

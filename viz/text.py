@@ -33,12 +33,12 @@ def to_text(t, max_values=6, precision=4, grads=True, recording=None):
 def _describe(trace, ti, grad_src, max_values, precision, n):
     t = trace.tensors[ti]
     k = trace.producer[ti]
-    what = trace.op_name(k) if k is not None else trace.tensor_kind(ti)
+    what = L.visible(trace.op_name(k)) if k is not None else trace.tensor_kind(ti)
     parts = [f"#{n} {what}"]
-    if t.name:
-        parts.append(repr(t.name))
+    if t.name is not None and str(t.name):
+        parts.append(repr(t.name) if isinstance(t.name, str) else L.visible(t.name))
     if k is not None and trace.scope(k):
-        parts.append(f"[{trace.scope(k)}]")
+        parts.append(f"[{L.visible(trace.scope(k))}]")
     parts.append(f"{L.shape_text(t.shape)} {t.dtype}")
     value = L.array_text(t.data, max_values, precision)
     if value is not None:
