@@ -1,22 +1,35 @@
 """The graph as an indented tree for the terminal: no Graphviz needed."""
 from . import labels as L
+from .args import limits
 from .record import gradients
 from .trace import Trace
 
+# Levels indented with guides. Deeper ones keep that indentation and say their depth (`[17] └─ ...`): indenting
+# every level would make a chain of n ops n² characters long.
+MAX_INDENT = 16
 
-def to_text(t, max_values=6, precision=4, grads=True, recording=None):
+
+def to_text(t, max_values=6, precision=4, grads=True, recording=None, max_nodes=500):
     """One line per tensor, from the output down to the leaves: op, name, shape, dtype, value, gradient.
 
     A tensor used twice is written out once; the second time it is a reference (`-> #3`). Gradients are shown
     when recorded (`viz.record_gradients()`) or, for leaves, from `.grad`; this never runs a backward pass.
+    At most max_nodes lines (None: all); a last line then says how many tensors were left out. Levels deeper
+    than 16 are not indented further: their lines begin with their depth, `[17]`.
     """
+    limits("viz.to_text", max_nodes=max_nodes, max_values=max_values, precision=precision)
     trace = Trace(t)
     grad_src = gradients(trace, recording, compute=False) if grads else None
     number, lines = {}, []
-    # An explicit stack of (tensor index, prefix for this line, prefix for its children): no recursion.
-    stack = [(ti, "", "") for ti in reversed(trace.root_indices)]
+    # An explicit stack of (tensor index, prefix for this line, prefix for its children, depth): no recursion.
+    stack = [(ti, "", "", 0) for ti in reversed(trace.root_indices)]
     while stack:
-        ti, head, indent = stack.pop()
+        if max_nodes is not None and len(lines) == max_nodes:
+            left = len(trace.tensors) - len(number)
+            lines.append(f"... stopped at max_nodes={max_nodes} lines: {left} of {len(trace.tensors)} tensors "
+                         "not shown (max_nodes=None shows all)")
+            break
+        ti, head, indent, depth = stack.pop()
         if ti in number:
             lines.append(f"{head}-> #{number[ti]}")
             continue
@@ -26,7 +39,11 @@ def to_text(t, max_values=6, precision=4, grads=True, recording=None):
         kids = trace.inputs[k] if k is not None else ()
         for i in reversed(range(len(kids))):
             last = i == len(kids) - 1
-            stack.append((kids[i], indent + ("└─ " if last else "├─ "), indent + ("   " if last else "│  ")))
+            branch = "└─ " if last else "├─ "
+            if depth < MAX_INDENT:
+                stack.append((kids[i], indent + branch, indent + ("   " if last else "│  "), depth + 1))
+            else:
+                stack.append((kids[i], f"{indent}[{depth + 1}] {branch}", indent, depth + 1))
     return "\n".join(lines)
 
 
