@@ -134,3 +134,21 @@ def test_anomaly_names_the_scope_of_an_op_on_data_without_grad():
         with pytest.raises(ag.AnomalyError, match="in scope Tagger/lstm"):
             with np.errstate(all="ignore"):
                 ag.tensor([-1.0, 1.0])[0:1].log()
+
+
+def test_anomaly_in_data_without_grad_is_named_with_the_lstm_time_step():
+    import nn
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = nn.LSTM(3, 4)
+
+        def forward(self, x):
+            return self.lstm(x)[0]
+
+    x = np.random.default_rng(0).standard_normal((6, 2, 3)).astype(np.float32)
+    x[3, 1, 0] = np.nan
+    with ag.detect_anomaly():
+        with pytest.raises(ag.AnomalyError, match="in scope Tagger/lstm/l0/t=3 "):
+            Tagger()(ag.tensor(x))
