@@ -18,7 +18,8 @@ HAS_DOT = shutil.which("dot") is not None
 SVG, XLINK = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"
 NASTY = '"\\<>&;#/*?[] \n\r\t\x00\x01\x1b\x1f\x7f\x85\u2028\ufeff\uffffσ∂∇🙂'
 names = st.one_of(st.text(), st.text(alphabet=NASTY, min_size=1), st.sampled_from(
-    ["<b>x</b>", "<...>", "<", ">", "a\\", '"', "\\N", "&amp;", "&#38;", "∂L/∂w", "σ", "👨\u200d👩\u200d👧"]))
+    ["<b>x</b>", "<...>", "<", ">", "a\\", '"', "\\N", "&amp;", "&#38;", "∂L/∂w", "σ",
+     "👨\u200d👩\u200d👧"]))
 
 
 def shown(s):

@@ -6,6 +6,7 @@ import numpy as np
 
 from autograd_core import Function, Tensor
 
+from .args import limits, positive
 from .dot import Painter, to_digraph
 from .trace import Trace
 from .view import make_view
@@ -89,14 +90,24 @@ def check_op(ctx, params, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, rng=N
     return not bad, float(worst), count
 
 
-def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64):
-    """Run fn on float64 copies of inputs and check every op it recorded; returns (outputs, {op index: OpCheck})."""
+def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, _who="viz.check_ops"):
+    """Run fn on float64 copies of inputs and check every op it recorded; returns (trace, {op index: OpCheck})."""
+    if not callable(fn):
+        raise TypeError(f"{_who}: fn must be a function of the inputs, got {type(fn).__name__}")
+    if not isinstance(inputs, (Tensor, list, tuple)):
+        raise TypeError(f"{_who}: inputs must be a Tensor or a list of them, got {type(inputs).__name__}")
+    positive(eps, "eps", _who)
+    positive(atol, "atol", _who, zero_ok=True)
+    positive(rtol, "rtol", _who, zero_ok=True)
+    limits(_who, max_elements=max_elements)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     xs = [Tensor(t.data.astype(np.float64), requires_grad=t.requires_grad, name=t.name)
           if isinstance(t, Tensor) and t.dtype.kind == "f" else t for t in inputs]
     with _remember_params() as params:
         out = fn(*xs)
-    trace = Trace(list(out) if isinstance(out, (tuple, list)) else out)
+    if not isinstance(out, (Tensor, list, tuple)):
+        raise TypeError(f"{_who}: fn must return a Tensor (or a list of them), it returned {type(out).__name__}")
+    trace = Trace(list(out) if isinstance(out, (tuple, list)) else out, f"{_who}: the output of fn")
     rng = np.random.default_rng(0)
     results = {}
     for k, ctx in enumerate(trace.ops):
@@ -110,7 +121,8 @@ def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64):
 def draw_gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, collapse=None, max_nodes=500):
     """The forward graph of fn(*inputs), each op green (its backward agrees with finite differences) or red
     (labelled with its max error). `.gradcheck` on the returned Digraph holds the per-op results."""
-    trace, results = check_ops(fn, inputs, eps, atol, rtol, max_elements)
+    limits("viz.draw_gradcheck", max_nodes=max_nodes)
+    trace, results = check_ops(fn, inputs, eps, atol, rtol, max_elements, _who="viz.draw_gradcheck")
     status = {k: (r.ok, r.max_error) for k, r in results.items()}
     failed = [r for r in results.values() if not r.ok]
     title = (f"gradcheck: {len(results) - len(failed)} of {len(results)} ops pass"

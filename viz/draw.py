@@ -1,14 +1,16 @@
 """The drawing functions: a recorded graph -> graphviz.Digraph, forward, backward or both."""
+from .args import limits
 from .dot import Painter, to_digraph
 from .record import gradients
 from .trace import Trace
 from .view import make_view
 
 MODES = ("forward", "backward", "both")
+RANKDIRS = ("LR", "RL", "TB", "BT")
 
 
 def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_values=6, precision=4,
-         show_saved=False, recording=None, title=None, rankdir="LR"):
+         show_saved=False, recording=None, title=None, rankdir="LR", _who="viz.draw"):
     """Draw the graph that computed t (a Tensor or a list of them); returns a graphviz.Digraph.
 
     mode: "forward" (ops and tensors with their values), "backward" (gradient functions, each edge labelled
@@ -18,10 +20,14 @@ def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_v
     max_fanout: a node with more users (a weight shared by every time step) or more inputs is drawn without those
     edges, and says so (None: draw them all). max_values: tensors with at most this many elements show values. show_saved: bytes kept for backward.
     recording: gradients from `viz.record_gradients()`; by default the latest recording, or computed now.
+    title: any text, drawn as written above the graph.
     """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    trace = Trace(t)
+    if not isinstance(mode, str) or mode not in MODES:
+        raise ValueError(f"{_who}: mode must be one of {MODES}, got {mode!r}")
+    limits(_who, max_nodes=max_nodes, max_fanout=max_fanout, max_values=max_values, precision=precision)
+    if not isinstance(rankdir, str) or rankdir not in RANKDIRS:
+        raise ValueError(f"{_who}: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    trace = Trace(t, _who)
     view = make_view(trace, wire=mode != "forward", collapse=collapse, max_nodes=max_nodes, max_fanout=max_fanout)
     grads = None if mode == "forward" else gradients(trace, recording)
     painter = Painter(trace, mode, grads, max_values, precision, show_saved)
@@ -30,9 +36,9 @@ def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_v
 
 def draw_forward(t, **kwargs):
     """The forward graph: op nodes and tensor nodes (name, shape, dtype, value when small)."""
-    return draw(t, "forward", **kwargs)
+    return draw(t, "forward", _who="viz.draw_forward", **kwargs)
 
 
 def draw_backward(t, **kwargs):
     """The backward graph after backward(): gradients on the edges, nodes coloured by gradient size."""
-    return draw(t, "backward", **kwargs)
+    return draw(t, "backward", _who="viz.draw_backward", **kwargs)

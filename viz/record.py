@@ -84,6 +84,9 @@ def record_gradients():
 def gradients(trace, recording=None, compute=True):
     """The gradients to draw for trace's graph: given, recorded, computed now, or (last resort) the leaves' only."""
     if recording is not None:
+        if not isinstance(recording, (Recording, LeafGrads)):
+            raise TypeError("viz: recording= takes what `with viz.record_gradients() as rec:` gives, got "
+                            f"{type(recording).__name__}")
         return recording
     for rec in reversed(_recent):
         if all(r in rec for r in trace.roots):

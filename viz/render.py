@@ -1,6 +1,7 @@
 """Write a drawing to SVG, PNG or PDF (chosen by the file's suffix) with Graphviz's `dot` program."""
-import pathlib
+from autograd_core import Tensor
 
+from .args import file_path, folder
 from .draw import draw
 
 FORMATS = ("svg", "png", "pdf")
@@ -20,11 +21,18 @@ def render(t, path, mode="forward", **kwargs):
     """
     import graphviz
 
-    path = pathlib.Path(path)
+    path = file_path(path, "viz.render")
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"render: the file name must end in one of {['.' + f for f in FORMATS]}, got {path.name!r}")
-    g = t if isinstance(t, graphviz.Digraph) else draw(t, mode, **kwargs)
+        raise ValueError(f"viz.render: the file name must end in one of {['.' + f for f in FORMATS]}, "
+                         f"got {path.name!r}")
+    if path.is_dir():
+        raise ValueError(f"viz.render: {str(path)!r} is a directory; give the name of the file to write")
+    folder(path.parent, "viz.render")
+    if not isinstance(t, (graphviz.Digraph, Tensor, list, tuple)):
+        raise TypeError("viz.render: expected a Tensor, a list of Tensors or a graphviz.Digraph, "
+                        f"got {type(t).__name__}")
+    g = t if isinstance(t, graphviz.Digraph) else draw(t, mode, _who="viz.render", **kwargs)
     return write(g, path, fmt)
 
 

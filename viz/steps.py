@@ -1,12 +1,12 @@
 """The backward pass as a picture per step, plus an index.html that steps through them (no network needed)."""
 import html
 import json
-import pathlib
 import re
 
 import numpy as np
 
 from . import labels as L
+from .args import folder as check_folder, limits
 from .dot import Painter, to_digraph
 from .record import gradients
 from .render import FORMATS, write
@@ -14,15 +14,17 @@ from .trace import Trace
 from .view import make_view
 
 
-def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=6, precision=4, recording=None):
+def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=6, precision=4, recording=None,
+                   _who="viz.backward_steps"):
     """[(caption, graphviz.Digraph)], one per op, in the order the engine's backward pass processes them.
 
     In picture s the op being processed is highlighted, and only the gradients known after it ran are shown:
     the gradients it and the earlier ops sent back, and each tensor's total once all its users have sent theirs.
     """
-    if mode not in ("backward", "both"):
-        raise ValueError(f"mode must be 'backward' or 'both', got {mode!r}")
-    trace = Trace(t)
+    if not isinstance(mode, str) or mode not in ("backward", "both"):
+        raise ValueError(f"{_who}: mode must be 'backward' or 'both', got {mode!r}")
+    limits(_who, max_nodes=max_nodes, max_values=max_values, precision=precision)
+    trace = Trace(t, _who)
     view = make_view(trace, wire=True, collapse=collapse, max_nodes=max_nodes)
     grads = gradients(trace, recording)
     order = trace.backward_order()
@@ -45,11 +47,11 @@ def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=
 def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
     """Write step_000.svg, step_001.svg, ... (see backward_steps) and an index.html to step through them
     (previous / next buttons, a slider, arrow keys; works offline). Returns the index.html path."""
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-    folder = pathlib.Path(folder)
+    if not isinstance(fmt, str) or fmt not in FORMATS:
+        raise ValueError(f"viz.render_backward_steps: fmt must be one of {FORMATS}, got {fmt!r}")
+    folder = check_folder(folder, "viz.render_backward_steps")
     pictures, captions = [], []
-    for s, (caption, g) in enumerate(backward_steps(t, mode, **kwargs)):
+    for s, (caption, g) in enumerate(backward_steps(t, mode, _who="viz.render_backward_steps", **kwargs)):
         name = f"step_{s:03d}.{fmt}"
         write(g, folder / name, fmt)
         pictures.append(name)
@@ -99,7 +101,7 @@ def scope_grads(t, collapse="t=*", recording=None):
 
     This is dL/dh_t per time step without access to h_t itself (nn.LSTM keeps its steps inside).
     """
-    trace = Trace(t)
+    trace = Trace(t, "viz.scope_grads")
     view = make_view(trace, wire=True, collapse=collapse, max_nodes=None)
     grads = gradients(trace, recording)
     leaving = {}

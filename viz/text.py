@@ -18,7 +18,7 @@ def to_text(t, max_values=6, precision=4, grads=True, recording=None, max_nodes=
     than 16 are not indented further: their lines begin with their depth, `[17]`.
     """
     limits("viz.to_text", max_nodes=max_nodes, max_values=max_values, precision=precision)
-    trace = Trace(t)
+    trace = Trace(t, who="viz.to_text")
     grad_src = gradients(trace, recording, compute=False) if grads else None
     number, lines = {}, []
     # An explicit stack of (tensor index, prefix for this line, prefix for its children, depth): no recursion.

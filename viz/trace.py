@@ -9,11 +9,15 @@ class Trace:
     same graph is the same text every time. Iterative, so a graph of any depth can be walked.
     """
 
-    def __init__(self, roots):
+    def __init__(self, roots, who="viz"):
+        if not isinstance(roots, (Tensor, list, tuple)):
+            raise TypeError(f"{who}: expected a Tensor or a list of Tensors, got {type(roots).__name__}")
         self.roots = [roots] if isinstance(roots, Tensor) else list(roots)
-        for r in self.roots:
+        if not self.roots:
+            raise ValueError(f"{who}: expected a Tensor or a list of Tensors, got an empty {type(roots).__name__}")
+        for i, r in enumerate(self.roots):
             if not isinstance(r, Tensor):
-                raise TypeError(f"viz draws Tensors, got {type(r).__name__}")
+                raise TypeError(f"{who}: expected Tensors, got {type(r).__name__} at position {i}")
         self.tensors, self.ops = [], []        # Tensors; Function instances (the contexts)
         self.tensor_index, self.op_index = {}, {}
         self.producer = []                     # tensor index -> index of the op that made it, or None
