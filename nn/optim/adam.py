@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import BETAS, FLAG, NON_NEGATIVE, Optimizer
 
 
 class Adam(Optimizer):
@@ -12,16 +12,18 @@ class Adam(Optimizer):
     weight_decay adds weight_decay * p to g (L2 penalty); amsgrad uses the running max of v.
     """
     decoupled = False  # AdamW decays the weights directly instead
+    implied = {"decoupled_weight_decay": False}
+    options = dict(lr=NON_NEGATIVE, betas=BETAS, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE, amsgrad=FLAG,
+                   maximize=FLAG)
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                  maximize=False):
-        if not 0.0 <= eps:
-            raise ValueError(f"invalid epsilon value: {eps} (expected >= 0)")
-        betas = tuple(betas)
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"invalid betas {betas}: expected two values in [0, 1)")
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize))
+
+    def _state_keys(self, group):
+        required = {"step", "exp_avg", "exp_avg_sq"}
+        return (required | {"max_exp_avg_sq"}, set()) if group["amsgrad"] else (required, {"max_exp_avg_sq"})
 
     def _update(self, p, grad, group, state):
         g = -grad if group["maximize"] else grad
@@ -35,8 +37,6 @@ class Adam(Optimizer):
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(p.data)
             state["exp_avg_sq"] = np.zeros_like(p.data)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(p.data)
         state["step"] += 1
         t = state["step"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
@@ -44,9 +44,9 @@ class Adam(Optimizer):
         m += (1 - b1) * g
         v *= b2
         v += (1 - b2) * g * g
-        if group["amsgrad"]:
-            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-            v = state["max_exp_avg_sq"]
+        if group["amsgrad"]:  # made here, not with the rest, so amsgrad may also be switched on mid-training
+            v_max = state.setdefault("max_exp_avg_sq", np.zeros_like(p.data))
+            v = np.maximum(v_max, v, out=v_max)
         denom = np.sqrt(v) / math.sqrt(1 - b2 ** t) + group["eps"]
         p -= (lr / (1 - b1 ** t)) * m / denom
 
@@ -54,6 +54,7 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with decoupled weight decay: p *= 1 - lr * weight_decay before the Adam step (default 0.01)."""
     decoupled = True
+    implied = {"decoupled_weight_decay": True}
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
                  maximize=False):

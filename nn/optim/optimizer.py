@@ -1,20 +1,40 @@
 """`Optimizer`: parameter groups, per-parameter state, zero_grad and state_dict, shared by SGD and Adam."""
 import copy
+import numbers
 
 import numpy as np
 
-from autograd_core import AnomalyError, Tensor, is_anomaly_enabled, no_grad
+from autograd_core import AnomalyError, Tensor, enable_grad, is_anomaly_enabled, no_grad
+
+
+def _real(v):
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+
+# An option's check: (what is expected, is the type right (else TypeError), is the value right (else ValueError)).
+# The value checks are comparisons that NaN fails (v >= 0, v == v), so NaN is refused too.
+NON_NEGATIVE = ("a number >= 0", _real, lambda v: v >= 0)
+NUMBER = ("a number", _real, lambda v: v == v)
+FLAG = ("True or False", lambda v: isinstance(v, (bool, np.bool_)), lambda v: True)
+BETAS = ("a pair of numbers in [0, 1)", lambda v: isinstance(v, (tuple, list)) and all(map(_real, v)),
+         lambda v: len(v) == 2 and all(0 <= b < 1 for b in v))
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
+_PYTORCH_FLAGS = {"foreach", "fused", "differentiable", "capturable", "initial_lr"}  # how PyTorch computes, not what
 
 
 class Optimizer:
     """Base class. `params` is an iterable of Parameters, or of dicts (parameter groups) with their own options.
 
-    Subclasses write `_update(p, grad, group, state)`, which changes p in place (`p -= ...`, which bumps its
-    version, so a graph that saved the old values refuses to backward); `step()` calls it, under no_grad, for
-    every parameter that has a gradient.
+    A subclass declares its options (`options`: name -> check, as above) and the state it keeps per parameter
+    (`_state_keys`), and writes `_update(p, grad, group, state)`, which changes p in place (`p -= ...`, which
+    bumps its version, so a graph that saved the old values refuses to backward); `step()` calls it, under
+    no_grad, for every parameter that has a gradient, once every gradient has been checked.
     """
+    options = {}
+    implied = {}  # options PyTorch saves that tell this class from a sibling (Adam's decoupled_weight_decay=False)
 
     def __init__(self, params, defaults):
+        self._check_options(defaults, type(self).__name__)
         self.defaults = dict(defaults)
         self.state = {}  # id(param) -> dict of arrays and counters
         self.param_groups = []
@@ -49,15 +69,25 @@ class Optimizer:
                              f"expected some of {sorted(self.defaults)}")
         for k, v in self.defaults.items():
             group.setdefault(k, v)
-        self._check_group(group)
+        self._check_options(group, f"{type(self).__name__} parameter group {len(self.param_groups)}")
         group["params"] = params
         self.param_groups.append(group)
 
-    def _check_group(self, group):
-        if group["lr"] < 0:
-            raise ValueError(f"invalid learning rate: {group['lr']} (expected lr >= 0)")
-        if group.get("weight_decay", 0) < 0:
-            raise ValueError(f"invalid weight_decay value: {group['weight_decay']} (expected >= 0)")
+    def _check_options(self, group, where):
+        """Raise TypeError / ValueError naming the option and its value; betas become a tuple."""
+        for name, (expected, type_ok, value_ok) in self.options.items():
+            v = group[name]
+            if not type_ok(v):
+                raise TypeError(f"{where}: invalid {_LABELS.get(name, name)}: {v!r} ({name} must be {expected}, "
+                                f"got {type(v).__name__})")
+            if not value_ok(v):
+                raise ValueError(f"{where}: invalid {_LABELS.get(name, name)}: {v!r} ({name} must be {expected})")
+        if "betas" in group:
+            group["betas"] = tuple(group["betas"])
+
+    def _state_keys(self, group):
+        """(keys every parameter's state holds once it has one, keys it may hold too); counters are 'step'."""
+        return set(), set()
 
     def zero_grad(self, set_to_none=True):
         """Forget every parameter's gradient (None, or zeros with set_to_none=False)."""
@@ -70,16 +100,24 @@ class Optimizer:
 
     @no_grad()
     def step(self, closure=None):
-        """One update of every parameter that has a gradient; `closure` re-evaluates and returns the loss."""
+        """One update of every parameter that has a gradient; `closure` re-evaluates and returns the loss.
+
+        Every gradient, option and state array is checked before the first update, so a step that raises has
+        changed nothing.
+        """
         loss = None
         if closure is not None:
-            from autograd_core import enable_grad
             with enable_grad():
                 loss = closure()
+        name = type(self).__name__
+        for gi, group in enumerate(self.param_groups):  # options may have been changed since add_param_group
+            self._check_options(group, f"{name}.step: parameter group {gi}")
         todo = [(p, group, (gi, pi)) for gi, group in enumerate(self.param_groups)
                 for pi, p in enumerate(group["params"]) if p.grad is not None]
-        if is_anomaly_enabled():  # every gradient checked before the first update, so a failed step changes nothing
-            _check_finite(type(self).__name__, todo)
+        for p, _, where in todo:
+            _check_grad(name, p, where, self.state.get(id(p)))
+        if is_anomaly_enabled():
+            _check_finite(name, todo)
         for p, group, _ in todo:
             grad = np.asarray(p.grad.data, dtype=p.data.dtype)
             self._update(p, grad, group, self.state.setdefault(id(p), {}))
@@ -90,7 +128,10 @@ class Optimizer:
 
     # ---- state -------------------------------------------------------------------------------
     def state_dict(self):
-        """{'state': {index: {...}}, 'param_groups': [{options, 'params': [indices]}]}, numbered like PyTorch."""
+        """{'state': {index: {...}}, 'param_groups': [{options, 'params': [indices]}]}, numbered like PyTorch.
+
+        'optimizer' names the class, so that loading into another optimizer can say where the dict came from.
+        """
         index, groups, i = {}, [], 0
         for g in self.param_groups:
             ids = []
@@ -100,34 +141,104 @@ class Optimizer:
                 i += 1
             groups.append({**{k: v for k, v in g.items() if k != "params"}, "params": ids})
         state = {index[k]: copy.deepcopy(v) for k, v in self.state.items() if k in index and v}
-        return {"state": state, "param_groups": groups}
+        return {"optimizer": type(self).__name__, "state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
         """Restore options and per-parameter state saved by state_dict(); checks everything before changing anything."""
-        groups = state_dict["param_groups"]
+        options, state = self._checked_state_dict(state_dict)
+        for mine, opts in zip(self.param_groups, options):
+            mine.update(opts)
+        self.state = state
+
+    def _checked_state_dict(self, sd):
+        """The options of every group and the new self.state that sd describes, or an error naming what is wrong."""
+        name = type(self).__name__
+        where = f"{name}.load_state_dict"
+        if not isinstance(sd, dict):
+            raise TypeError(f"{where}: expected a dict with 'state' and 'param_groups' (from "
+                            f"Optimizer.state_dict()), got {type(sd).__name__}")
+        missing = [k for k in ("state", "param_groups") if k not in sd]
+        if missing:
+            raise ValueError(f"{where}: the state dict lacks {missing}: expected a dict with 'state' and "
+                             f"'param_groups' (from Optimizer.state_dict()), got keys {sorted(map(str, sd))}")
+        groups, saved_state = sd["param_groups"], sd["state"]
+        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, dict) for g in groups):
+            raise TypeError(f"{where}: 'param_groups' must be a list of dicts, got {_kind(groups)}")
+        if not isinstance(saved_state, dict):
+            raise TypeError(f"{where}: 'state' must be a dict of per-parameter dicts, got {_kind(saved_state)}")
+        origin = sd.get("optimizer")
+        if origin is not None and origin != name:
+            raise ValueError(f"{where}: this state dict is from {origin}, not {name}; nothing loaded")
         if len(groups) != len(self.param_groups):
-            raise ValueError(f"loaded state dict has {len(groups)} parameter groups, this optimizer has "
-                             f"{len(self.param_groups)}")
-        for i, (saved, mine) in enumerate(zip(groups, self.param_groups)):
-            if len(saved["params"]) != len(mine["params"]):
-                raise ValueError(f"parameter group {i} has {len(saved['params'])} parameters in the loaded "
-                                 f"state dict but {len(mine['params'])} here")
-        by_index = {}
-        for saved, mine in zip(groups, self.param_groups):
-            by_index.update(zip(saved["params"], mine["params"]))
-        for i, s in state_dict["state"].items():
+            raise ValueError(f"{where}: loaded state dict has {len(groups)} parameter groups, this optimizer has "
+                             f"{len(self.param_groups)}; nothing loaded")
+
+        options, by_index = [], {}
+        for gi, (saved, mine) in enumerate(zip(groups, self.param_groups)):
+            opts = self._checked_options(saved, f"{where}: parameter group {gi}")
+            ids = saved.get("params")
+            if not isinstance(ids, (list, tuple)) or not all(_index(i) for i in ids):
+                raise TypeError(f"{where}: 'params' of parameter group {gi} must be a list of parameter indices "
+                                f"(ints), got {ids!r}")
+            if len(ids) != len(mine["params"]):
+                raise ValueError(f"{where}: parameter group {gi} has {len(ids)} parameters in the loaded state "
+                                 f"dict but {len(mine['params'])} here; nothing loaded")
+            options.append(opts)
+            for i, p in zip(ids, mine["params"]):
+                if i in by_index:
+                    raise ValueError(f"{where}: parameter index {i} is listed twice in 'param_groups'")
+                by_index[i] = (p, opts)
+
+        state = {}
+        for i, s in saved_state.items():
             if i not in by_index:
-                raise ValueError(f"the loaded state dict has state for parameter {i}, which no group lists")
-            p = by_index[i]
-            for k, v in s.items():
-                if isinstance(v, np.ndarray) and v.shape != p.shape:
-                    raise ValueError(f"state {k!r} of parameter {i} has shape {v.shape} but the parameter "
-                                     f"has shape {p.shape}")
-        for saved, mine in zip(groups, self.param_groups):
-            mine.update({k: v for k, v in saved.items() if k != "params"})
-        self.state = {id(by_index[i]): {k: (v.astype(by_index[i].dtype, copy=True) if isinstance(v, np.ndarray)
-                                             else copy.deepcopy(v)) for k, v in s.items()}
-                      for i, s in state_dict["state"].items()}
+                raise ValueError(f"{where}: the loaded state dict has state for parameter {i!r}, which no group "
+                                 f"lists; nothing loaded")
+            p, opts = by_index[i]
+            if not isinstance(s, dict):
+                raise TypeError(f"{where}: the state of parameter {i} must be a dict, got {_kind(s)}")
+            if s:
+                state[id(p)] = self._checked_entry(s, p, opts, f"{where}: state of parameter {i}")
+        return options, state
+
+    def _checked_options(self, saved, where):
+        """A saved group's options, copied and checked; PyTorch's implementation flags (foreach, fused...) dropped."""
+        if not _fits(type(self), saved):
+            origins = [c.__name__ for c in _subclasses(Optimizer) if c is not type(self) and _fits(c, saved)]
+            options = sorted(map(str, set(saved) - {"params"}))
+            if origins:  # Adam's and AdamW's own dicts look alike: both are named
+                raise ValueError(f"{where}: this state dict is from {' or '.join(origins)} (options "
+                                 f"{', '.join(options)}), not {type(self).__name__}; nothing loaded")
+            raise ValueError(f"{where} has options {options}, {type(self).__name__} has {sorted(self.options)}; "
+                             "nothing loaded")
+        opts = {k: copy.deepcopy(saved[k]) for k in self.options}
+        self._check_options(opts, where)
+        return opts
+
+    def _checked_entry(self, s, p, group, where):
+        """One parameter's state, copied and cast to the parameter's dtype, after checking its keys and values."""
+        required, optional = self._state_keys(group)
+        keys = set(s)
+        if not required <= keys <= required | optional:
+            extra = f" (and may hold {sorted(optional)})" if optional else ""
+            raise ValueError(f"{where} has keys {sorted(map(str, keys))}, but {type(self).__name__} keeps "
+                             f"{sorted(required)}{extra}; nothing loaded")
+        out = {}
+        for k, v in s.items():
+            if k == "step":
+                a = np.asarray(v.data if isinstance(v, Tensor) else v)
+                if a.ndim or a.dtype.kind not in "iuf" or not (a >= 0 and a == np.floor(a)):
+                    raise ValueError(f"{where}: 'step' must be a count (an int >= 0), got {v!r}; nothing loaded")
+                out[k] = int(a)
+                continue
+            a = np.asarray(v.data if isinstance(v, Tensor) else v)
+            if a.dtype.kind != "f":
+                raise TypeError(f"{where}: {k!r} must be a floating array, got dtype {a.dtype}; nothing loaded")
+            if a.shape != p.shape:
+                raise ValueError(f"{where}: {k!r} has shape {a.shape} but the parameter has shape {p.shape}; "
+                                 "nothing loaded")
+            out[k] = a.astype(p.dtype, copy=True)
+        return out
 
     def __repr__(self):
         lines = [type(self).__name__ + " ("]
@@ -137,11 +248,56 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
+def _kind(v):
+    return type(v).__name__
+
+
+def _index(i):
+    return isinstance(i, numbers.Integral) and not isinstance(i, bool)
+
+
+def _subclasses(cls):
+    for c in cls.__subclasses__():
+        yield c
+        yield from _subclasses(c)
+
+
+def _fits(cls, saved):
+    """Whether a saved group holds cls's options, and the flags that tell cls from a sibling agree where saved."""
+    keys = set(saved) - {"params"} - _PYTORCH_FLAGS - set(cls.implied)
+    return (bool(cls.options) and keys == set(cls.options)
+            and all(saved[k] == v for k, v in cls.implied.items() if k in saved))
+
+
+def _param_name(p, where):
+    gi, pi = where
+    return repr(p.name) if p.name else f"{pi} of parameter group {gi}"
+
+
+def _check_grad(optimizer, p, where, state):
+    """Raise naming the parameter if its gradient (or its state) does not fit it; nothing is changed."""
+    what = f"{optimizer}.step: the gradient of parameter {_param_name(p, where)}"
+    g = p.grad
+    if g.dtype.kind != "f" or p.dtype.kind != "f":
+        raise TypeError(f"{what} has dtype {g.dtype} and the parameter {p.dtype}: both must be floating; "
+                        "no parameter was updated")
+    if g.shape != p.shape:  # never broadcast: a (1,) gradient would move every weight by the same step
+        raise ValueError(f"{what} has shape {g.shape} but the parameter has shape {p.shape}; "
+                         "no parameter was updated")
+    if not p.data.flags.writeable:
+        raise ValueError(f"{optimizer}.step: parameter {_param_name(p, where)} (shape {p.shape}) is read-only "
+                         "(a broadcast or shared array), so it cannot be updated in place; no parameter was updated")
+    for k, v in (state or {}).items():
+        if isinstance(v, np.ndarray) and v.shape != p.shape:
+            raise ValueError(f"{optimizer}.step: state {k!r} of parameter {_param_name(p, where)} has shape "
+                             f"{v.shape} but the parameter has shape {p.shape} (was the parameter replaced?); "
+                             "no parameter was updated")
+
+
 def _check_finite(optimizer, todo):
     """Raise AnomalyError naming the first parameter whose gradient holds NaN or Inf."""
-    for p, _, (gi, pi) in todo:
+    for p, _, where in todo:
         g = p.grad.data
         if not np.isfinite(g).all():
-            name = repr(p.name) if p.name else f"{pi} of parameter group {gi}"
-            raise AnomalyError(f"{optimizer}.step: the gradient of parameter {name} (shape {p.shape}) holds "
-                               f"{'NaN' if np.isnan(g).any() else 'Inf'}; no parameter was updated")
+            raise AnomalyError(f"{optimizer}.step: the gradient of parameter {_param_name(p, where)} (shape "
+                               f"{p.shape}) holds {'NaN' if np.isnan(g).any() else 'Inf'}; no parameter was updated")

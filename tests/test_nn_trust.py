@@ -1,0 +1,377 @@
+"""nn can be trusted: a failed call changes nothing, bad input is refused with an error naming it, numbers match PyTorch.
+
+Optimizer steps and state dicts, Module.load from files, dtypes of layer inputs, binary cross-entropy at its
+clamps, and empty batches through every layer.
+"""
+import copy
+import math
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+import nn.functional as F
+from nn.optim import SGD, Adam, AdamW
+from nn.utils import clip_grad_norm_, clip_grad_value_
+
+CONFIGS = [  # every update path: plain, momentum (first step and later), nesterov, dampening, decay, amsgrad, maximize
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, weight_decay=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9)),
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.8, dampening=0.3, weight_decay=0.2, maximize=True)),
+    ("Adam", dict(lr=0.1)),
+    ("Adam", dict(lr=0.1, weight_decay=0.1, amsgrad=True)),
+    ("Adam", dict(lr=0.1, maximize=True)),
+    ("AdamW", dict(lr=0.1)),
+    ("AdamW", dict(lr=0.1, weight_decay=0.5, amsgrad=True)),
+]
+IDS = [f"{n}-{'-'.join(kw) or 'plain'}" for n, kw in CONFIGS]
+
+
+def _params(dtype=np.float64):
+    rng = np.random.default_rng(0)
+    a = nn.Parameter(rng.standard_normal((3, 4)).astype(dtype), name="encoder.weight")
+    b = nn.Parameter(rng.standard_normal(4).astype(dtype))
+    c = nn.Parameter(rng.standard_normal((3, 4)).astype(dtype))  # unnamed, last: "parameter 0 of parameter group 1"
+    return a, b, c
+
+
+def _optimizer(name, kw, params):
+    a, b, c = params
+    return getattr(nn.optim, name)([{"params": [a, b]}, {"params": [c], "lr": kw["lr"] / 2}], **kw)
+
+
+def _set_grads(params, seed):
+    rng = np.random.default_rng(seed)
+    for p in params:
+        p.grad = ag.tensor(rng.standard_normal(p.shape).astype(p.dtype))
+
+
+def _trained(name, kw):
+    params = _params()
+    opt = _optimizer(name, kw, params)
+    for seed in (1, 2):  # two steps: momentum buffers, Adam's moments and step counts exist and are not at zero
+        _set_grads(params, seed)
+        opt.step()
+    return params, opt
+
+
+def _snapshot(params, opt):
+    return dict(data=[(p.data, p.data.copy(), p.version) for p in params],
+                grads=[(p.grad, None if p.grad is None else p.grad.data.copy()) for p in params],
+                groups=copy.deepcopy([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]),
+                params=[list(g["params"]) for g in opt.param_groups],
+                state=copy.deepcopy(opt.state))
+
+
+def _assert_same(a, b, where="state"):
+    assert type(a) is type(b), where
+    if isinstance(a, dict):
+        assert list(a) == list(b), where
+        for k in a:
+            _assert_same(a[k], b[k], f"{where}[{k!r}]")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _assert_same(x, y, f"{where}[{i}]")
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape, where
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    else:
+        assert a == b, where
+
+
+def _assert_unchanged(params, opt, before):
+    for p, (array, values, version) in zip(params, before["data"]):
+        assert p.data is array and p.version == version
+        np.testing.assert_array_equal(p.data, values)
+    for p, (grad, values) in zip(params, before["grads"]):
+        assert p.grad is grad
+        if grad is not None:
+            np.testing.assert_array_equal(grad.data, values)
+    _assert_same([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups], before["groups"], "groups")
+    assert [[id(p) for p in g["params"]] for g in opt.param_groups] == [[id(p) for p in ps] for ps in before["params"]]
+    _assert_same(opt.state, before["state"])
+
+
+# ---- 1. a step checks every gradient before it updates any ------------------------------------------------------
+
+BAD_SHAPES = [(1,), (3, 1), (1, 4), (4, 3), (12,), (), (1, 3, 4), (2, 3, 4)]
+
+
+@pytest.mark.parametrize("name,kw", CONFIGS, ids=IDS)
+@pytest.mark.parametrize("shape", BAD_SHAPES, ids=str)
+def test_a_gradient_of_another_shape_is_refused_and_the_step_changes_nothing(name, kw, shape):
+    params, opt = _trained(name, kw)
+    _set_grads(params, 3)
+    # p.grad = ... refuses another shape (the engine's setter), but .grad.data can still be rebound (clipping does)
+    params[2].grad.data = np.ones(shape)  # the last parameter: an update-as-you-check step would be caught
+    before = _snapshot(params, opt)
+    with pytest.raises(ValueError) as e:
+        opt.step()
+    msg = str(e.value)
+    assert "parameter 0 of parameter group 1" in msg and str(shape) in msg and "(3, 4)" in msg
+    assert "no parameter was updated" in msg
+    _assert_unchanged(params, opt, before)
+
+
+@pytest.mark.parametrize("name,kw", CONFIGS[::3], ids=IDS[::3])
+@pytest.mark.parametrize("grad", [np.ones((3, 4), np.int64), np.ones((3, 4), bool), np.ones((3, 4), np.complex128),
+                                  np.full((3, 4), None, object), np.full((3, 4), "1")], ids=lambda g: str(g.dtype))
+def test_a_gradient_that_is_not_floating_is_refused_naming_the_parameter(name, kw, grad):
+    params, opt = _trained(name, kw)
+    _set_grads(params, 3)
+    params[0].grad.data = grad  # the first parameter: named
+    before = _snapshot(params, opt)
+    with pytest.raises(TypeError, match=rf"'encoder.weight'.*dtype {grad.dtype}.*floating"):
+        opt.step()
+    _assert_unchanged(params, opt, before)
+
+
+@pytest.mark.parametrize("name,kw", CONFIGS, ids=IDS)
+def test_a_float32_gradient_on_a_float64_parameter_is_cast_like_the_parameter(name, kw):
+    params, opt = _trained(name, kw)
+    twin, opt_twin = _trained(name, kw)
+    _set_grads(params, 3)
+    for p, q in zip(params, twin):
+        q.grad = ag.tensor(p.grad.data)
+        q.grad.data = q.grad.data.astype(np.float32)
+        p.grad.data = q.grad.data.astype(np.float64)  # the same float32 values, float64 dtype
+    opt.step()
+    opt_twin.step()
+    for p, q in zip(params, twin):
+        assert q.dtype == np.float64
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+@pytest.mark.parametrize("name,kw", CONFIGS, ids=IDS)
+def test_an_option_changed_to_a_bad_value_after_construction_fails_the_step_before_any_update(name, kw):
+    params, opt = _trained(name, kw)
+    _set_grads(params, 3)
+    opt.param_groups[1]["lr"] = "0.05"
+    before = _snapshot(params, opt)
+    with pytest.raises(TypeError, match=r"parameter group 1: invalid learning rate: '0.05'"):
+        opt.step()
+    _assert_unchanged(params, opt, before)
+
+
+def test_state_that_no_longer_fits_a_replaced_parameter_fails_the_step_before_any_update():
+    params, opt = _trained("Adam", dict(lr=0.1))
+    _set_grads(params, 3)
+    params[2].grad = None
+    params[2].data = np.zeros((2, 2))
+    params[2].grad = ag.tensor(np.zeros((2, 2)))
+    before = _snapshot(params, opt)
+    with pytest.raises(ValueError, match=r"state .exp_avg. of parameter 0 of parameter group 1 has shape \(3, 4\) "
+                                         r"but the parameter has shape \(2, 2\)"):
+        opt.step()
+    _assert_unchanged(params, opt, before)
+
+
+@pytest.mark.parametrize("name,kw", CONFIGS, ids=IDS)
+def test_every_update_path_is_in_place_and_refuses_a_graph_that_saved_the_old_values(name, kw):
+    params = _params()
+    opt = _optimizer(name, kw, params)
+    arrays = [p.data for p in params]
+    for step in range(3):  # the first step makes the state, later ones update it: both paths
+        loss = sum(((p * p).sum() for p in params), ag.tensor(0.0, dtype="float64"))
+        loss.backward(retain_graph=True)
+        versions = [p.version for p in params]
+        opt.step()
+        assert all(p.version > v for p, v in zip(params, versions)), step
+        assert all(p.data is a for p, a in zip(params, arrays)) and all(p.is_leaf for p in params)
+        with pytest.raises(RuntimeError, match="modified in place"):
+            loss.backward()
+        opt.zero_grad()
+
+
+@pytest.mark.parametrize("clip", [lambda ps: clip_grad_norm_(ps, 0.1), lambda ps: clip_grad_norm_(ps, 0.1, math.inf),
+                                  lambda ps: clip_grad_value_(ps, 0.01)], ids=["norm", "inf-norm", "value"])
+def test_clipping_changes_gradients_but_not_parameters(clip):
+    params = _params()
+    loss = sum(((p * p * p).sum() for p in params), ag.tensor(0.0, dtype="float64"))
+    loss.backward(retain_graph=True)
+    before = [(p.data.copy(), p.version, p.grad.data.copy()) for p in params]
+    clip(params)
+    for p, (data, version, grad) in zip(params, before):
+        assert p.version == version
+        np.testing.assert_array_equal(p.data, data)
+        assert not np.array_equal(p.grad.data, grad)
+    loss.backward()  # the graph saved the parameters, which clipping left alone
+
+
+# ---- 2. load_state_dict loads nothing unless everything fits; bad options are named ------------------------------
+
+def _bad_state_dicts(name, sd):
+    """(what, dict) pairs, each with a new lr in group 0 first and one bad entry later (the last where it can be)."""
+    def variant(change):
+        d = copy.deepcopy(sd)
+        d["param_groups"][0]["lr"] = 123.0
+        change(d)
+        return d
+
+    last = max(sd["state"])
+    some_array = next(k for k, v in sd["state"][last].items() if isinstance(v, np.ndarray))
+    cases = {
+        "a state array of another shape": lambda d: d["state"][last].update({some_array: np.zeros(5)}),
+        "a state array of ints": lambda d: d["state"][last].update({some_array: np.zeros((3, 4), int)}),
+        "a state array of strings": lambda d: d["state"][last].update({some_array: np.full((3, 4), "x")}),
+        "a state entry that is None": lambda d: d["state"][last].update({some_array: None}),
+        "an unknown state key": lambda d: d["state"][last].update({"velocity": np.zeros((3, 4))}),
+        "state that is not a dict": lambda d: d["state"].update({last: [1, 2]}),
+        "state for a parameter no group lists": lambda d: d["state"].update({7: copy.deepcopy(d["state"][last])}),
+        "an unknown option": lambda d: d["param_groups"][1].update({"warmup": 3}),
+        "a missing option": lambda d: d["param_groups"][1].pop("maximize"),
+        "an option of the wrong type": lambda d: d["param_groups"][1].update({"weight_decay": "0.1"}),
+        "a negative option": lambda d: d["param_groups"][1].update({"lr": -1.0}),
+        "a group with one parameter less": lambda d: d["param_groups"][1].update({"params": []}),
+        "params that are not indices": lambda d: d["param_groups"][1].update({"params": ["2"]}),
+        "a parameter listed twice": lambda d: d["param_groups"][1].update({"params": [0]}),
+        "a group too many": lambda d: d["param_groups"].append(copy.deepcopy(d["param_groups"][1])),
+        "state that is a list": lambda d: d.update({"state": list(d["state"].values())}),
+    }
+    if name != "SGD":  # (SGD's only key is its buffer: without it the entry is "no state yet", which is fine)
+        cases["a missing state key"] = lambda d: d["state"][last].pop(some_array)
+        cases["a negative step count"] = lambda d: d["state"][last].update({"step": -1})
+        cases["a fractional step count"] = lambda d: d["state"][last].update({"step": 1.5})
+        cases["a step count that is a string"] = lambda d: d["state"][last].update({"step": "2"})
+        cases["amsgrad without its running max"] = lambda d: (d["param_groups"][1].update({"amsgrad": True}),
+                                                            d["state"][last].pop("max_exp_avg_sq", None))
+        cases["betas of one value"] = lambda d: d["param_groups"][1].update({"betas": (0.9,)})
+    else:
+        cases["nesterov with dampening"] = lambda d: d["param_groups"][1].update({"nesterov": True, "dampening": .5})
+    for what, change in cases.items():
+        yield what, variant(change)
+
+
+@pytest.mark.parametrize("name,kw", [c for c in CONFIGS if "momentum" in c[1] or c[0] != "SGD"],
+                         ids=[i for i, c in zip(IDS, CONFIGS) if "momentum" in c[1] or c[0] != "SGD"])
+def test_a_state_dict_with_one_bad_entry_loads_nothing(name, kw):
+    _, source = _trained(name, kw)
+    sd = source.state_dict()
+    params, opt = _trained(name, dict(kw, lr=kw["lr"] * 3))
+    before = _snapshot(params, opt)
+    for what, bad in _bad_state_dicts(name, sd):
+        with pytest.raises((TypeError, ValueError)) as e:
+            opt.load_state_dict(bad)
+        assert f"{name}.load_state_dict" in str(e.value), what
+        _assert_unchanged(params, opt, before)
+    opt.load_state_dict(sd)  # and the good one loads, options and state
+    assert opt.param_groups[0]["lr"] == kw["lr"]
+    _assert_same(opt.state_dict()["state"], sd["state"])
+
+
+@pytest.mark.parametrize("bad,error,message", [
+    (None, TypeError, "expected a dict with 'state' and 'param_groups'.*got NoneType"),
+    ([], TypeError, "expected a dict with 'state' and 'param_groups'.*got list"),
+    ({}, ValueError, r"lacks \['state', 'param_groups'\]"),
+    ({"state": {}}, ValueError, r"lacks \['param_groups'\]"),
+    ({"param_groups": []}, ValueError, r"lacks \['state'\]"),
+    ({"state": {}, "param_groups": {}}, TypeError, "'param_groups' must be a list of dicts, got dict"),
+    ({"state": {}, "param_groups": [1]}, TypeError, "'param_groups' must be a list of dicts"),
+])
+def test_something_that_is_no_state_dict_says_what_was_expected(bad, error, message):
+    params, opt = _trained("Adam", dict(lr=0.1))
+    before = _snapshot(params, opt)
+    with pytest.raises(error, match=message):
+        opt.load_state_dict(bad)
+    _assert_unchanged(params, opt, before)
+
+
+@pytest.mark.parametrize("drop_name", [False, True], ids=["with its class name", "without (as from PyTorch)"])
+@pytest.mark.parametrize("source,target", [("SGD", "Adam"), ("Adam", "SGD"), ("SGD", "AdamW"), ("AdamW", "SGD")])
+def test_another_optimizers_state_dict_is_refused_at_load_naming_where_it_is_from(source, target, drop_name):
+    kw = dict(lr=0.1, momentum=0.9) if source == "SGD" else dict(lr=0.1)
+    _, other = _trained(source, kw)
+    sd = other.state_dict()
+    if drop_name:
+        del sd["optimizer"]
+    params, opt = _trained(target, dict(lr=0.2))
+    before = _snapshot(params, opt)
+    # without its name, an AdamW dict is also an Adam dict: "from Adam or AdamW"
+    pattern = rf"this state dict is from (\w+ or )*{source}( or \w+)*" + (r" \(options .*lr.*\)" if drop_name else "") + f", not {target}"
+    with pytest.raises(ValueError, match=pattern):
+        opt.load_state_dict(sd)
+    _assert_unchanged(params, opt, before)
+
+
+def test_a_state_dict_without_the_class_name_loads_into_its_own_kind():
+    params, opt = _trained("Adam", dict(lr=0.1, amsgrad=True))
+    sd = opt.state_dict()
+    assert sd.pop("optimizer") == "Adam"
+    q, fresh = _trained("Adam", dict(lr=0.3))
+    fresh.load_state_dict(sd)
+    _assert_same(fresh.state_dict()["state"], sd["state"])
+    assert fresh.param_groups[0]["amsgrad"] is True
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
+def test_a_pytorch_state_dict_loads_and_continues_pytorchs_trajectory(name):
+    torch = pytest.importorskip("torch")
+    kw = dict(lr=0.1, momentum=0.9, nesterov=True) if name == "SGD" else dict(lr=0.1, amsgrad=True)
+    rng = np.random.default_rng(5)
+    start, grads = rng.standard_normal((3, 4)), rng.standard_normal((4, 3, 4))
+    tp = torch.nn.Parameter(torch.tensor(start))
+    topt = getattr(torch.optim, name)([tp], **kw)
+    for g in grads[:2]:
+        tp.grad = torch.tensor(g)
+        topt.step()
+    p = nn.Parameter(tp.detach().numpy().copy())
+    opt = getattr(nn.optim, name)([p], **kw)
+    opt.load_state_dict(topt.state_dict())
+    for g in grads[2:]:
+        tp.grad, p.grad = torch.tensor(g), ag.tensor(g)
+        topt.step()
+        opt.step()
+    np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-12, atol=1e-14)
+    if name != "SGD":  # PyTorch's decoupled_weight_decay tells Adam's dicts from AdamW's
+        other = nn.optim.AdamW if name == "Adam" else nn.optim.Adam
+        with pytest.raises(ValueError, match=f"this state dict is from {name} "):
+            other([p], lr=0.1).load_state_dict(topt.state_dict())
+
+
+BAD_OPTIONS = [
+    (SGD, dict(lr="0.1"), TypeError, "learning rate: '0.1'"),
+    (SGD, dict(lr=None), TypeError, "learning rate: None"),
+    (SGD, dict(lr=-1), ValueError, "learning rate: -1"),
+    (SGD, dict(lr=float("nan")), ValueError, "learning rate: nan"),
+    (SGD, dict(lr=True), TypeError, "learning rate: True"),
+    (SGD, dict(momentum="x"), TypeError, "momentum: 'x'"),
+    (SGD, dict(momentum=-0.5), ValueError, "momentum: -0.5"),
+    (SGD, dict(dampening="0"), TypeError, "dampening: '0'"),
+    (SGD, dict(weight_decay="1"), TypeError, "weight_decay: '1'"),
+    (SGD, dict(weight_decay=-1e-3), ValueError, "weight_decay: -0.001"),
+    (SGD, dict(nesterov="yes", momentum=0.9), TypeError, "nesterov: 'yes'"),
+    (SGD, dict(nesterov=True), ValueError, "Nesterov momentum requires momentum > 0"),
+    (SGD, dict(maximize=None), TypeError, "maximize: None"),
+    (Adam, dict(betas=(0.9,)), ValueError, r"betas: \(0.9,\)"),
+    (Adam, dict(betas="a"), TypeError, "betas: 'a'"),
+    (Adam, dict(betas=(0.9, "x")), TypeError, r"betas: \(0.9, 'x'\)"),
+    (Adam, dict(betas=(0.9, 0.999, 0.5)), ValueError, r"betas: \(0.9, 0.999, 0.5\)"),
+    (Adam, dict(betas=(-0.1, 0.9)), ValueError, r"betas: \(-0.1, 0.9\)"),
+    (Adam, dict(betas=None), TypeError, "betas: None"),
+    (Adam, dict(eps=-1), ValueError, "epsilon value: -1"),
+    (Adam, dict(eps="1e-8"), TypeError, "epsilon value: '1e-8'"),
+    (Adam, dict(amsgrad="no"), TypeError, "amsgrad: 'no'"),
+    (AdamW, dict(weight_decay="1"), TypeError, "weight_decay: '1'"),
+    (AdamW, dict(lr=[0.1]), TypeError, r"learning rate: \[0.1\]"),
+]
+
+
+@pytest.mark.parametrize("cls,kw,error,message", BAD_OPTIONS)
+def test_a_bad_option_is_named_with_its_value_in_the_constructor_and_in_add_param_group(cls, kw, error, message):
+    p, q = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(3))
+    with pytest.raises(error, match=message) as e:
+        cls([p], **({"lr": 0.1} | kw))
+    assert str(e.value).startswith(f"{cls.__name__}: ")
+    opt = cls([p], lr=0.1, momentum=0.9) if cls is SGD else cls([p], lr=0.1)
+    groups = copy.deepcopy([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups])
+    if "nesterov" in kw and "momentum" not in kw:
+        kw = dict(kw, momentum=0.0)  # the optimizer's default momentum would make it valid
+    with pytest.raises(error, match=message) as e:
+        opt.add_param_group({"params": [q], **kw})
+    assert "parameter group 1" in str(e.value)
+    assert len(opt.param_groups) == 1
+    _assert_same([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups], groups, "groups")
