@@ -1,5 +1,9 @@
 """`Module`: the base of every layer. Attributes that are Parameters or Modules are registered in order."""
+import os
+import zipfile
+import zlib
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -214,6 +218,9 @@ class Module:
 
         Returns (missing_keys, unexpected_keys); with strict=True either being non-empty raises ValueError.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict for {type(self).__name__}: expected a dict of arrays by name (from "
+                            f"state_dict()), got {type(state_dict).__name__}; nothing loaded")
         targets = OrderedDict((key, (m, store, n)) for key, m, store, n in self._state_entries())
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
@@ -247,8 +254,12 @@ class Module:
         np.savez(path, **self.state_dict())
 
     def load(self, path, strict=True):
-        with np.load(path) as f:
-            return self.load_state_dict({k: f[k] for k in f.files}, strict=strict)
+        """Load a state dict saved by save(); a file that cannot be read, or does not fit, changes nothing."""
+        arrays = _read_npz(path)
+        try:
+            return self.load_state_dict(arrays, strict=strict)
+        except (ValueError, TypeError) as e:  # the file is fine but does not fit this model: say which file
+            raise type(e)(f"Module.load: {_file_name(path)!r}: {e}") from None
 
     # ---- repr --------------------------------------------------------------------------------
     def extra_repr(self):
@@ -264,6 +275,65 @@ class Module:
         if len(lines) == 1 and not self._modules:
             return f"{type(self).__name__}({lines[0]})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+_PICKLED = "this file holds pickled objects, which are never loaded"
+
+
+def _read_npz(path):
+    """The arrays of an .npz file (a path or an open binary file) by name, or an error naming the file and the problem."""
+    where = f"Module.load: {_file_name(path)!r}"
+    if hasattr(path, "read"):
+        head = path.read(8)
+        path.seek(-len(head), 1)
+    else:
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(8)
+        except FileNotFoundError:
+            wrote = os.fspath(path) + ".npz"  # np.savez adds the suffix when it is missing
+            hint = f" (save() wrote {wrote!r})" if os.path.isfile(wrote) else ""
+            raise FileNotFoundError(f"{where}: no such file{hint}; nothing loaded") from None
+        except IsADirectoryError:
+            raise IsADirectoryError(f"{where} is a directory, not an .npz file; nothing loaded") from None
+    if head.startswith(b"\x80"):  # a pickle's first opcode (protocol 2 and later)
+        raise ValueError(f"{where}: {_PICKLED}; nothing loaded")
+    if head.startswith(b"\x93NUMPY"):
+        raise ValueError(f"{where} holds a single array (.npy), not the named arrays of an .npz file written by "
+                         "Module.save; nothing loaded")
+    if not head.startswith(b"PK"):
+        raise ValueError(f"{where} is not an .npz file written by Module.save (it starts with {head!r}); "
+                         "nothing loaded")
+    arrays = {}
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            for k in f.files:
+                if _holds_objects(f.zip, k):
+                    raise ValueError(f"{where}: {_PICKLED} (entry {k!r}); nothing loaded")
+                arrays[k] = f[k]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+        if _PICKLED in str(e):
+            raise
+        raise ValueError(f"{where} is not a readable .npz file (truncated or damaged?): {e}; nothing loaded") from None
+    for k, a in arrays.items():
+        if not isinstance(a, np.ndarray):  # a member that is no .npy: NpzFile hands back its raw bytes
+            raise ValueError(f"{where}: entry {k!r} is not an array; nothing loaded")
+    return arrays
+
+
+def _file_name(path):
+    return getattr(path, "name", "the file object") if hasattr(path, "read") else os.fspath(path)
+
+
+def _holds_objects(zf, key):
+    """Whether the .npy member for key stores an object dtype, read from its header (nothing is unpickled)."""
+    with zf.open(key + ".npy" if key + ".npy" in zf.namelist() else key) as fh:
+        try:
+            major, _ = np.lib.format.read_magic(fh)
+        except ValueError:  # not an .npy member
+            return False
+        header = np.lib.format.read_array_header_1_0 if major == 1 else np.lib.format.read_array_header_2_0
+        return header(fh)[2].hasobject
 
 
 def _check_name(name, module):

@@ -5,6 +5,7 @@ clamps, and empty batches through every layer.
 """
 import copy
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -375,3 +376,139 @@ def test_a_bad_option_is_named_with_its_value_in_the_constructor_and_in_add_para
     assert "parameter group 1" in str(e.value)
     assert len(opt.param_groups) == 1
     _assert_same([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups], groups, "groups")
+
+
+# ---- 3. Module.load names the file and the problem, and a failed load changes nothing -----------------------------
+
+UNPICKLED = []
+
+
+class Trap:
+    """Unpickling this appends to UNPICKLED: a loader that ever runs pickle is caught."""
+
+    def __reduce__(self):
+        return UNPICKLED.append, ("unpickled",)
+
+
+def _model():
+    nn.init.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    model(ag.randn(4, 2, rng=0))  # running statistics and the batch counter away from their defaults
+    return model
+
+
+def _model_snapshot(model):
+    return [(k, v.copy()) for k, v in model.state_dict().items()], [(p, p.data, p.version) for p in model.parameters()]
+
+
+def _assert_model_unchanged(model, before):
+    values, params = before
+    _assert_same(list(model.state_dict().items()), values, "state_dict")
+    assert [(p, p.data, p.version) for p in model.parameters()] == params
+
+
+def _good_file(tmp_path):
+    other = _model()
+    other(ag.randn(4, 2, rng=1))
+    path = tmp_path / "good.npz"
+    other.save(path)
+    return path
+
+
+def _write(path, data):
+    path.write_bytes(data) if isinstance(data, bytes) else path.write_text(data)
+    return path
+
+
+def _npz(path, **arrays):
+    np.savez(path, **arrays)
+    return path
+
+
+def _flip(data, where):
+    b = bytearray(data)
+    b[where] ^= 0xFF
+    return bytes(b)
+
+
+def _missing_suffix(tmp_path):
+    _model().save(tmp_path / "nosuffix")  # np.savez adds .npz
+    return tmp_path / "nosuffix"
+
+
+def _directory(tmp_path):
+    (tmp_path / "adir").mkdir()
+    return tmp_path / "adir"
+
+
+def _npy(tmp_path, arrays):
+    np.save(tmp_path / "one.npy", arrays["0.weight"])
+    return tmp_path / "one.npy"
+
+
+# name -> (make the file from (tmp_path, good bytes, good arrays), expected error, pattern); the good file is
+# another model's of the same kind, so any partial load would show
+FILE_CASES = {
+    "missing": (lambda t, d, a: t / "nope.npz", FileNotFoundError, "no such file"),
+    "missing suffix": (lambda t, d, a: _missing_suffix(t), FileNotFoundError,
+                       r"no such file \(save\(\) wrote .*nosuffix.npz"),
+    "directory": (lambda t, d, a: _directory(t), IsADirectoryError, "is a directory"),
+    "empty": (lambda t, d, a: _write(t / "empty.npz", b""), ValueError, "is not an .npz file"),
+    "text": (lambda t, d, a: _write(t / "text.npz", "0.weight,0.bias\n1,2\n"), ValueError, "is not an .npz file"),
+    "binary": (lambda t, d, a: _write(t / "bin.npz", bytes(range(256))), ValueError, "is not an .npz file"),
+    "pickle": (lambda t, d, a: _write(t / "p.npz", pickle.dumps({"0.weight": Trap()})), ValueError,
+               "this file holds pickled objects, which are never loaded"),
+    "object arrays": (lambda t, d, a: _npz(t / "obj.npz", **{**a, "1.bias": np.array([Trap()] * 3)}), ValueError,
+                      r"this file holds pickled objects, which are never loaded \(entry '1.bias'\)"),
+    "npy": (lambda t, d, a: _npy(t, a), ValueError, r"holds a single array \(.npy\)"),
+    **{f"truncated to {name}": (lambda t, d, a, cut=cut: _write(t / "cut.npz", d[:cut(len(d))]), ValueError,
+                                "is not a readable .npz file")
+       for name, cut in [("4 bytes", lambda n: 4), ("30 bytes", lambda n: 30), ("half", lambda n: n // 2),
+                         ("the central directory", lambda n: n - 22), ("all but one byte", lambda n: n - 1)]},
+    "damaged array data": (lambda t, d, a: _write(t / "crc.npz", _flip(d, d.index(a["0.weight"].tobytes()))),
+                           ValueError, "is not a readable .npz file"),
+    "wrong shape": (lambda t, d, a: _npz(t / "shape.npz", **{**a, "1.bias": np.zeros(4)}), ValueError,
+                    r"'1.bias' has shape \(4,\)"),
+    "strings": (lambda t, d, a: _npz(t / "str.npz", **{**a, "1.bias": np.array(["a", "b", "c"])}), TypeError,
+                "'1.bias' must hold numbers"),
+    "missing key": (lambda t, d, a: _npz(t / "less.npz", **{k: v for k, v in a.items() if k != "1.bias"}),
+                    ValueError, r"missing keys \['1.bias'\]"),
+    "unknown key": (lambda t, d, a: _npz(t / "more.npz", **a, extra=np.zeros(2)), ValueError,
+                    r"unexpected keys \['extra'\]"),
+}
+
+
+@pytest.mark.parametrize("case", list(FILE_CASES))
+def test_module_load_names_the_file_and_the_problem_and_changes_nothing(case, tmp_path):
+    make, error, pattern = FILE_CASES[case]
+    good = _good_file(tmp_path)
+    path = make(tmp_path, good.read_bytes(), dict(np.load(good)))
+    model = _model()
+    before = _model_snapshot(model)
+    with pytest.raises(error, match=pattern) as e:
+        model.load(path)
+    assert str(path) in str(e.value) and "nothing loaded" in str(e.value)
+    _assert_model_unchanged(model, before)
+    assert UNPICKLED == []
+
+
+def test_module_load_reads_what_save_wrote_from_a_path_or_an_open_file(tmp_path):
+    path = _good_file(tmp_path)
+    expected = dict(np.load(path))
+    for source in (path, str(path)):
+        model = _model()
+        assert model.load(source) == ([], [])
+        _assert_same(dict(model.state_dict()), expected)
+    model = _model()
+    with open(path, "rb") as f:
+        model.load(f)
+    _assert_same(dict(model.state_dict()), expected)
+
+
+@pytest.mark.parametrize("bad", [None, [("0.weight", np.zeros((3, 2)))], "0.weight"], ids=["None", "list", "str"])
+def test_load_state_dict_of_something_that_is_no_dict_says_so(bad):
+    model = _model()
+    before = _model_snapshot(model)
+    with pytest.raises(TypeError, match=f"expected a dict of arrays by name.*got {type(bad).__name__}; nothing loaded"):
+        model.load_state_dict(bad)
+    _assert_model_unchanged(model, before)
