@@ -108,14 +108,14 @@ def test_batchnorm_module_train_then_eval():
     bn = nn.BatchNorm1d(2)
     batches = [rng.standard_normal((16, 2)) * 3 + 5 for _ in range(60)]
     for xb in batches:
-        bn(ag.tensor(xb))
+        bn(ag.tensor(xb, dtype="float32"))
     assert int(bn.num_batches_tracked) == 60
     data = np.concatenate(batches)
     np.testing.assert_allclose(bn.running_mean, data.mean(0), atol=0.3)
     np.testing.assert_allclose(bn.running_var, data.var(0), rtol=0.2)
     bn.eval()
     before = bn.running_mean.copy()
-    x = ag.tensor(np.full((1, 2), 5.0))  # eval mode works on one sample and uses the running statistics
+    x = ag.tensor(np.full((1, 2), 5.0), dtype="float32")  # eval mode works on one sample and uses the running statistics
     y = bn(x).numpy()
     np.testing.assert_allclose(y[0], (5.0 - bn.running_mean) / np.sqrt(bn.running_var + 1e-5), rtol=1e-5)
     np.testing.assert_array_equal(bn.running_mean, before)
@@ -125,13 +125,13 @@ def test_batchnorm_momentum_none_is_a_cumulative_average():
     bn = nn.BatchNorm1d(1, momentum=None, affine=False)
     xs = [np.array([[1.0], [3.0]]), np.array([[5.0], [9.0]])]
     for x in xs:
-        bn(ag.tensor(x))
+        bn(ag.tensor(x, dtype="float32"))
     np.testing.assert_allclose(bn.running_mean, [(2.0 + 7.0) / 2])
 
 
 def test_batchnorm_without_running_stats_uses_batch_stats_in_eval():
     bn = nn.BatchNorm2d(2, track_running_stats=False).eval()
-    y = bn(ag.tensor(np.random.default_rng(5).standard_normal((3, 2, 2, 2)))).numpy()
+    y = bn(ag.tensor(np.random.default_rng(5).standard_normal((3, 2, 2, 2)), dtype="float32")).numpy()
     np.testing.assert_allclose(y.mean(axis=(0, 2, 3)), 0, atol=1e-6)
     assert list(bn.state_dict()) == ["weight", "bias"]
 
@@ -140,7 +140,7 @@ def test_batchnorm_state_dict_and_repr():
     bn = nn.BatchNorm2d(3)
     assert list(bn.state_dict()) == ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
     assert repr(bn) == "BatchNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)"
-    bn(ag.tensor(np.random.default_rng(6).standard_normal((2, 3, 2, 2))))
+    bn(ag.tensor(np.random.default_rng(6).standard_normal((2, 3, 2, 2)), dtype="float32"))
     other = nn.BatchNorm2d(3)
     other.load_state_dict(bn.state_dict())
     np.testing.assert_array_equal(other.running_var, bn.running_var)

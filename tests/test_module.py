@@ -75,7 +75,7 @@ def test_assignment_rules():
 
 def test_buffers_stay_buffers_when_assigned():
     b = Block()
-    b(ag.tensor(np.random.default_rng(0).standard_normal((5, 3))))
+    b(ag.tensor(np.random.default_rng(0).standard_normal((5, 3)), dtype="float32"))
     assert int(b.count) == 1 and "count" in b.state_dict() and "count" not in b.__dict__
     b.count = np.array(7)
     assert int(b.state_dict()["count"]) == 7
@@ -116,7 +116,7 @@ def test_train_and_eval_reach_every_submodule():
 
 def test_zero_grad():
     net = Net()
-    net(ag.tensor(np.random.default_rng(1).standard_normal((4, 3)))).sum().backward()
+    net(ag.tensor(np.random.default_rng(1).standard_normal((4, 3)), dtype="float32")).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
     assert all(not p.grad.numpy().any() for p in net.parameters())
@@ -129,14 +129,14 @@ def test_zero_grad():
 def test_state_dict_round_trip_gives_the_same_function():
     rng = np.random.default_rng(2)
     a, b = Net(), Net()
-    a(ag.tensor(rng.standard_normal((6, 3))))  # move the running statistics away from their start
+    a(ag.tensor(rng.standard_normal((6, 3)), dtype="float32"))  # move the running statistics away from their start
     assert list(a.state_dict()) == ["embed_scale", "block.scale", "block.count", "block.fc.weight", "block.fc.bias",
                                     "block.bn.weight", "block.bn.bias", "block.bn.running_mean",
                                     "block.bn.running_var", "block.bn.num_batches_tracked", "head.2.weight",
                                     "head.2.bias"]
     assert b.load_state_dict(a.state_dict()) == ([], [])
     a.eval(), b.eval()
-    x = ag.tensor(rng.standard_normal((2, 3)))
+    x = ag.tensor(rng.standard_normal((2, 3)), dtype="float32")
     np.testing.assert_array_equal(a(x).numpy(), b(x).numpy())
 
 
@@ -152,7 +152,7 @@ def test_state_dict_holds_copies():
 
 def test_save_and_load_npz(tmp_path):
     a, b = Net(), Net()
-    a(ag.tensor(np.random.default_rng(3).standard_normal((4, 3))))
+    a(ag.tensor(np.random.default_rng(3).standard_normal((4, 3)), dtype="float32"))
     path = tmp_path / "net.npz"
     a.save(path)
     b.load(path)
@@ -263,7 +263,7 @@ def test_sequential_indexing_and_building():
     assert named.fc is a and [n for n, _ in named.named_parameters()] == ["fc.weight", "fc.bias"]
     seq.append(nn.Sigmoid())
     assert len(seq) == 4
-    x = ag.tensor(np.random.default_rng(5).standard_normal((4, 2)))
+    x = ag.tensor(np.random.default_rng(5).standard_normal((4, 2)), dtype="float32")
     np.testing.assert_allclose(seq(x).numpy(), (c(b(a(x)))).sigmoid().numpy())
 
 

@@ -512,3 +512,103 @@ def test_load_state_dict_of_something_that_is_no_dict_says_so(bad):
     with pytest.raises(TypeError, match=f"expected a dict of arrays by name.*got {type(bad).__name__}; nothing loaded"):
         model.load_state_dict(bad)
     _assert_model_unchanged(model, before)
+
+
+# ---- 4. a layer refuses an input of another dtype than its parameters, as PyTorch does ------------------------------
+
+LAYERS = {  # name -> (make, input shape, kwargs of the call)
+    "Linear": (lambda: nn.Linear(3, 2), (4, 3)),
+    "Linear 3-d input": (lambda: nn.Linear(3, 2), (2, 4, 3)),
+    "Conv1d": (lambda: nn.Conv1d(3, 2, 2, padding=1), (2, 3, 5)),
+    "Conv2d": (lambda: nn.Conv2d(3, 4, 2, groups=1), (2, 3, 4, 4)),
+    "Conv2d groups, no bias": (lambda: nn.Conv2d(4, 2, 1, groups=2, bias=False), (1, 4, 3, 3)),
+    "RNN": (lambda: nn.RNN(3, 2), (5, 2, 3)),
+    "LSTM": (lambda: nn.LSTM(3, 2, num_layers=2, bidirectional=True), (5, 2, 3)),
+    "GRU": (lambda: nn.GRU(3, 2, batch_first=True, bias=False), (2, 5, 3)),
+    "RNNCell": (lambda: nn.RNNCell(3, 2), (4, 3)),
+    "LSTMCell": (lambda: nn.LSTMCell(3, 2), (4, 3)),
+    "GRUCell": (lambda: nn.GRUCell(3, 2), (4, 3)),
+    "BatchNorm1d": (lambda: nn.BatchNorm1d(3), (4, 3)),
+    "BatchNorm1d eval": (lambda: nn.BatchNorm1d(3).eval(), (4, 3, 2)),
+    "BatchNorm1d without affine": (lambda: nn.BatchNorm1d(3, affine=False), (4, 3)),
+    "BatchNorm2d": (lambda: nn.BatchNorm2d(3), (2, 3, 2, 2)),
+}
+
+
+def _input(shape, dtype, seed=0):
+    return ag.tensor(np.random.default_rng(seed).standard_normal(shape).astype(dtype))
+
+
+@pytest.mark.parametrize("layer", list(LAYERS))
+@pytest.mark.parametrize("model_dtype,input_dtype", [("float32", "float64"), ("float64", "float32"),
+                                                     ("float32", "float16")])
+def test_a_float_input_of_another_dtype_than_the_parameters_is_refused_naming_both(layer, model_dtype, input_dtype):
+    make, shape = LAYERS[layer]
+    m = make().to(model_dtype)
+    before = _model_snapshot(m)
+    with pytest.raises(TypeError) as e:
+        m(_input(shape, input_dtype))
+    msg = str(e.value)
+    assert f"input {input_dtype}" in msg and model_dtype in msg and "same dtype" in msg
+    _assert_model_unchanged(m, before)  # batch norm's running statistics and counter too
+    out = m(_input(shape, model_dtype))  # the same call in the parameters' dtype works
+    assert (out[0] if isinstance(out, tuple) else out).dtype == model_dtype
+
+
+@pytest.mark.parametrize("layer", list(LAYERS))
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.bool_, np.complex128])
+def test_an_input_that_is_not_floating_is_refused(layer, dtype):
+    make, shape = LAYERS[layer]
+    m = make()
+    before = _model_snapshot(m)
+    with pytest.raises(TypeError, match=f"the input must be floating point, got dtype {np.dtype(dtype)}"):
+        m(ag.tensor(np.ones(shape, dtype)))
+    _assert_model_unchanged(m, before)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"])
+def test_an_initial_state_of_another_dtype_is_refused_naming_it(kind):
+    m = getattr(nn, kind)(3, 2)
+    cell = kind.endswith("Cell")
+    x = _input((4, 3) if cell else (5, 4, 3), "float32")
+    h = ag.tensor(np.zeros((4, 2) if cell else (1, 4, 2)))  # float64
+    good = ag.zeros(*h.shape)
+    for hx, name in ([((h, good), "h"), ((good, h), "c")] if kind.startswith("LSTM") else [(h, "hx")]):
+        name = {"h": "h_0", "c": "c_0", "hx": "h_0"}[name] if not cell else name
+        with pytest.raises(TypeError, match=rf"{name}.*float64|float64.*{name}"):
+            m(x, hx)
+
+
+FUNCTIONAL = {  # name -> call with one argument of float64 among float32 ones, and the argument's name
+    "linear weight": (lambda a, b: F.linear(a((2, 3)), b((4, 3))), "weight"),
+    "linear bias": (lambda a, b: F.linear(a((2, 3)), a((4, 3)), b((4,))), "bias"),
+    "conv1d weight": (lambda a, b: F.conv1d(a((1, 2, 5)), b((3, 2, 2))), "weight"),
+    "conv2d weight": (lambda a, b: F.conv2d(a((1, 2, 5, 5)), b((3, 2, 2, 2))), "weight"),
+    "conv2d bias": (lambda a, b: F.conv2d(a((1, 2, 5, 5)), a((3, 2, 2, 2)), b((3,))), "bias"),
+    "batch_norm running_mean": (lambda a, b: F.batch_norm(a((4, 3)), b((3,)).data, a((3,)).data ** 2), "running_mean"),
+    "batch_norm weight": (lambda a, b: F.batch_norm(a((4, 3)), None, None, b((3,)), training=True), "weight"),
+    "rnn_cell w_hh": (lambda a, b: F.rnn_cell(a((2, 3)), None, a((4, 3)), b((4, 4))), "w_hh"),
+    "lstm_cell b_ih": (lambda a, b: F.lstm_cell(a((2, 3)), None, a((16, 3)), a((16, 4)), b((16,))), "b_ih"),
+    "gru_cell hx": (lambda a, b: F.gru_cell(a((2, 3)), b((2, 4)), a((12, 3)), a((12, 4))), "hx"),
+}
+
+
+@pytest.mark.parametrize("case", list(FUNCTIONAL))
+def test_functional_forms_refuse_a_parameter_of_another_dtype_than_the_input(case):
+    call, name = FUNCTIONAL[case]
+    f32, f64 = (lambda shape: _input(shape, "float32")), (lambda shape: _input(shape, "float64"))
+    with pytest.raises(TypeError, match=rf"the input and {name} to have the same dtype, got input float32 and "
+                                        rf"{name} float64"):
+        call(f32, f64)
+    out = call(f64, f64)
+    assert (out[0] if isinstance(out, tuple) else out).dtype == np.float64
+
+
+@pytest.mark.parametrize("indices", [np.array([1.0, 2.0], np.float32), np.array([True, False]), np.array([[1.0]])],
+                         ids=["float32", "bool", "float64"])
+def test_embedding_refuses_indices_that_are_not_integers(indices):
+    emb = nn.Embedding(5, 2)
+    with pytest.raises(TypeError, match=f"indices must be integers, got dtype {indices.dtype}"):
+        emb(indices)
+    with pytest.raises(TypeError, match="indices must be integers"):
+        F.embedding(ag.tensor(indices), emb.weight)

@@ -92,7 +92,7 @@ def test_batched_cell_rows_are_independent_steps():
 
 def test_cell_default_state_is_zeros():
     cell = nn.LSTMCell(2, 3)
-    x = ag.tensor(RNG.standard_normal((4, 2)))
+    x = ag.tensor(RNG.standard_normal((4, 2)), dtype="float32")
     zero = ag.zeros(4, 3)
     for a, b in zip(cell(x), cell(x, (zero, zero))):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
@@ -184,7 +184,7 @@ def test_layer_is_the_cell_unrolled(kind):
     nn.init.manual_seed(3)
     layer, cell = getattr(nn, kind)(3, 4), getattr(nn, kind + "Cell")(3, 4)
     cell.load_state_dict({n[:-3]: p for n, p in layer.state_dict().items()})  # weight_ih_l0 -> weight_ih
-    x = ag.tensor(RNG.standard_normal((5, 2, 3)))
+    x = ag.tensor(RNG.standard_normal((5, 2, 3)), dtype="float32")
     out, h_n = layer(x)
     h = None
     for t in range(5):
@@ -284,7 +284,7 @@ def test_zero_length_sequence_keeps_its_initial_state():
 def test_full_lengths_equal_no_lengths(T, B, layers, bidirectional, kind, seed):
     rng = np.random.default_rng(seed)
     layer = getattr(nn, kind)(2, 3, num_layers=layers, bidirectional=bidirectional)
-    x = ag.tensor(rng.standard_normal((T, B, 2)))
+    x = ag.tensor(rng.standard_normal((T, B, 2)), dtype="float32")
     out, h = layer(x)
     out_l, h_l = layer(x, lengths=np.full(B, T))
     assert out.shape == (T, B, 3 * (2 if bidirectional else 1))
@@ -298,7 +298,7 @@ def test_full_lengths_equal_no_lengths(T, B, layers, bidirectional, kind, seed):
 
 def test_long_sequence_backward_has_no_recursion_limit():
     layer = nn.GRU(2, 3)
-    out, h = layer(ag.tensor(RNG.standard_normal((1500, 1, 2))))
+    out, h = layer(ag.tensor(RNG.standard_normal((1500, 1, 2)), dtype="float32"))
     h.sum().backward()
     assert np.isfinite(layer.weight_hh_l0.grad.numpy()).all()
 
@@ -350,7 +350,7 @@ def test_scopes_name_layer_direction_and_time_step():
         def forward(self, x):
             return self.lstm(x)[0]
 
-    out = Net()(ag.tensor(RNG.standard_normal((4, 1, 2))))
+    out = Net()(ag.tensor(RNG.standard_normal((4, 1, 2)), dtype="float32"))
     scopes = {t._ctx.scope for t in ag.toposort([out]) if t._ctx is not None}
     for want in ("Net/lstm/l0/t=0", "Net/lstm/l0/t=3", "Net/lstm/l1_reverse/t=2", "Net/lstm/l0_reverse/t=0"):
         assert want in scopes
@@ -358,7 +358,7 @@ def test_scopes_name_layer_direction_and_time_step():
 
 def test_dropout_between_layers_only_in_training():
     layer = nn.GRU(3, 8, num_layers=2, dropout=0.5)
-    x = ag.tensor(RNG.standard_normal((4, 2, 3)))
+    x = ag.tensor(RNG.standard_normal((4, 2, 3)), dtype="float32")
     a, b = layer(x)[0].numpy(), layer(x)[0].numpy()
     assert not np.allclose(a, b)
     layer.eval()

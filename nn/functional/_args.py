@@ -26,3 +26,17 @@ def check_input(x, k, name):
 def as_tensor(x):
     """x itself if it is a Tensor, else a constant Tensor of it."""
     return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def check_dtypes(name, input, **params):
+    """The input must be floating and of the dtype of every parameter given (None: absent), as PyTorch requires:
+    a float64 input to float32 weights would otherwise run in float64 and make float64 gradients for them."""
+    if input.dtype.kind != "f":
+        like = next((str(p.dtype) for p in params.values() if p is not None), "float32")
+        raise TypeError(f"{name}: the input must be floating point, got dtype {input.dtype}; cast it with "
+                        f"x.astype({like!r})")
+    for what, p in params.items():
+        if p is not None and p.dtype != input.dtype:
+            raise TypeError(f"{name}: expected the input and {what} to have the same dtype, got input {input.dtype} "
+                            f"and {what} {p.dtype}; cast the input (x.astype({str(p.dtype)!r})) or the model "
+                            "(model.to(...), model.double())")

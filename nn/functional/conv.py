@@ -9,7 +9,7 @@ matmul (tests/test_correlate.py), without holding the whole batch's window matri
 import numbers
 
 import autograd_core as ag
-from ._args import as_tensor, check_input, ntuple
+from ._args import as_tensor, check_dtypes, check_input, ntuple
 
 
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=False):
@@ -74,6 +74,7 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
     x, weight = as_tensor(x), as_tensor(weight)
     bias = None if bias is None else as_tensor(bias)
     _check_shapes(x, weight, bias, groups, k, name)
+    check_dtypes(name, x, weight=weight, bias=bias)
     unbatched = x.ndim == k + 1
     if unbatched:
         x = x.reshape((1,) + x.shape)

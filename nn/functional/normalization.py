@@ -3,6 +3,7 @@ import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor
+from ._args import check_dtypes
 
 
 def _channel_shaped(a, ndim):
@@ -33,6 +34,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     running_mean = running_mean.data if isinstance(running_mean, Tensor) else running_mean
     running_var = running_var.data if isinstance(running_var, Tensor) else running_var
     _check(x, running_mean, running_var, weight, bias)
+    check_dtypes("batch_norm", x, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     axes = (0,) + tuple(range(2, x.ndim))
     if training:
         n = x.size // x.shape[1]

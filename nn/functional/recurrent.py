@@ -9,6 +9,7 @@ GRU r, z, n), so one matmul per operand computes every gate and slicing the 4H (
 import numpy as np
 
 from autograd_core import Tensor
+from ._args import check_dtypes
 
 
 def _check_cell(name, x, hs, w_ih, w_hh, gates):
@@ -101,6 +102,7 @@ def rnn_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
         raise ValueError(f"rnn_cell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
     hx = _zeros_state(input, w_hh.shape[-1]) if hx is None else hx
     _check_cell("rnn_cell", input, [hx], w_ih, w_hh, 1)
+    check_dtypes("rnn_cell", input, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh, hx=hx)
     return rnn_step(input, hx, w_ih.T, w_hh.T, _summed(b_ih, b_hh), nonlinearity)
 
 
@@ -111,6 +113,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     elif not isinstance(hx, (tuple, list)) or len(hx) != 2:
         raise TypeError(f"lstm_cell: hx must be a pair (h, c), got {type(hx).__name__}")
     _check_cell("lstm_cell", input, list(hx), w_ih, w_hh, 4)
+    check_dtypes("lstm_cell", input, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh, h=hx[0], c=hx[1])
     return lstm_step(input, hx[0], hx[1], w_ih.T, w_hh.T, _summed(b_ih, b_hh))
 
 
@@ -118,4 +121,5 @@ def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One GRU step: hx of shape (B, H) or None (zeros); returns h'."""
     hx = _zeros_state(input, w_hh.shape[-1]) if hx is None else hx
     _check_cell("gru_cell", input, [hx], w_ih, w_hh, 3)
+    check_dtypes("gru_cell", input, w_ih=w_ih, w_hh=w_hh, b_ih=b_ih, b_hh=b_hh, hx=hx)
     return gru_step(input, hx, w_ih.T, w_hh.T, b_ih, b_hh)

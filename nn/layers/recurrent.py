@@ -8,6 +8,7 @@ from autograd_core import (Tensor, get_default_dtype, is_anomaly_enabled, name_s
 from autograd_core.tensor import as_tensor
 from .. import functional as F, init
 from ..functional import recurrent as R
+from ..functional._args import check_dtypes
 from ..module import Module
 from ..parameter import Parameter
 
@@ -146,6 +147,7 @@ class RNNBase(Module):
         if steps == 0:
             raise ValueError(f"{type(self).__name__}: expected at least one time step, got an input with none "
                              f"(time axis {time_axis})")
+        check_dtypes(type(self).__name__, x, **self._parameters)
         states = self._initial_states(hx, batch, batched, x.dtype)
         masks = self._masks(lengths, steps, batch, batched)
 
@@ -228,6 +230,8 @@ class RNNBase(Module):
             if h.shape != expected:
                 raise ValueError(f"{name}: expected {which} of shape {expected} (num_layers * num_directions, "
                                  f"{'batch, ' if batched else ''}hidden_size), got {h.shape}")
+            if h.dtype != dtype:
+                raise TypeError(f"{name}: expected {which} of the input's dtype {dtype}, got {h.dtype}")
         return hx if batched else tuple(h.unsqueeze(1) for h in hx)
 
     def _masks(self, lengths, steps, batch, batched):
