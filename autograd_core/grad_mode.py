@@ -18,8 +18,13 @@ def is_grad_enabled():
 class _GradMode:
     mode = True
 
-    def __init__(self):
+    def __new__(cls, fn=None):
+        self = super().__new__(cls)
         self._prev = []
+        return self if fn is None else self(fn)  # `@no_grad` without parentheses decorates too
+
+    def __init__(self, fn=None):
+        pass
 
     def __enter__(self):
         self._prev.append(state.grad_enabled.get())

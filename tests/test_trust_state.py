@@ -228,3 +228,19 @@ def test_scopes_restore_on_exceptions_and_nesting():
                 assert ag.current_scope() == "a/b"
                 raise RuntimeError
     assert ag.current_scope() == ""
+
+
+def test_no_grad_decorates_with_or_without_parentheses_and_keeps_the_name():
+    @ag.no_grad
+    def bare(x):
+        return (x * 2).requires_grad
+
+    @ag.enable_grad()
+    def called(x):
+        return (x * 2).requires_grad
+
+    x = ag.tensor([1.0], requires_grad=True)
+    assert bare(x) is False and bare.__name__ == "bare"
+    with ag.no_grad():
+        assert called(x) is True
+    assert ag.is_grad_enabled()
