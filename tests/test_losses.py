@@ -194,9 +194,64 @@ def test_bce_with_logits_gradcheck_and_equals_bce_of_sigmoid(reduction):
                                F.binary_cross_entropy(F.sigmoid(x), t, reduction=reduction).numpy(), rtol=1e-10)
 
 
-def test_binary_cross_entropy_clamps_log_at_minus_100():
-    out = F.binary_cross_entropy(t64([0.0, 1.0]), t64([1.0, 0.0]), reduction="none")
-    np.testing.assert_array_equal(out.numpy(), [100.0, 100.0])
+# probabilities at and near the clamps (0, 1, below float32's smallest normal, where p (1 - p) < 1e-12) and inside
+BCE_P = [0.0, 1.0, 0.0, 1.0, 0.0, 1e-13, 1e-30, 1e-45, 1 - 1e-7, 1 - 1e-13, 0.3, 0.5, 2e-12, 0.999]
+BCE_T = [1.0, 0.0, 0.0, 1.0, 0.3, 0.5, 1.0, 1.0, 0.2, 0.0, 0.7, 0.5, 1.0, 0.25]
+
+
+def bce_reference(p, t):
+    """PyTorch's formulas in NumPy: the loss with each log clamped at -100, d/dp = (p - t) / max(p (1 - p), eps)
+    with eps = 1e-12 as a float32 (in float64 too), d/dt = log(1 - p) - log(p)."""
+    eps = p.dtype.type(np.float32(1e-12))
+    with np.errstate(divide="ignore"):
+        loss = -(t * np.maximum(np.log(p), -100) + (1 - t) * np.maximum(np.log(1 - p), -100))
+        return loss, (p - t) / np.maximum(p * (1 - p), eps), np.log(1 - p) - np.log(p)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_cross_entropy_clamps_each_log_at_minus_100_in_every_dtype(dtype):
+    out = F.binary_cross_entropy(ag.tensor(np.array([0.0, 1.0], dtype)), ag.tensor(np.array([1.0, 0.0], dtype)),
+                                 reduction="none")
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(out.numpy(), [100.0, 100.0])  # not 87.34 = -log(float32's smallest normal)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_cross_entropy_values_and_gradients_at_its_clamps_follow_pytorchs_formulas(dtype):
+    p_np, t_np = np.array(BCE_P, dtype), np.array(BCE_T, dtype)
+    p, t = ag.tensor(p_np, requires_grad=True), ag.tensor(t_np, requires_grad=True)
+    loss = F.binary_cross_entropy(p, t, reduction="none")
+    loss.sum().backward()
+    want_loss, want_gp, want_gt = bce_reference(p_np, t_np)
+    rtol = 1e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(loss.numpy(), want_loss, rtol=rtol)
+    np.testing.assert_allclose(p.grad.numpy(), want_gp, rtol=rtol)
+    np.testing.assert_allclose(t.grad.numpy(), want_gt, rtol=rtol)  # +-inf where p is 0 or 1, as in PyTorch
+    assert p.grad.numpy()[0] == pytest.approx(-1e12, rel=1e-6)  # (0 - 1) / eps: the clamp's gradient is not 0
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_cross_entropy_at_its_clamps_matches_pytorch(dtype, reduction):
+    torch = pytest.importorskip("torch")
+    p_np, t_np = np.array(BCE_P, dtype), np.array(BCE_T, dtype)
+    w = np.linspace(0.5, 2.0, p_np.size).astype(dtype)
+    p, t = ag.tensor(p_np, requires_grad=True), ag.tensor(t_np, requires_grad=True)
+    F.binary_cross_entropy(p, t, weight=w, reduction=reduction).sum().backward()
+    tp, tt = torch.tensor(p_np, requires_grad=True), torch.tensor(t_np, requires_grad=True)
+    theirs = torch.nn.functional.binary_cross_entropy(tp, tt, weight=torch.tensor(w), reduction=reduction)
+    theirs.sum().backward()
+    rtol = 1e-6 if dtype == np.float32 else 1e-12
+    ours = F.binary_cross_entropy(ag.tensor(p_np), ag.tensor(t_np), weight=w, reduction=reduction)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=rtol)
+    np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=rtol)
+    np.testing.assert_allclose(t.grad.numpy(), tt.grad.numpy(), rtol=rtol)
+
+
+def test_binary_cross_entropy_second_derivatives_in_both_arguments():
+    rng = np.random.default_rng(13)
+    p, t = t64(rng.uniform(0.05, 0.95, (3, 4))), t64(rng.uniform(0, 1, (3, 4)))
+    assert ag.gradgradcheck(lambda a, b: F.binary_cross_entropy(a, b, weight=np.arange(1.0, 5.0)), [p, t])
 
 
 # ---- stability at 1e4 ------------------------------------------------------------------------
@@ -306,9 +361,15 @@ def test_elementwise_weights_must_broadcast_to_the_input():
         F.binary_cross_entropy_with_logits(p, p, pos_weight=np.ones((2, 3, 4)))
 
 
-def test_binary_cross_entropy_rejects_non_probabilities():
-    with pytest.raises(ValueError, match=r"probability in \[0, 1\].*with_logits"):
-        F.binary_cross_entropy(ag.tensor([0.5, 1.5]), ag.tensor([0.0, 1.0]))
+@pytest.mark.parametrize("bad", [1.5, -1e-7, 1 + 1e-7, np.nan, np.inf, -np.inf])
+def test_binary_cross_entropy_rejects_non_probabilities_in_the_input_and_the_target(bad):
+    good = np.array([0.0, 0.5, 1.0])
+    with_bad = np.array([0.5, bad, 0.0])
+    with pytest.raises(ValueError, match=rf"every input element must be a probability in \[0, 1\], got {bad}.*"
+                                         "with_logits"):
+        F.binary_cross_entropy(ag.tensor(with_bad), ag.tensor(good))
+    with pytest.raises(ValueError, match=rf"every target element must be a probability in \[0, 1\], got {bad}"):
+        F.binary_cross_entropy(ag.tensor(good), ag.tensor(with_bad))
 
 
 # ---- PyTorch ---------------------------------------------------------------------------------

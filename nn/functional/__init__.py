@@ -1,4 +1,5 @@
-"""nn.functional: layers as functions, composed from autograd_core primitives (no hand-written backward)."""
+"""nn.functional: layers as functions, composed from autograd_core primitives (no hand-written backward, but for
+binary_cross_entropy, whose gradient at its clamps is PyTorch's, not the composition's: see loss.py)."""
 from .linear import linear
 from .conv import conv_output_size, conv1d, conv2d
 from .pool import (max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, sum_pool1d, sum_pool2d,
