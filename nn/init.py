@@ -25,7 +25,7 @@ def _gen(rng):
 
 def _fill(t, values):
     with no_grad():
-        t.data[...] = values
+        t[...] = values  # through the tensor, so its version moves: a graph that saved the old values refuses
     return t
 
 
@@ -80,21 +80,29 @@ def _fan(t, mode):
 
 
 def kaiming_uniform_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
+    if not t.size:  # nothing to fill, and a fan of 0 would divide by zero (PyTorch skips it too)
+        return t
     bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(_fan(t, mode))
     return uniform_(t, -bound, bound, rng)
 
 
 def kaiming_normal_(t, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
+    if not t.size:
+        return t
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(t, mode))
     return normal_(t, 0.0, std, rng)
 
 
 def xavier_uniform_(t, gain=1.0, rng=None):
+    if not t.size:
+        return t
     fan_in, fan_out = calculate_fan_in_and_fan_out(t)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(t, -bound, bound, rng)
 
 
 def xavier_normal_(t, gain=1.0, rng=None):
+    if not t.size:
+        return t
     fan_in, fan_out = calculate_fan_in_and_fan_out(t)
     return normal_(t, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)

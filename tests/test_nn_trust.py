@@ -203,6 +203,24 @@ def test_clipping_changes_gradients_but_not_parameters(clip):
     loss.backward()  # the graph saved the parameters, which clipping left alone
 
 
+@pytest.mark.parametrize("init", [nn.init.normal_, nn.init.zeros_, lambda t: nn.init.constant_(t, 2.0),
+                                  nn.init.kaiming_uniform_, nn.init.xavier_normal_], ids=lambda f: f.__name__)
+def test_initialising_a_parameter_in_place_refuses_a_graph_that_saved_its_old_values(init):
+    p = nn.Parameter(np.ones((3, 4)))
+    data, version = p.data, p.version
+    loss = (p * p).sum()
+    init(p)
+    assert p.data is data and p.version > version
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_initialising_a_zero_element_parameter_is_a_no_op():
+    for init in (nn.init.kaiming_uniform_, nn.init.kaiming_normal_, nn.init.xavier_uniform_, nn.init.xavier_normal_):
+        p = nn.Parameter(np.ones((3, 0)))
+        assert init(p) is p and p.shape == (3, 0)
+
+
 # ---- 2. load_state_dict loads nothing unless everything fits; bad options are named ------------------------------
 
 def _bad_state_dicts(name, sd):
@@ -612,3 +630,179 @@ def test_embedding_refuses_indices_that_are_not_integers(indices):
         emb(indices)
     with pytest.raises(TypeError, match="indices must be integers"):
         F.embedding(ag.tensor(indices), emb.weight)
+
+
+# ---- 6. empty batches (and empty feature, channel or sequence axes where PyTorch allows them) flow through ------------
+
+EMPTY = {  # name -> (our layer, PyTorch's (a function of torch.nn), input shape, output shape)
+    "Linear": (lambda: nn.Linear(3, 2), lambda T: T.Linear(3, 2), (0, 3), (0, 2)),
+    "Linear 3-d": (lambda: nn.Linear(3, 2), lambda T: T.Linear(3, 2), (0, 5, 3), (0, 5, 2)),
+    "Linear no features in": (lambda: nn.Linear(0, 2), lambda T: T.Linear(0, 2), (4, 0), (4, 2)),
+    "Linear no features out": (lambda: nn.Linear(3, 0), lambda T: T.Linear(3, 0), (4, 3), (4, 0)),
+    "Conv1d": (lambda: nn.Conv1d(3, 2, 2, padding=1), lambda T: T.Conv1d(3, 2, 2, padding=1), (0, 3, 5), (0, 2, 6)),
+    "Conv2d": (lambda: nn.Conv2d(3, 2, 3, stride=2, padding=1), lambda T: T.Conv2d(3, 2, 3, stride=2, padding=1),
+               (0, 3, 5, 5), (0, 2, 3, 3)),
+    "Conv2d groups dilation": (lambda: nn.Conv2d(4, 2, 2, groups=2, dilation=2),
+                               lambda T: T.Conv2d(4, 2, 2, groups=2, dilation=2), (0, 4, 5, 5), (0, 2, 3, 3)),
+    "MaxPool1d": (lambda: nn.MaxPool1d(2), lambda T: T.MaxPool1d(2), (0, 3, 4), (0, 3, 2)),
+    "MaxPool2d": (lambda: nn.MaxPool2d(2, stride=1, padding=1), lambda T: T.MaxPool2d(2, stride=1, padding=1),
+                  (0, 3, 4, 4), (0, 3, 5, 5)),
+    "AvgPool1d": (lambda: nn.AvgPool1d(3, padding=1), lambda T: T.AvgPool1d(3, padding=1), (0, 3, 4), (0, 3, 2)),
+    "AvgPool2d ceil": (lambda: nn.AvgPool2d(2, ceil_mode=True), lambda T: T.AvgPool2d(2, ceil_mode=True),
+                       (0, 3, 5, 5), (0, 3, 3, 3)),
+    "AdaptiveAvgPool1d": (lambda: nn.AdaptiveAvgPool1d(2), lambda T: T.AdaptiveAvgPool1d(2), (0, 3, 5), (0, 3, 2)),
+    "AdaptiveAvgPool2d": (lambda: nn.AdaptiveAvgPool2d((2, 3)), lambda T: T.AdaptiveAvgPool2d((2, 3)),
+                          (0, 3, 5, 7), (0, 3, 2, 3)),
+    "BatchNorm1d eval": (lambda: nn.BatchNorm1d(3).eval(), lambda T: T.BatchNorm1d(3).eval(), (0, 3), (0, 3)),
+    "BatchNorm1d eval 3-d": (lambda: nn.BatchNorm1d(3).eval(), lambda T: T.BatchNorm1d(3).eval(), (0, 3, 4),
+                             (0, 3, 4)),
+    "BatchNorm2d eval": (lambda: nn.BatchNorm2d(3).eval(), lambda T: T.BatchNorm2d(3).eval(), (0, 3, 2, 2),
+                         (0, 3, 2, 2)),
+    "BatchNorm1d training": (lambda: nn.BatchNorm1d(3), lambda T: T.BatchNorm1d(3), (0, 3), (0, 3)),
+    "BatchNorm1d training, no steps": (lambda: nn.BatchNorm1d(3), lambda T: T.BatchNorm1d(3), (2, 3, 0), (2, 3, 0)),
+    "Dropout": (lambda: nn.Dropout(0.5), lambda T: T.Dropout(0.5), (0, 3), (0, 3)),
+    "Flatten": (lambda: nn.Flatten(), lambda T: T.Flatten(), (0, 3, 2), (0, 6)),
+    "Flatten channels": (lambda: nn.Flatten(), lambda T: T.Flatten(), (2, 0, 2), (2, 0)),
+    "Flatten all": (lambda: nn.Flatten(0), lambda T: T.Flatten(0), (0, 3, 2), (0,)),
+    "activations": (lambda: nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.LeakyReLU(), nn.Softmax(1),
+                                          nn.LogSoftmax(1)),
+                    lambda T: T.Sequential(T.ReLU(), T.Tanh(), T.Sigmoid(), T.LeakyReLU(), T.Softmax(1),
+                                           T.LogSoftmax(1)), (0, 3), (0, 3)),
+    "a small CNN": (lambda: nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2).eval(), nn.ReLU(),
+                                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)),
+                    lambda T: T.Sequential(T.Conv2d(1, 2, 3, padding=1), T.BatchNorm2d(2).eval(), T.ReLU(),
+                                           T.MaxPool2d(2), T.Flatten(), T.Linear(8, 3)), (0, 1, 4, 4), (0, 3)),
+    "ResidualBlock": (lambda: nn.ResidualBlock(2).eval(), None, (0, 2, 4, 4), (0, 2, 4, 4)),
+    "InceptionBlock": (lambda: nn.InceptionBlock(2, 1, 2, 1, 1).eval(), None, (0, 2, 4, 4), (0, 5, 4, 4)),
+}
+for _kind in ("RNN", "LSTM", "GRU"):
+    for _kw, _shape, _out in ((dict(), (5, 0, 3), (5, 0, 4)), (dict(batch_first=True), (0, 5, 3), (0, 5, 4)),
+                              (dict(num_layers=2, bidirectional=True), (5, 0, 3), (5, 0, 8)),
+                              (dict(num_layers=2, bidirectional=True, batch_first=True), (0, 5, 3), (0, 5, 8))):
+        EMPTY[f"{_kind} {' '.join(_kw) or 'plain'}"] = (
+            lambda k=_kind, kw=_kw: getattr(nn, k)(3, 4, **kw), lambda T, k=_kind, kw=_kw: getattr(T, k)(3, 4, **kw),
+            _shape, _out)
+    EMPTY[f"{_kind}Cell"] = (lambda k=_kind: getattr(nn, k + "Cell")(3, 4),
+                             lambda T, k=_kind: getattr(T, k + "Cell")(3, 4), (0, 3), (0, 4))
+
+
+def _first(out):
+    return out[0] if isinstance(out, tuple) else out
+
+
+@pytest.mark.parametrize("case", list(EMPTY))
+def test_an_empty_batch_flows_forward_and_backward_with_gradients_of_zeros(case):
+    make, _, shape, out_shape = EMPTY[case]
+    m = make()
+    x = ag.tensor(np.zeros(shape, np.float32), requires_grad=True)
+    out = _first(m(x))
+    assert out.shape == out_shape and out.dtype == np.float32
+    (out.sum() * 2).backward()
+    assert x.grad.shape == shape
+    for name, p in m.named_parameters():
+        assert p.grad is not None and p.grad.shape == p.shape, name
+        if case != "Linear no features in" or name != "bias":  # there the output is the bias: its gradient is 8
+            assert not p.grad.numpy().any(), name
+
+
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors")  # PyTorch's, for Linear(0, 2)
+@pytest.mark.parametrize("case", [c for c in EMPTY if EMPTY[c][1] is not None])
+def test_an_empty_batch_gives_pytorchs_shapes(case):
+    torch = pytest.importorskip("torch")
+    make, make_theirs, shape, out_shape = EMPTY[case]
+    theirs = _first(make_theirs(torch.nn)(torch.zeros(shape)))
+    assert tuple(theirs.shape) == out_shape
+
+
+def test_a_linear_layer_without_input_features_gives_its_bias():
+    m = nn.Linear(0, 3)
+    out = m(ag.zeros(4, 0))
+    np.testing.assert_array_equal(out.numpy(), np.broadcast_to(m.bias.numpy(), (4, 3)))
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_an_empty_batch_with_initial_states_and_lengths(kind):
+    m = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True)
+    x = ag.tensor(np.zeros((5, 0, 3), np.float32), requires_grad=True)
+    h0 = ag.zeros(4, 0, 4, requires_grad=True)
+    out, h_n = m(x, (h0, h0) if kind == "LSTM" else h0, lengths=np.zeros(0, int))
+    finals = h_n if kind == "LSTM" else (h_n,)
+    assert out.shape == (5, 0, 8) and all(h.shape == (4, 0, 4) for h in finals)
+    (out.sum() + sum(h.sum() for h in finals)).backward()
+    assert x.grad.shape == x.shape and h0.grad.shape == h0.shape
+    with ag.detect_anomaly():  # the step-by-step projection taken under anomaly mode
+        assert _first(m(x)).shape == (5, 0, 8)
+
+
+def test_batch_norm_training_on_an_empty_batch_keeps_its_running_statistics_like_pytorch():
+    bn = nn.BatchNorm1d(3)
+    bn(ag.randn(4, 3, rng=0))
+    before = {k: v.copy() for k, v in bn.state_dict().items()}
+    bn(ag.zeros(0, 3))
+    np.testing.assert_array_equal(bn.running_mean, before["running_mean"])
+    np.testing.assert_array_equal(bn.running_var, before["running_var"])
+    assert int(bn.num_batches_tracked) == 2  # counted, as PyTorch counts it
+    with pytest.raises(ValueError, match="more than 1 value per channel"):  # one value: no variance (as PyTorch)
+        bn(ag.zeros(1, 3))
+
+
+def test_batch_norm_training_on_an_empty_batch_matches_pytorchs_state():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.BatchNorm1d(3, momentum=None), torch.nn.BatchNorm1d(3, momentum=None)
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    for batch in (x, x[:0], x * 2):
+        ours(ag.tensor(batch))
+        theirs(torch.tensor(batch))
+    np.testing.assert_allclose(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours.running_var, theirs.running_var.numpy(), rtol=1e-6)
+    assert int(ours.num_batches_tracked) == int(theirs.num_batches_tracked)
+
+
+def test_embedding_and_dropout_of_nothing():
+    emb = nn.Embedding(5, 2)
+    for shape in [(0,), (0, 3), (2, 0)]:
+        out = emb(np.zeros(shape, int))
+        assert out.shape == shape + (2,)
+        out.sum().backward()
+        assert emb.weight.grad.shape == (5, 2) and not emb.weight.grad.numpy().any()
+    assert F.dropout(ag.zeros(0, 3), 1.0).shape == (0, 3)
+
+
+LOSSES = {  # name -> (loss(input, reduction), input shape)
+    "mse_loss": (lambda x, r: F.mse_loss(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
+    "binary_cross_entropy": (lambda x, r: F.binary_cross_entropy(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
+    "binary_cross_entropy_with_logits": (
+        lambda x, r: F.binary_cross_entropy_with_logits(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
+    "cross_entropy": (lambda x, r: F.cross_entropy(x, np.zeros(0, int), reduction=r), (0, 3)),
+    "cross_entropy 4-d": (lambda x, r: F.cross_entropy(x, np.zeros((0, 2, 2), int), reduction=r), (0, 3, 2, 2)),
+    "cross_entropy smoothed": (lambda x, r: F.cross_entropy(x, np.zeros(0, int), reduction=r, label_smoothing=0.1),
+                               (0, 3)),
+    "cross_entropy probabilities": (lambda x, r: F.cross_entropy(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
+    "nll_loss": (lambda x, r: F.nll_loss(x, np.zeros(0, int), reduction=r), (0, 3)),
+}
+
+
+@pytest.mark.parametrize("case", list(LOSSES))
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_losses_of_an_empty_batch(case, reduction):
+    loss, shape = LOSSES[case]
+    x = ag.tensor(np.zeros(shape, np.float32), requires_grad=True)
+    with np.errstate(all="raise"):  # no NumPy warning on the way
+        out = loss(x, reduction)
+    if reduction == "none":
+        assert out.shape == (shape if case.startswith(("mse", "binary")) else (0,) + shape[2:])
+    elif reduction == "sum":
+        assert out.shape == () and out.item() == 0
+    else:
+        assert out.shape == () and np.isnan(out.item())  # the mean of nothing, as in PyTorch
+    out.sum().backward()
+    assert x.grad.shape == shape
+
+
+@pytest.mark.parametrize("conv,weight", [(F.conv1d, (2, 0, 3)), (F.conv2d, (2, 0, 3, 3)), (F.conv2d, (0, 3, 3, 3))])
+def test_a_convolution_without_input_or_output_channels_is_refused_naming_them(conv, weight):
+    x = ag.zeros(*((1, weight[1]) + (5,) * (len(weight) - 2)))
+    with pytest.raises(ValueError, match=rf"in_channels={weight[1]} .*out_channels={weight[0]} .*groups=1"):
+        conv(x, ag.zeros(*weight))
+    with pytest.raises(ValueError, match="in_channels must be a positive int, got 0"):
+        nn.Conv2d(0, 2, 3)

@@ -65,6 +65,10 @@ def _check_shapes(x, weight, bias, groups, k, name):
     if group_channels * groups != channels:
         raise ValueError(f"{name}: the weight of shape {weight.shape} with groups={groups} expects "
                          f"{group_channels * groups} input channels, got {channels} (input shape {x.shape})")
+    if channels == 0 or out_channels == 0:  # PyTorch refuses no filters; no input channels would divide by zero
+        raise ValueError(f"{name}: expected at least one input channel and one output channel, got in_channels="
+                         f"{channels} (input shape {x.shape}) and out_channels={out_channels} (weight shape "
+                         f"{weight.shape}, groups={groups})")
     if bias is not None and bias.shape != (out_channels,):
         raise ValueError(f"{name}: expected a bias of shape ({out_channels},), got shape {bias.shape}")
 

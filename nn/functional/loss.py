@@ -15,8 +15,13 @@ def _check_reduction(reduction, fn):
 
 def _reduce(loss, reduction):
     if reduction == "mean":
-        return loss.mean()
+        return loss.mean() if loss.size else _divided(loss.sum(), 0)
     return loss.sum() if reduction == "sum" else loss
+
+
+def _divided(total, count):
+    """total / count; NaN without NumPy's warning when count is 0 (no targets, or all ignored), as in PyTorch."""
+    return total / np.asarray(count, total.dtype) if count else total * np.asarray(np.nan, total.dtype)
 
 
 def _same_shape(input, target, fn):
@@ -87,10 +92,10 @@ def _class_targets(input, target, weight, ignore_index, fn):
 def _classes_last(x):
     """(N, C, d1..dk) -> (N*d1*..*dk, C) and (C,) -> (1, C): one row of class scores per target."""
     if x.ndim == 1:
-        return x.reshape(1, -1)
+        return x.reshape(1, x.shape[0])
     if x.ndim > 2:
         x = x.transpose((0,) + tuple(range(2, x.ndim)) + (1,))
-    return x.reshape(-1, x.shape[-1])
+    return x.reshape(x.size // max(x.shape[-1], 1), x.shape[-1])  # not -1: ambiguous for an empty batch
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -112,7 +117,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
         return loss.reshape(t.shape)
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / w_t.sum()  # 0/0 = nan when every target is ignored, as in PyTorch
+    return _divided(loss.sum(), w_t.sum())
 
 
 def _weighted(logp, weight, class_dim):
@@ -120,7 +125,7 @@ def _weighted(logp, weight, class_dim):
     if weight is None:
         return logp
     w = _raw(weight).astype(logp.dtype)
-    return logp * w.reshape((-1,) + (1,) * (logp.ndim - class_dim - 1))
+    return logp * w.reshape((w.shape[0],) + (1,) * (logp.ndim - class_dim - 1))
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
@@ -147,7 +152,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     denom = keep.sum() if weight is None else _raw(weight)[t[keep]].sum()
     smooth = smooth * keep.astype(input.dtype)
     if reduction == "mean":
-        smooth = smooth.sum() / np.asarray(denom, input.dtype)
+        smooth = _divided(smooth.sum(), denom)
     elif reduction == "sum":
         smooth = smooth.sum()
     return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)

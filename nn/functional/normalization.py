@@ -1,4 +1,6 @@
 """Batch normalisation over every axis but the channel axis 1, with running statistics for eval mode."""
+import math
+
 import numpy as np
 
 from autograd_core import Tensor
@@ -8,7 +10,7 @@ from ._args import check_dtypes
 
 def _channel_shaped(a, ndim):
     """A per-channel (C,) array or Tensor reshaped to broadcast against (N, C, ...)."""
-    return a.reshape((1, -1) + (1,) * (ndim - 2))
+    return a.reshape((1, a.shape[0]) + (1,) * (ndim - 2))
 
 
 def _check(x, running_mean, running_var, weight, bias):
@@ -36,8 +38,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     _check(x, running_mean, running_var, weight, bias)
     check_dtypes("batch_norm", x, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
     axes = (0,) + tuple(range(2, x.ndim))
-    if training:
-        n = x.size // x.shape[1]
+    n = math.prod(x.shape[a] for a in axes)  # values per channel
+    if training and n == 0:  # an empty batch has no statistics: the running ones stay, as in PyTorch
+        mean = Tensor(np.zeros((1, x.shape[1]) + (1,) * (x.ndim - 2), x.dtype))
+        var = mean + 1
+    elif training:
         if n < 2:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input "
                              f"shape {x.shape}")

@@ -1,4 +1,6 @@
 """Flatten: merge the axes start_dim..end_dim into one, e.g. (N, C, H, W) -> (N, C*H*W) between conv and linear."""
+import math
+
 from ..module import Module
 
 
@@ -13,7 +15,8 @@ class Flatten(Module):
         if not (-nd <= self.start_dim < nd and -nd <= self.end_dim < nd) or start > end:
             raise ValueError(f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim}) does not fit an input "
                              f"of shape {x.shape}")
-        return x.reshape(x.shape[:start] + (-1,) + x.shape[end + 1:])
+        merged = math.prod(x.shape[start:end + 1])  # not -1, which an empty batch would leave ambiguous
+        return x.reshape(x.shape[:start] + (merged,) + x.shape[end + 1:])
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -160,8 +160,9 @@ class RNNBase(Module):
                     (w_ih_t, in_bias), weights = self._layer_weights(layer, sfx)
                     step_input = self._projector(x, time_axis, w_ih_t, in_bias)
                     ys, last = self._unroll(step_input, steps, start, weights, masks, reverse=d == 1)
-                # (T, B, H) or (B, T, H) as one concatenate and a reshape: 2 nodes where stack makes T + 1
-                outputs.append(concatenate(ys, axis=time_axis).reshape(x.shape[:2] + (-1,)))
+                # (T, B, H) or (B, T, H) as one concatenate and a reshape: 2 nodes where stack makes T + 1.
+                # Every size spelled out: with an empty batch, -1 would be ambiguous.
+                outputs.append(concatenate(ys, axis=time_axis).reshape(x.shape[:2] + (self.hidden_size,)))
                 finals.append(last)
             x = outputs[0] if len(outputs) == 1 else concatenate(outputs, axis=-1)  # (T, B, D*H) or (B, T, D*H)
             if self.dropout and self.training and layer < self.num_layers - 1:
@@ -180,12 +181,12 @@ class RNNBase(Module):
             return lambda t: R._project(x[:, t] if time_axis else x[t], w_ih_t, in_bias)
         # Every step's projection in one matmul, (T*B, I) @ (I, G*H): 4-8% faster than T small ones (measured,
         # paired, on benchmarks/rnn.py's sizes); slicing it per step costs O(T) in backward (Scattered gradients).
-        flat = x.reshape(-1, x.shape[-1])
+        flat = x.reshape(x.shape[0] * x.shape[1], x.shape[2])
         if in_bias is not None:  # [x, 1] @ [W_ih^T; b] = x W_ih^T + b: no (T*B, G*H) pre-bias array held by the
             # graph (-3.2 MiB for benchmarks/rnn.py's LSTM), and backward's one matmul gives the bias gradient too
             flat = concatenate([flat, Tensor(np.ones((flat.shape[0], 1), flat.dtype))], axis=1)
             w_ih_t = concatenate([w_ih_t, in_bias.reshape(1, -1)], axis=0)
-        proj = (flat @ w_ih_t).reshape(x.shape[:2] + (-1,))
+        proj = (flat @ w_ih_t).reshape(x.shape[:2] + (w_ih_t.shape[1],))  # (T, B, G*H)
         return lambda t: proj[:, t] if time_axis else proj[t]
 
     def _unroll(self, step_input, steps, state, weights, masks, reverse):
