@@ -238,8 +238,8 @@ class Module:
                 raise ValueError(f"load_state_dict: {k!r} has shape {a.shape} in the state dict but {old.shape} in "
                                  "the model; nothing loaded")
             if a.dtype.kind not in "biuf":  # cast here, not while writing: a failed cast must leave the model whole
-                raise TypeError(f"load_state_dict: {k!r} must hold numbers, got an array of dtype {a.dtype}; "
-                                "nothing loaded")
+                raise TypeError(f"load_state_dict: {k!r} must hold real numbers (bool, int or float), got an "
+                                f"array of dtype {a.dtype}; nothing loaded")
             arrays[k] = a.astype(old.dtype, copy=True)
         for k, a in arrays.items():
             m, store, n = targets[k]
@@ -285,6 +285,8 @@ def _read_npz(path):
     where = f"Module.load: {_file_name(path)!r}"
     if hasattr(path, "read"):
         head = path.read(8)
+        if isinstance(head, str):
+            raise TypeError(f"{where} is open in text mode: open it with open(path, 'rb'); nothing loaded")
         path.seek(-len(head), 1)
     else:
         try:
@@ -296,6 +298,8 @@ def _read_npz(path):
             raise FileNotFoundError(f"{where}: no such file{hint}; nothing loaded") from None
         except IsADirectoryError:
             raise IsADirectoryError(f"{where} is a directory, not an .npz file; nothing loaded") from None
+        except OSError as e:  # permissions, a broken link...
+            raise type(e)(f"{where}: cannot be read ({e.strerror or e}); nothing loaded") from None
     if head.startswith(b"\x80"):  # a pickle's first opcode (protocol 2 and later)
         raise ValueError(f"{where}: {_PICKLED}; nothing loaded")
     if head.startswith(b"\x93NUMPY"):

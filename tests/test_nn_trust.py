@@ -471,6 +471,7 @@ FILE_CASES = {
     "missing suffix": (lambda t, d, a: _missing_suffix(t), FileNotFoundError,
                        r"no such file \(save\(\) wrote .*nosuffix.npz"),
     "directory": (lambda t, d, a: _directory(t), IsADirectoryError, "is a directory"),
+    "a path through a file": (lambda t, d, a: t / "good.npz" / "x.npz", NotADirectoryError, "cannot be read"),
     "empty": (lambda t, d, a: _write(t / "empty.npz", b""), ValueError, "is not an .npz file"),
     "text": (lambda t, d, a: _write(t / "text.npz", "0.weight,0.bias\n1,2\n"), ValueError, "is not an .npz file"),
     "binary": (lambda t, d, a: _write(t / "bin.npz", bytes(range(256))), ValueError, "is not an .npz file"),
@@ -488,7 +489,7 @@ FILE_CASES = {
     "wrong shape": (lambda t, d, a: _npz(t / "shape.npz", **{**a, "1.bias": np.zeros(4)}), ValueError,
                     r"'1.bias' has shape \(4,\)"),
     "strings": (lambda t, d, a: _npz(t / "str.npz", **{**a, "1.bias": np.array(["a", "b", "c"])}), TypeError,
-                "'1.bias' must hold numbers"),
+                r"'1.bias' must hold real numbers \(bool, int or float\), got an array of dtype <U1"),
     "missing key": (lambda t, d, a: _npz(t / "less.npz", **{k: v for k, v in a.items() if k != "1.bias"}),
                     ValueError, r"missing keys \['1.bias'\]"),
     "unknown key": (lambda t, d, a: _npz(t / "more.npz", **a, extra=np.zeros(2)), ValueError,
@@ -521,6 +522,15 @@ def test_module_load_reads_what_save_wrote_from_a_path_or_an_open_file(tmp_path)
     with open(path, "rb") as f:
         model.load(f)
     _assert_same(dict(model.state_dict()), expected)
+
+
+def test_module_load_of_a_file_open_in_text_mode_says_so(tmp_path):
+    path = _good_file(tmp_path)
+    model = _model()
+    before = _model_snapshot(model)
+    with open(path, encoding="latin-1") as f, pytest.raises(TypeError, match=r"open in text mode.*'rb'"):
+        model.load(f)
+    _assert_model_unchanged(model, before)
 
 
 @pytest.mark.parametrize("bad", [None, [("0.weight", np.zeros((3, 2)))], "0.weight"], ids=["None", "list", "str"])
