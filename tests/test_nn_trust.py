@@ -188,6 +188,18 @@ def test_every_update_path_is_in_place_and_refuses_a_graph_that_saved_the_old_va
         opt.zero_grad()
 
 
+@pytest.mark.parametrize("view", [lambda p: p.T, lambda p: p[1:], lambda p: p.reshape(12)],
+                         ids=["transpose", "slice", "reshape"])
+def test_a_graph_that_saved_a_view_of_a_parameter_refuses_after_a_step(view):
+    p = nn.Parameter(np.ones((3, 4)))
+    v = view(p)
+    loss = (v * v).sum()  # saved: the view's array, which shares the parameter's memory
+    (p * p).sum().backward()
+    Adam([p], lr=0.1).step()
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
 @pytest.mark.parametrize("clip", [lambda ps: clip_grad_norm_(ps, 0.1), lambda ps: clip_grad_norm_(ps, 0.1, math.inf),
                                   lambda ps: clip_grad_value_(ps, 0.01)], ids=["norm", "inf-norm", "value"])
 def test_clipping_changes_gradients_but_not_parameters(clip):
@@ -255,6 +267,7 @@ def _bad_state_dicts(name, sd):
         cases["a missing state key"] = lambda d: d["state"][last].pop(some_array)
         cases["a negative step count"] = lambda d: d["state"][last].update({"step": -1})
         cases["a fractional step count"] = lambda d: d["state"][last].update({"step": 1.5})
+        cases["an infinite step count"] = lambda d: d["state"][last].update({"step": float("inf")})
         cases["a step count that is a string"] = lambda d: d["state"][last].update({"step": "2"})
         cases["amsgrad without its running max"] = lambda d: (d["param_groups"][1].update({"amsgrad": True}),
                                                             d["state"][last].pop("max_exp_avg_sq", None))
@@ -816,3 +829,35 @@ def test_a_convolution_without_input_or_output_channels_is_refused_naming_them(c
         conv(x, ag.zeros(*weight))
     with pytest.raises(ValueError, match="in_channels must be a positive int, got 0"):
         nn.Conv2d(0, 2, 3)
+
+
+class Lion(nn.optim.Optimizer):
+    """A user's optimizer that declares neither option checks nor its state's layout."""
+
+    def __init__(self, params, lr=1e-4, beta=0.9):
+        super().__init__(params, dict(lr=lr, beta=beta))
+
+    def _update(self, p, grad, group, state):
+        m = state.setdefault("m", np.zeros_like(p.data))
+        state["calls"] = state.get("calls", 0) + 1
+        p -= group["lr"] * np.sign(m * group["beta"] + grad * (1 - group["beta"]))
+        m *= group["beta"]
+        m += (1 - group["beta"]) * grad
+
+
+def test_a_users_optimizer_without_declarations_saves_and_loads_its_state():
+    params, _ = _trained("SGD", dict(lr=0.1))
+    opt = Lion(params, lr=0.01)
+    _set_grads(params, 4)
+    opt.step()
+    sd = opt.state_dict()
+    fresh = Lion(params, lr=0.5)
+    fresh.load_state_dict(sd)
+    assert fresh.param_groups[0]["lr"] == 0.01
+    _assert_same(fresh.state_dict()["state"], sd["state"])
+    bad = copy.deepcopy(sd)
+    bad["state"][2]["m"] = np.zeros(7)  # its arrays are still checked against their parameters
+    with pytest.raises(ValueError, match=r"'m' has shape \(7,\) but the parameter has shape \(3, 4\)"):
+        fresh.load_state_dict(bad)
+    with pytest.raises(ValueError, match="this state dict is from Lion, not SGD"):
+        SGD(params, lr=0.1).load_state_dict(sd)

@@ -86,8 +86,11 @@ class Optimizer:
             group["betas"] = tuple(group["betas"])
 
     def _state_keys(self, group):
-        """(keys every parameter's state holds once it has one, keys it may hold too); counters are 'step'."""
-        return set(), set()
+        """(keys every parameter's state holds once it has one, keys it may hold too), or None for any keys.
+
+        'step' is a count; every other key holds an array of the parameter's shape (with None, other values than
+        arrays are a subclass's own and are copied as they are)."""
+        return None
 
     def zero_grad(self, set_to_none=True):
         """Forget every parameter's gradient (None, or zeros with set_to_none=False)."""
@@ -203,33 +206,38 @@ class Optimizer:
 
     def _checked_options(self, saved, where):
         """A saved group's options, copied and checked; PyTorch's implementation flags (foreach, fused...) dropped."""
-        if not _fits(type(self), saved):
+        names = set(self.options or self.defaults)  # a subclass that declares no checks still has its defaults
+        if _options(type(self), saved) != names or not _agrees(type(self), saved):
             origins = [c.__name__ for c in _subclasses(Optimizer) if c is not type(self) and _fits(c, saved)]
             options = sorted(map(str, set(saved) - {"params"}))
             if origins:  # Adam's and AdamW's own dicts look alike: both are named
                 raise ValueError(f"{where}: this state dict is from {' or '.join(origins)} (options "
                                  f"{', '.join(options)}), not {type(self).__name__}; nothing loaded")
-            raise ValueError(f"{where} has options {options}, {type(self).__name__} has {sorted(self.options)}; "
+            raise ValueError(f"{where} has options {options}, {type(self).__name__} has {sorted(names)}; "
                              "nothing loaded")
-        opts = {k: copy.deepcopy(saved[k]) for k in self.options}
+        opts = {k: copy.deepcopy(saved[k]) for k in names}
         self._check_options(opts, where)
         return opts
 
     def _checked_entry(self, s, p, group, where):
         """One parameter's state, copied and cast to the parameter's dtype, after checking its keys and values."""
-        required, optional = self._state_keys(group)
-        keys = set(s)
-        if not required <= keys <= required | optional:
-            extra = f" (and may hold {sorted(optional)})" if optional else ""
-            raise ValueError(f"{where} has keys {sorted(map(str, keys))}, but {type(self).__name__} keeps "
-                             f"{sorted(required)}{extra}; nothing loaded")
+        layout = self._state_keys(group)
+        if layout is not None:
+            required, optional = layout
+            if not required <= set(s) <= required | optional:
+                extra = f" (and may hold {sorted(optional)})" if optional else ""
+                raise ValueError(f"{where} has keys {sorted(map(str, s))}, but {type(self).__name__} keeps "
+                                 f"{sorted(required)}{extra}; nothing loaded")
         out = {}
         for k, v in s.items():
             if k == "step":
                 a = np.asarray(v.data if isinstance(v, Tensor) else v)
-                if a.ndim or a.dtype.kind not in "iuf" or not (a >= 0 and a == np.floor(a)):
+                if a.ndim or a.dtype.kind not in "iuf" or not (np.isfinite(a) and a >= 0 and a == np.floor(a)):
                     raise ValueError(f"{where}: 'step' must be a count (an int >= 0), got {v!r}; nothing loaded")
                 out[k] = int(a)
+                continue
+            if layout is None and not isinstance(v, (np.ndarray, Tensor)):
+                out[k] = copy.deepcopy(v)
                 continue
             a = np.asarray(v.data if isinstance(v, Tensor) else v)
             if a.dtype.kind != "f":
@@ -262,11 +270,18 @@ def _subclasses(cls):
         yield from _subclasses(c)
 
 
+def _options(cls, saved):
+    """The option names of a saved group, without PyTorch's implementation flags and cls's implied ones."""
+    return set(saved) - {"params"} - _PYTORCH_FLAGS - set(cls.implied)
+
+
+def _agrees(cls, saved):
+    """Whether the flags that tell cls from a sibling (PyTorch's decoupled_weight_decay) agree, where saved."""
+    return all(saved[k] == v for k, v in cls.implied.items() if k in saved)
+
+
 def _fits(cls, saved):
-    """Whether a saved group holds cls's options, and the flags that tell cls from a sibling agree where saved."""
-    keys = set(saved) - {"params"} - _PYTORCH_FLAGS - set(cls.implied)
-    return (bool(cls.options) and keys == set(cls.options)
-            and all(saved[k] == v for k, v in cls.implied.items() if k in saved))
+    return bool(cls.options) and _options(cls, saved) == set(cls.options) and _agrees(cls, saved)
 
 
 def _param_name(p, where):
