@@ -19,10 +19,10 @@ def _uniform_parameter(shape, hidden_size):
     return init.uniform_(p, -bound, bound)
 
 
-def _check_sizes(name, input_size, hidden_size):
+def _check_sizes(name, input_size, hidden_size, least=1):
     for what, n in (("input_size", input_size), ("hidden_size", hidden_size)):
-        if not isinstance(n, (int, np.integer)) or n <= 0:
-            raise ValueError(f"{name}: {what} must be a positive integer, got {n!r}")
+        if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < least:
+            raise ValueError(f"{name}: {what} must be an integer >= {least}, got {n!r}")
 
 
 # ---- cells: one time step, as Modules ---------------------------------------------------------------
@@ -30,7 +30,7 @@ def _check_sizes(name, input_size, hidden_size):
 class _CellBase(Module):
     def __init__(self, input_size, hidden_size, bias, gates):
         super().__init__()
-        _check_sizes(type(self).__name__, input_size, hidden_size)
+        _check_sizes(type(self).__name__, input_size, hidden_size, least=0)  # PyTorch's cells take 0, its layers not
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         self.weight_ih = _uniform_parameter((gates * hidden_size, input_size), hidden_size)
         self.weight_hh = _uniform_parameter((gates * hidden_size, hidden_size), hidden_size)
