@@ -293,11 +293,11 @@ def _to_array(data, dtype=None):
             a = np.array(data)
         except ValueError as e:  # a ragged nested list
             raise ValueError(f"cannot make a tensor from {type(data).__name__} data: {e}") from None
-        if a.dtype.kind == "f":
+        if a.dtype.kind == "f" and dtype is None:
             a = a.astype(_dtype.get_default_dtype())
     if a.dtype.kind not in "biufc":
         raise TypeError(f"a tensor holds numbers (bool, int, float or complex); got {_what(data, a)}")
-    return a if dtype is None else np.array(a, dtype=np.dtype(dtype))
+    return a if dtype is None else np.array(a, dtype=np.dtype(dtype))  # Python floats cast once, from float64
 
 
 def _what(data, a):

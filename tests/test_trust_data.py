@@ -152,3 +152,9 @@ def test_anomaly_in_data_without_grad_is_named_with_the_lstm_time_step():
     with ag.detect_anomaly():
         with pytest.raises(ag.AnomalyError, match="in scope Tagger/lstm/l0/t=3 "):
             Tagger()(ag.tensor(x))
+
+
+def test_python_floats_keep_full_precision_when_a_dtype_is_given():
+    assert ag.tensor([0.3], dtype="float64").numpy()[0] == 0.3
+    assert ag.Tensor(0.1, dtype=np.float64).item() == 0.1
+    assert ag.tensor([0.3]).dtype == ag.get_default_dtype()
