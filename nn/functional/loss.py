@@ -1,7 +1,8 @@
 """Loss functions with PyTorch's names, arguments and reductions ('mean' | 'sum' | 'none')."""
 import numpy as np
 
-from autograd_core import Function, Tensor, maximum
+from autograd_core import Tensor
+from autograd_core.ops.loss import BinaryCrossEntropy
 from autograd_core.tensor import as_tensor
 from .activation import log_softmax, softplus
 
@@ -175,43 +176,6 @@ def _soft_cross_entropy(input, target, weight, reduction, label_smoothing, class
 
 
 # ---- binary ----------------------------------------------------------------------------------
-
-class BinaryCrossEntropy(Function):
-    """-(t log p + (1 - t) log(1 - p)), each log clamped at -100, with PyTorch's gradients:
-    d/dp = (p - t) / max(p (1 - p), 1e-12) and d/dt = log(1 - p) - log p.
-
-    A primitive rather than log and clip composed: at p = 0 or 1 the composition's gradient is 0 where PyTorch's
-    is (p - t) / 1e-12, and in float32 clamping p at its smallest normal number would give log 87.3, not 100.
-    """
-    saves = {"p": 0, "t": 1}
-
-    @staticmethod
-    def forward(ctx, p, t):
-        ctx.p, ctx.t = p, t
-        with np.errstate(divide="ignore"):  # log(0) = -inf, clamped
-            return -(t * np.maximum(np.log(p), -100) + (1 - t) * np.maximum(np.log(1 - p), -100))
-
-    @staticmethod
-    def backward(ctx, g):
-        p, t = ctx.p, ctx.t  # arrays, or Tensors under create_graph
-        gp = g * (p - t) / _maximum(p * (1 - p), _EPS) if ctx.needs_input_grad[0] else None
-        gt = g * (_log(1 - p) - _log(p)) if ctx.needs_input_grad[1] else None
-        return gp, gt
-
-
-_EPS = float(np.float32(1e-12))  # PyTorch's 1e-12 is a float constant, in float64 too: 9.99999996e-13
-
-
-def _maximum(x, v):
-    return maximum(x, v) if isinstance(x, Tensor) else np.maximum(x, v)
-
-
-def _log(x):
-    if isinstance(x, Tensor):
-        return x.log()
-    with np.errstate(divide="ignore"):  # the target's gradient is infinite at p = 0 or 1, as in PyTorch
-        return np.log(x)
-
 
 def _check_probabilities(a, name, fn):
     values = a.data
