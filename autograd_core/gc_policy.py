@@ -1,4 +1,4 @@
-"""The engine's garbage-collection policy: CPython's full collections made 10x rarer (set on import, revertible).
+"""An opt-in garbage-collection policy: CPython's full collections made 10x rarer (never set on import; revertible).
 
 Why: every recorded op leaves a few long-lived Python objects (its node, its output Tensor, the tuple of its
 inputs). A long graph makes CPython collect its oldest generation again and again, and each full collection walks
@@ -7,7 +7,8 @@ every object of the process: the graph, and everything imported (PyTorch alone a
 100 middle-generation collections instead of 10 (benchmarks/run.py; the backward pass showed no GC cost, so a
 policy scoped to backward would not help). Graphs hold no reference cycles (tests/test_memory.py), so rarer full
 collections delay nothing the engine makes; young-generation collections are left as CPython sets them.
-`restore_python_gc()` puts CPython's thresholds back for programs that prefer them. Past a few million objects
+Importing the engine changes no process setting, so a program opts in by calling `relax_full_collections()`;
+`restore_python_gc()` puts back the thresholds found when autograd_core was imported. Past a few million objects
 CPython still collects whenever the old generation grew by 25%, which no threshold changes: a 1e6-op chain's forward
 takes 4.1 s with this policy, 5.7 s without, 1.9 s with the collector off (gc.disable / gc.freeze are the user's call).
 """

@@ -1,4 +1,5 @@
-"""The engine's memory-allocator policy (glibc only): keep freed heap memory for the next op instead of returning it.
+"""An opt-in memory-allocator policy (glibc only): keep freed heap memory for the next op instead of returning it.
+Importing the engine never sets it; a program calls `keep_freed_memory()`.
 
 Why: every op makes fresh NumPy arrays, and an LSTM step makes and frees dozens of 16-64 KiB ones. glibc's malloc
 gives the top of its heap back to the kernel as soon as 128 KiB lie free there, so the next op's arrays fault their
