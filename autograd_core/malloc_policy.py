@@ -3,8 +3,8 @@ Importing the engine never sets it; a program calls `keep_freed_memory()`.
 
 Why: every op makes fresh NumPy arrays, and an LSTM step makes and frees dozens of 16-64 KiB ones. glibc's malloc
 gives the top of its heap back to the kernel as soon as 128 KiB lie free there, so the next op's arrays fault their
-pages in again (the kernel zeroes each one). Measured on the LSTM benchmark (T=50, batch 32, hidden 128): 30.5 ms a
-step with glibc's defaults, 17.0 ms with these settings, in a process that has PyTorch loaded too. The cost is that
+pages in again (the kernel zeroes each one). How much that costs depends on the program (since the fused LSTM
+step, benchmarks/run.py's LSTM shows no difference either way): measure before opting in. The cost is that
 up to TRIM_THRESHOLD bytes of freed memory stay with the process; `release_freed_memory()` gives them back.
 PyTorch in the same process is not slowed by it (its figures in benchmarks/run.py are those without the policy).
 """
