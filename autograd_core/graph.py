@@ -9,11 +9,10 @@ from heapq import heappop, heappush
 import numpy as np
 
 import contextlib
-import numbers
 
 from . import anomaly, state, version
 from .function import Scattered
-from .tensor import Tensor, _raw
+from .tensor import Tensor, _to_array
 
 
 @contextlib.contextmanager
@@ -286,15 +285,14 @@ def _root_grad(root, grad, create_graph):
                                f"{root.shape}: pass grad= of that shape, or reduce first (e.g. .sum())")
         g = np.ones_like(root.data)
     else:
-        if not isinstance(grad, (Tensor, np.ndarray, numbers.Number)) or np.asarray(_raw(grad)).dtype.kind not in "fiub":
-            raise TypeError(f"the gradient passed to backward must be a real Tensor or array of the output's shape "
-                            f"{root.shape}, got {type(grad).__name__}"
-                            + (f" of dtype {np.asarray(_raw(grad)).dtype}" if hasattr(grad, "dtype") else ""))
+        raw = grad.data if isinstance(grad, Tensor) else _to_array(grad)  # refuses None, strings, objects
+        if raw.dtype.kind == "c":
+            raise TypeError(f"the gradient passed to backward must be real, got dtype {raw.dtype}")
+        if raw.shape != root.shape:
+            raise RuntimeError(f"gradient of shape {raw.shape} does not match the output's shape {root.shape}")
+        g = raw.astype(root.dtype, copy=False)
         if isinstance(grad, Tensor) and grad.dtype != root.dtype:
             grad = grad.astype(root.dtype)
-        g = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=root.data.dtype)
-        if g.shape != root.shape:
-            raise RuntimeError(f"gradient of shape {g.shape} does not match the output's shape {root.shape}")
     if create_graph:
         return grad if isinstance(grad, Tensor) else Tensor(g)
     return g

@@ -158,3 +158,14 @@ def test_python_floats_keep_full_precision_when_a_dtype_is_given():
     assert ag.tensor([0.3], dtype="float64").numpy()[0] == 0.3
     assert ag.Tensor(0.1, dtype=np.float64).item() == 0.1
     assert ag.tensor([0.3]).dtype == ag.get_default_dtype()
+
+
+@pytest.mark.parametrize("bad", [[1.0, None], "ab", np.array([1j, 1j]), np.array(["a", "b"])])
+def test_backward_refuses_a_gradient_that_is_not_real_numbers(bad):
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with pytest.raises(TypeError):
+        y.backward(bad)
+    assert x.grad is None
+    y.backward([1.0, 3.0])  # a list of numbers is fine, and the graph was not used up by the failure
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 6.0])
