@@ -1,8 +1,10 @@
 """Ways to make tensors: from data, filled, ranges and random."""
+import numbers
+
 import numpy as np
 
 from . import dtype as _dtype
-from .tensor import Tensor
+from .tensor import Tensor, _to_array
 
 
 def tensor(data, dtype=None, requires_grad=False, name=None):
@@ -16,7 +18,10 @@ def tensor(data, dtype=None, requires_grad=False, name=None):
 
 
 def _shape(shape):
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise ValueError(f"a shape is non-negative ints, got {shape}")
+    return tuple(int(n) for n in shape)
 
 
 def _dt(dtype):
@@ -32,8 +37,11 @@ def ones(*shape, dtype=None, requires_grad=False):
 
 
 def full(shape, fill_value, dtype=None, requires_grad=False):
-    shape = (shape,) if np.isscalar(shape) else tuple(shape)
-    return Tensor(np.full(shape, fill_value, _dt(dtype)), requires_grad=requires_grad)
+    fill = _to_array(fill_value)
+    if fill.ndim or fill.dtype.kind not in "biuf":
+        raise TypeError(f"full: fill_value must be a real number, got {fill_value!r}")
+    return Tensor(np.full(_shape((shape,) if np.isscalar(shape) else (shape,)), fill, _dt(dtype)),
+                  requires_grad=requires_grad)
 
 
 def zeros_like(t, dtype=None, requires_grad=False):

@@ -14,6 +14,18 @@ def _as_tuple(out):
     return tuple(out) if isinstance(out, (tuple, list)) else (out,)
 
 
+def _checked_args(who, fn, inputs, eps, atol, rtol):
+    """The inputs as a list, after checking what the caller handed in."""
+    if not callable(fn):
+        raise TypeError(f"{who}: fn must be a function of the inputs, got {type(fn).__name__}")
+    if not isinstance(inputs, (Tensor, list, tuple)):
+        raise TypeError(f"{who}: inputs must be a Tensor or a list of Tensors, got {type(inputs).__name__}")
+    for name, v in (("eps", eps), ("atol", atol), ("rtol", rtol)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0:
+            raise ValueError(f"{who}: {name} must be a number >= 0, got {v!r}")
+    return [inputs] if isinstance(inputs, Tensor) else list(inputs)
+
+
 def _float64_inputs(inputs):
     xs = []
     for t in inputs:
@@ -33,7 +45,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     GradcheckError naming the input, the index, both values and the max error (returns False instead when
     raise_exception=False).
     """
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    inputs = _checked_args("gradcheck", fn, inputs, eps, atol, rtol)
     xs = _float64_inputs(inputs)
     checked = [i for i, x in enumerate(xs) if isinstance(x, Tensor) and x.requires_grad]
     if not checked:
@@ -82,7 +94,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
 def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
     """Check second derivatives: gradcheck of the (recorded) vector-Jacobian product of fn."""
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    inputs = _checked_args("gradgradcheck", fn, inputs, eps, atol, rtol)
     rng = np.random.default_rng(seed + 1)
     vs = None
 

@@ -127,6 +127,8 @@ class Tensor:
 
     def register_hook(self, fn):
         """Call fn(grad) when this tensor's gradient is computed; a returned Tensor replaces the gradient."""
+        if not callable(fn):
+            raise TypeError(f"register_hook needs a function of the gradient, got {type(fn).__name__}")
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that does not require grad")
         if self._hooks is None:
@@ -221,7 +223,7 @@ class Tensor:
     def tanh(self): return E.Tanh.apply(self)
     def sigmoid(self): return E.Sigmoid.apply(self)
     def relu(self): return E.Relu.apply(self)
-    def leaky_relu(self, negative_slope=0.01): return E.LeakyRelu.apply(self, slope=negative_slope)
+    def leaky_relu(self, negative_slope=0.01): return E.leaky_relu(self, negative_slope)
     def clip(self, min=None, max=None): return E.clip(self, min, max)
     def astype(self, dtype): return E.Cast.apply(self, dtype=np.dtype(dtype))
     __abs__ = abs

@@ -20,6 +20,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     The joint norm is the norm of the vector of every gradient element (norm_type 'inf' or math.inf: the max |g|).
     """
     params = _with_grads(parameters)
+    if isinstance(max_norm, bool) or not isinstance(max_norm, (int, float, np.number)) or not max_norm >= 0:
+        raise ValueError(f"clip_grad_norm_: max_norm must be a number >= 0, got {max_norm!r}")
+    if isinstance(norm_type, str) and norm_type != "inf" or isinstance(norm_type, bool):
+        raise ValueError(f"clip_grad_norm_: norm_type must be a positive number or 'inf', got {norm_type!r}")
     norm_type = float(norm_type)
     if not norm_type > 0:
         raise ValueError(f"norm_type must be positive or inf, got {norm_type}")

@@ -169,3 +169,43 @@ def test_backward_refuses_a_gradient_that_is_not_real_numbers(bad):
     assert x.grad is None
     y.backward([1.0, 3.0])  # a list of numbers is fine, and the graph was not used up by the failure
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 6.0])
+
+
+# ---- messages that were Python's or NumPy's own -------------------------------------------------------------
+
+def _x():
+    return ag.tensor(np.ones((2, 3), np.float32), requires_grad=True)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: _x().clip("a"), TypeError, "clip: min"),
+    (lambda: _x().clip(0, [None]), TypeError, "clip: max"),
+    (lambda: _x().leaky_relu("a"), TypeError, "negative_slope"),
+    (lambda: ag.leaky_relu(_x(), None), TypeError, "negative_slope"),
+    (lambda: _x().register_hook(3), TypeError, "register_hook needs a function"),
+    (lambda: ag.gradcheck(3, [_x()]), TypeError, "gradcheck: fn"),
+    (lambda: ag.gradgradcheck(lambda t: t, 3.0), TypeError, "gradgradcheck: inputs"),
+    (lambda: ag.gradcheck(lambda t: t, [_x()], eps="a"), ValueError, "gradcheck: eps"),
+    (lambda: ag.full((2,), "a"), TypeError, "holds numbers"),
+    (lambda: ag.full((2,), [1.0, 2.0]), TypeError, "fill_value"),
+    (lambda: ag.zeros(-1), ValueError, "a shape is non-negative ints"),
+    (lambda: ag.randn("a"), ValueError, "a shape is non-negative ints"),
+    (lambda: ag.ones(2, 1.5), ValueError, "a shape is non-negative ints"),
+])
+def test_bad_arguments_are_named(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_clip_grad_norm_names_a_bad_max_norm_or_norm_type():
+    import nn
+    m = nn.Linear(2, 2)
+    m(ag.ones(1, 2)).sum().backward()
+    before = [p.grad.numpy().copy() for p in m.parameters()]
+    for bad in ("a", None, -1.0):
+        with pytest.raises(ValueError, match="max_norm"):
+            nn.utils.clip_grad_norm_(m.parameters(), bad)
+    with pytest.raises(ValueError, match="norm_type"):
+        nn.utils.clip_grad_norm_(m.parameters(), 1.0, norm_type="l2")
+    for b, p in zip(before, m.parameters()):
+        np.testing.assert_array_equal(p.grad.numpy(), b)

@@ -1,4 +1,6 @@
 """Elementwise primitives. Binary ops broadcast; each gradient is summed back to its input's shape."""
+import numbers
+
 import numpy as np
 
 from ..function import Function, unbroadcast, select
@@ -267,7 +269,10 @@ def clip(x, min=None, max=None):
     """Limit x to [min, max]; the gradient passes where min <= x <= max (both ends included). The result's
     dtype is NumPy's: an integer tensor clipped to float bounds gives floats."""
     x = as_tensor(x)
-    lo, hi = (b.data if isinstance(b, Tensor) else b for b in (min, max))
+    lo, hi = (b.data if isinstance(b, Tensor) else b for b in (min, max))  # Python numbers stay weak (NEP 50)
+    for name, b in (("min", lo), ("max", hi)):
+        if b is not None and np.asarray(b).dtype.kind not in "iuf":
+            raise TypeError(f"clip: {name} must be a real number or array, got {b!r}")
     out = np.clip(x.data, lo, hi)
     inside = np.logical_and(True if lo is None else x.data >= lo, True if hi is None else x.data <= hi)
     if out.dtype != x.dtype:
@@ -281,4 +286,7 @@ def sqrt(x): return as_tensor(x).sqrt()
 def tanh(x): return as_tensor(x).tanh()
 def sigmoid(x): return as_tensor(x).sigmoid()
 def relu(x): return as_tensor(x).relu()
-def leaky_relu(x, negative_slope=0.01): return as_tensor(x).leaky_relu(negative_slope)
+def leaky_relu(x, negative_slope=0.01):
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
+        raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
+    return LeakyRelu.apply(as_tensor(x), slope=negative_slope)
