@@ -31,6 +31,7 @@ class Function:
     # allowed to return `Scattered` gradients; `backward` itself always returns whole arrays (GetItem has one).
     sparse_backward = None
     saves = {}  # ctx attribute -> role (an input's index, "output", "constant" or "recomputed"); see above
+    rule = None  # the local rule in lecture notation, one part per input ("g * y, g * x"): drawings and docs read it
 
     @staticmethod
     def forward(ctx, *arrays, **params):

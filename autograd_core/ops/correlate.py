@@ -104,6 +104,7 @@ def _chunks(x, w, columns):
 
 class Correlate(Function):
     saves = {"x": 0, "w": 1}
+    rule = 'wᵀ @ windows(g) added back, windows(x)ᵀ @ g'
     @staticmethod
     def forward(ctx, x, w, stride, dilation, out_sizes):
         ctx.x, ctx.w, ctx.geometry = x, w, (stride, dilation, out_sizes)

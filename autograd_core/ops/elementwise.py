@@ -8,6 +8,7 @@ from ..tensor import Tensor, as_tensor, _operand
 
 
 class Add(Function):
+    rule = 'g, g'
     @staticmethod
     def forward(ctx, x, y):
         ctx.shapes = x.shape, y.shape
@@ -20,6 +21,7 @@ class Add(Function):
 
 
 class Sub(Function):
+    rule = 'g, -g'
     @staticmethod
     def forward(ctx, x, y):
         ctx.shapes = x.shape, y.shape
@@ -33,6 +35,7 @@ class Sub(Function):
 
 class Mul(Function):
     saves = {"x": 0, "y": 1}
+    rule = 'g * y, g * x'
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -46,6 +49,7 @@ class Mul(Function):
 
 class Div(Function):
     saves = {"x": 0, "y": 1}
+    rule = 'g / y, -g * x / y²'
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -59,6 +63,7 @@ class Div(Function):
 
 
 class Neg(Function):
+    rule = '-g'
     @staticmethod
     def forward(ctx, x):
         return -x
@@ -71,6 +76,7 @@ class Neg(Function):
 class PowScalar(Function):
     """x ** p for a Python number p."""
     saves = {"x": 0}
+    rule = 'g * p * x^(p-1)'
     @staticmethod
     def forward(ctx, x, exponent):
         ctx.x, ctx.p = x, exponent
@@ -88,6 +94,7 @@ class Pow(Function):
     """x ** y for tensors, with PyTorch's gradients where the base is 0: d/dx is 0 where y == 0, and
     d/dy = x**y * log(x) is 0 where x == 0 and y >= 0 (its limit) and -inf where x == 0 and y < 0."""
     saves = {"x": 0, "y": 1, "out": "output"}
+    rule = 'g * y * x^(y-1), g * out * log x'
 
     @staticmethod
     def forward(ctx, x, y):
@@ -107,6 +114,7 @@ class Pow(Function):
 
 class Exp(Function):
     saves = {"out": "output"}
+    rule = 'g * out'
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.exp(x)
@@ -119,6 +127,7 @@ class Exp(Function):
 
 class Log(Function):
     saves = {"x": 0}
+    rule = 'g / x'
     @staticmethod
     def forward(ctx, x):
         ctx.x = x
@@ -131,6 +140,7 @@ class Log(Function):
 
 class Sqrt(Function):
     saves = {"out": "output"}
+    rule = 'g / (2 * out)'
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.sqrt(x)
@@ -144,6 +154,7 @@ class Sqrt(Function):
 class Abs(Function):
     """|x|; the gradient at 0 is 0 (sign(0)), as in NumPy's sign and PyTorch."""
     saves = {"sign": "constant"}
+    rule = 'g * sign(x)'
     @staticmethod
     def forward(ctx, x):
         ctx.sign = np.sign(x)
@@ -156,6 +167,7 @@ class Abs(Function):
 
 class Tanh(Function):
     saves = {"out": "output"}
+    rule = 'g * (1 - out²)'
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.tanh(x)
@@ -169,6 +181,7 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     saves = {"out": "output"}
+    rule = 'g * out * (1 - out)'
     @staticmethod
     def forward(ctx, x):
         # 1/(1+exp(-x)) overflows for x << 0; 0.5*(1+tanh(x/2)) is the same function and stable.
@@ -183,6 +196,7 @@ class Sigmoid(Function):
 
 class Relu(Function):
     """max(x, 0); the gradient at 0 is 0."""
+    rule = 'g * (x > 0)'
     @staticmethod
     def forward(ctx, x):
         ctx.mask = x > 0
@@ -195,6 +209,7 @@ class Relu(Function):
 
 class LeakyRelu(Function):
     saves = {"scale": "constant"}
+    rule = 'g * (1 if x > 0 else slope)'
     @staticmethod
     def forward(ctx, x, slope):
         ctx.scale = np.where(x > 0, np.ones((), x.dtype), np.asarray(slope, x.dtype))
@@ -207,6 +222,7 @@ class LeakyRelu(Function):
 
 class Where(Function):
     """cond ? x : y, with cond a constant bool array."""
+    rule = 'g where cond, g elsewhere'
     @staticmethod
     def forward(ctx, cond, x, y):
         ctx.cond, ctx.shapes = cond.astype(bool, copy=False), (x.shape, y.shape)
@@ -224,6 +240,7 @@ class Where(Function):
 class Maximum(Function):
     """Elementwise max; where x == y the gradient is split evenly between them."""
     saves = {"wx": "constant"}
+    rule = 'g where x > y, g where y > x (ties: half each)'
     @staticmethod
     def forward(ctx, x, y):
         ctx.shapes = x.shape, y.shape
@@ -238,6 +255,7 @@ class Maximum(Function):
 
 
 class Cast(Function):
+    rule = 'g cast back'
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.dtype = x.dtype

@@ -7,6 +7,7 @@ from ..function import Function, unbroadcast
 class MatMul(Function):
     """Batched matmul of operands with at least 2 axes; batch axes broadcast."""
     saves = {"x": 0, "y": 1}
+    rule = 'g @ yᵀ, xᵀ @ g'
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y

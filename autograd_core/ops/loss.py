@@ -14,6 +14,7 @@ class BinaryCrossEntropy(Function):
     is (p - t) / 1e-12, and in float32 clamping p at its smallest normal number would give log 87.3, not 100.
     """
     saves = {"p": 0, "t": 1}
+    rule = 'g * (p - t) / (p (1 - p)), g * (log(1 - p) - log p)'
 
     @staticmethod
     def forward(ctx, p, t):

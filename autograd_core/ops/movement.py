@@ -8,6 +8,7 @@ from ..tensor import Tensor, as_tensor, _axes
 
 
 class Reshape(Function):
+    rule = 'g reshaped back'
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -20,6 +21,7 @@ class Reshape(Function):
 
 class Transpose(Function):
     """Permute axes (None reverses them, like ndarray.T)."""
+    rule = 'g transposed back'
     @staticmethod
     def forward(ctx, x, axes):
         ctx.axes = None if axes is None else tuple(a % x.ndim for a in axes)  # argsort needs them >= 0
@@ -31,6 +33,7 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
+    rule = 'g summed over the broadcast axes'
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -43,6 +46,7 @@ class BroadcastTo(Function):
 
 class GetItem(Function):
     """x[index] for basic and advanced indices; repeated indices accumulate their gradients."""
+    rule = 'g placed back at the index'
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
@@ -68,6 +72,7 @@ class GetItem(Function):
 
 class ScatterAdd(Function):
     """zeros(shape) with g added at index: GetItem's backward, and itself differentiable (its backward is GetItem)."""
+    rule = 'gg[index]'
     @staticmethod
     def forward(ctx, g, shape, index):
         ctx.index = index
@@ -102,6 +107,7 @@ def _is_basic(index):
 
 
 class Concatenate(Function):
+    rule = 'g cut back into its pieces'
     @staticmethod
     def forward(ctx, *xs, axis):
         ctx.axis, ctx.sizes = axis, [x.shape[axis] for x in xs]
@@ -119,6 +125,7 @@ class Concatenate(Function):
 
 class Pad(Function):
     """Constant padding, np.pad's pad_width convention; the backward slices the padding off."""
+    rule = 'g without the padding'
     @staticmethod
     def forward(ctx, x, pad_width, value):
         ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(pad_width, x.shape))

@@ -41,6 +41,7 @@ class LSTMStep(Function):
     One output because a node has one: the caller takes out[0] and out[1] (basic indexing, cheap in backward).
     """
     saves = {"act": "recomputed", "out": "output", "h": 1, "c": 2, "w_hh_t": 3}
+    rule = "dc' = g_c + g_h * o * (1 - tanh²c'); gates: σ' = a(1 - a), tanh' = 1 - a²"
     @staticmethod
     def forward(ctx, xw, h, c, w_hh_t):
         n = h.shape[1]
@@ -110,6 +111,7 @@ class GRUStep(Function):
     h' = n + z * (h - n).
     """
     saves = {"rz": "recomputed", "new": "recomputed", "gh_n": "recomputed", "h": 1, "w_hh_t": 2}
+    rule = "dn = g * (1 - z) * (1 - n²); dz = g * (h - n); gates: σ' = a(1 - a)"
     @staticmethod
     def forward(ctx, gi, h, w_hh_t, *b_hh):
         n = h.shape[1]

@@ -13,6 +13,7 @@ def _kept_shape(shape, axis):
 
 
 class Sum(Function):
+    rule = 'g broadcast back to x'
     @staticmethod
     def forward(ctx, x, axis, keepdims):
         ctx.shape, ctx.axis = x.shape, axis
@@ -26,6 +27,7 @@ class Sum(Function):
 class Max(Function):
     """Max over axes. Where several elements tie for the max, the gradient is split evenly among them."""
     saves = {"x": "constant", "max": "constant"}  # which elements won: the gradient flows only through g
+    rule = 'g to the max (ties share it)'
     @staticmethod
     def forward(ctx, x, axis, keepdims):
         if x.size == 0 and (axis is None or 0 in [x.shape[a] for a in axis]):  # else NumPy: "zero-size array"

@@ -49,6 +49,7 @@ def _col2im(g, in_shape, window, stride, dilation, out=None):
 
 
 class SlidingWindow(Function):
+    rule = 'windows of g added back (col2im)'
     @staticmethod
     def forward(ctx, x, window, stride, dilation, out_sizes):
         ctx.shape, ctx.geometry = x.shape, (window, stride, dilation)
@@ -63,6 +64,7 @@ class SlidingWindow(Function):
 
 class Col2Im(Function):
     """Scatter-add windows back to an array of in_shape; its backward takes the windows again."""
+    rule = 'the windows of g'
     @staticmethod
     def forward(ctx, g, in_shape, geometry):
         ctx.geometry, ctx.out_sizes = geometry, g.shape[-2 * len(geometry[0]):-len(geometry[0])]
