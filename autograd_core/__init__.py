@@ -10,6 +10,9 @@ from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .ops.elementwise import where, maximum, minimum, clip, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu
 from .ops.reduce import logsumexp, softmax, log_softmax
+from .ops.math import (sin, cos, tan, arcsin, arccos, arctan, arctan2, sinh, cosh, log2, log10, log1p, expm1, exp2,
+                       erf, square, rsqrt, sign, floor, ceil, round, trunc, isnan, isinf, isfinite, logaddexp,
+                       copysign, lerp, remainder, fmod, floor_divide)
 from .ops.movement import concatenate, stack, split, pad, broadcast_to, squeeze, unsqueeze
 from .ops.linalg import matmul
 from .ops.window import sliding_window, window_output_size

@@ -227,6 +227,36 @@ class Tensor:
     def clip(self, min=None, max=None): return E.clip(self, min, max)
     def astype(self, dtype): return E.Cast.apply(self, dtype=np.dtype(dtype))
     __abs__ = abs
+    def sin(self): return X.sin(self)
+    def cos(self): return X.cos(self)
+    def tan(self): return X.tan(self)
+    def arcsin(self): return X.arcsin(self)
+    def arccos(self): return X.arccos(self)
+    def arctan(self): return X.arctan(self)
+    def arctan2(self, x): return X.arctan2(self, x)
+    def sinh(self): return X.sinh(self)
+    def cosh(self): return X.cosh(self)
+    def log2(self): return X.log2(self)
+    def log10(self): return X.log10(self)
+    def log1p(self): return X.log1p(self)
+    def expm1(self): return X.expm1(self)
+    def exp2(self): return X.exp2(self)
+    def erf(self): return X.erf(self)
+    def square(self): return X.square(self)
+    def rsqrt(self): return X.rsqrt(self)
+    def sign(self): return X.sign(self)
+    def floor(self): return X.floor(self)
+    def ceil(self): return X.ceil(self)
+    def round(self): return X.round(self)
+    def trunc(self): return X.trunc(self)
+    def isnan(self): return X.isnan(self)
+    def isinf(self): return X.isinf(self)
+    def isfinite(self): return X.isfinite(self)
+    asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2  # PyTorch's names
+    def __mod__(self, other): return X.remainder(self, other)
+    def __rmod__(self, other): return X.remainder(_operand(other, self), self)
+    def __floordiv__(self, other): return X.floor_divide(self, other)
+    def __rfloordiv__(self, other): return X.floor_divide(_operand(other, self), self)
 
     # ---- reductions --------------------------------------------------------------------------
     def sum(self, axis=None, keepdims=False): return R.Sum.apply(self, axis=_axes(axis, self.ndim), keepdims=keepdims)
@@ -389,4 +419,4 @@ def _axes(axis, ndim):
     return tuple(sorted(out))
 
 
-from .ops import elementwise as E, reduce as R, movement as M, linalg as L  # noqa: E402
+from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X  # noqa: E402

@@ -1,0 +1,259 @@
+"""More elementwise math with NumPy's names: a few primitives (sin, cos, arcsin, arctan, arctan2, log1p, expm1,
+erf, and the piecewise-constant ops with zero gradient); everything else is composed from them, so its first and
+second derivatives come from the chain rule."""
+import math
+
+import numpy as np
+
+from ..function import Function, unbroadcast
+from ..tensor import Tensor, as_tensor, _operand
+
+
+def _call(name, x):
+    """x.<name>() on a Tensor (recorded: create_graph), np.<name>(x) on an array."""
+    return getattr(x, name)() if isinstance(x, Tensor) else getattr(np, name)(x)
+
+
+class Sin(Function):
+    saves = {"x": 0}
+    rule = "g * cos x"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * _call("cos", ctx.x)
+
+
+class Cos(Function):
+    saves = {"x": 0}
+    rule = "-g * sin x"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g * _call("sin", ctx.x)
+
+
+class Arcsin(Function):
+    saves = {"x": 0}
+    rule = "g / √(1 - x²)"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.arcsin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / _call("sqrt", 1 - ctx.x * ctx.x)
+
+
+class Arctan(Function):
+    saves = {"x": 0}
+    rule = "g / (1 + x²)"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.arctan(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / (1 + ctx.x * ctx.x)
+
+
+class Arctan2(Function):
+    """The angle of the point (x, y), as np.arctan2(y, x)."""
+    saves = {"y": 0, "x": 1}
+    rule = "g * x / (x² + y²), -g * y / (x² + y²)"
+
+    @staticmethod
+    def forward(ctx, y, x):
+        ctx.y, ctx.x = y, x
+        return np.arctan2(y, x)
+
+    @staticmethod
+    def backward(ctx, g):
+        y, x = ctx.y, ctx.x
+        r2 = x * x + y * y
+        return (unbroadcast(g * x / r2, y.shape) if ctx.needs_input_grad[0] else None,
+                unbroadcast(-g * y / r2, x.shape) if ctx.needs_input_grad[1] else None)
+
+
+class Log1p(Function):
+    saves = {"x": 0}
+    rule = "g / (1 + x)"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / (1 + ctx.x)
+
+
+class Expm1(Function):
+    saves = {"out": "output"}
+    rule = "g * (out + 1)"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.out = np.expm1(x)
+        return ctx.out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * (ctx.out + 1)
+
+
+_ERF = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact to the last bit
+
+
+class Erf(Function):
+    saves = {"x": 0}
+    rule = "g * 2/√π * exp(-x²)"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.x = x
+        return np.asarray(_ERF(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * (2 / math.sqrt(math.pi)) * _call("exp", -(ctx.x * ctx.x))
+
+
+class Constant(Function):
+    """A piecewise-constant function (floor, ceil, round, trunc, sign): its gradient is 0 wherever it exists."""
+    rule = "0"
+
+    @staticmethod
+    def forward(ctx, x, fn):
+        ctx.shape = x.shape
+        return fn(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return unbroadcast(g, ctx.shape) * 0
+
+
+# ---- public functions and compositions -------------------------------------------------------------------
+
+def sin(x): return Sin.apply(as_tensor(x))
+def cos(x): return Cos.apply(as_tensor(x))
+def tan(x): return sin(x) / cos(x)
+def arcsin(x): return Arcsin.apply(as_tensor(x))
+def arccos(x): return math.pi / 2 - arcsin(x)
+def arctan(x): return Arctan.apply(as_tensor(x))
+
+
+def arctan2(y, x):
+    y = as_tensor(y)
+    return Arctan2.apply(y, _operand(x, y))
+
+
+def sinh(x):
+    x = as_tensor(x)
+    return (x.exp() - (-x).exp()) * 0.5
+
+
+def cosh(x):
+    x = as_tensor(x)
+    return (x.exp() + (-x).exp()) * 0.5
+
+
+def log1p(x): return Log1p.apply(as_tensor(x))
+def expm1(x): return Expm1.apply(as_tensor(x))
+def log2(x): return as_tensor(x).log() * (1 / math.log(2))
+def log10(x): return as_tensor(x).log() * (1 / math.log(10))
+def exp2(x): return (as_tensor(x) * math.log(2)).exp()
+def erf(x): return Erf.apply(as_tensor(x))
+def square(x): return as_tensor(x) ** 2
+def rsqrt(x): return as_tensor(x).sqrt() ** -1
+
+
+def _constant(fn):
+    def op(x):
+        return Constant.apply(as_tensor(x), fn=fn)
+    op.__name__ = fn.__name__
+    op.__doc__ = f"np.{fn.__name__}, with a zero gradient (PyTorch's convention)"
+    return op
+
+
+floor, ceil, round, trunc, sign = (_constant(f) for f in (np.floor, np.ceil, np.round, np.trunc, np.sign))
+
+
+def isnan(x): return Tensor(np.isnan(as_tensor(x).data))
+def isinf(x): return Tensor(np.isinf(as_tensor(x).data))
+def isfinite(x): return Tensor(np.isfinite(as_tensor(x).data))
+
+
+def logaddexp(x, y):
+    """log(exp(x) + exp(y)), stable: the larger of the two taken out first."""
+    x = as_tensor(x)
+    y = _operand(y, x)
+    m = Tensor(np.maximum(x.data, y.data))  # a constant shift: the gradient stays exact
+    m.data[~np.isfinite(m.data)] = 0
+    return ((x - m).exp() + (y - m).exp()).log() + m
+
+
+def copysign(x, y):
+    """|x| with the sign of y; the gradient flows to x only."""
+    x = as_tensor(x)
+    s = np.copysign(np.ones((), x.dtype if x.dtype.kind == "f" else np.float64), _operand(y, x).data)
+    return x.abs() * s
+
+
+def lerp(start, end, weight):
+    """start + weight * (end - start)."""
+    start = as_tensor(start)
+    return start + _operand(weight, start) * (_operand(end, start) - start)
+
+
+class Remainder(Function):
+    """x - q * y with q = floor(x / y) (NumPy's %, the sign of y) or trunc(x / y) (fmod, the sign of x)."""
+    saves = {"q": "constant"}
+    rule = "g, -g * q"
+
+    @staticmethod
+    def forward(ctx, x, y, fn):
+        out = fn(x, y)
+        ctx.shapes = x.shape, y.shape
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ctx.q = np.round((x - out) / y)  # the whole number of y's taken away
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        xs, ys = ctx.shapes
+        return (unbroadcast(g, xs) if ctx.needs_input_grad[0] else None,
+                unbroadcast(-g * ctx.q, ys) if ctx.needs_input_grad[1] else None)
+
+
+def remainder(x, y):
+    """NumPy's x % y (the result has the sign of y)."""
+    x = as_tensor(x)
+    return Remainder.apply(x, _operand(y, x), fn=np.remainder)
+
+
+def fmod(x, y):
+    """C's fmod (the result has the sign of x)."""
+    x = as_tensor(x)
+    return Remainder.apply(x, _operand(y, x), fn=np.fmod)
+
+
+def floor_divide(x, y):
+    """NumPy's x // y; its gradient is 0 wherever it exists."""
+    x = as_tensor(x)
+    y = _operand(y, x)
+    return Constant.apply(x, fn=lambda a: np.floor_divide(a, y.data))
