@@ -69,39 +69,78 @@ def plot_grad_flow(named_parameters, path=None, title="gradient flow"):
     return fig
 
 
-def plot_grad_over_time(grads, path=None, title="dL/dh_t per time step", label=None, ax=None):
-    """Norm of dL/dh_t against t, log scale: vanishing or exploding gradients through time show as a slope.
+XLABEL, YLABEL = "time step t", "||∂L/∂h_t||"
 
-    grads: a sequence of gradients (arrays or Tensors), one per time step; several runs can share an `ax`.
+
+def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step", label=None, ax=None, **line):
+    """Norm of ∂L/∂h_t at every time step t = 0..T-1, log scale: vanishing or exploding gradients show as a slope.
+
+    grads: one gradient per time step (arrays, Tensors or numbers); several curves can share an `ax`; `line` goes
+    to matplotlib (`linestyle="--"` for a prediction). A log scale cannot show a norm that underflowed (0, or below
+    the smallest normal number of the gradient's dtype) or overflowed (inf, nan): those steps are shaded and a
+    note on the plot names them, where a bare curve would just stop.
     """
-    norms = _norms(grads, "viz.plot_grad_over_time")
-    if not norms:
+    norms, dtypes = _norms(grads, "viz.plot_grad_over_time")
+    if not len(norms):
         raise ValueError("viz.plot_grad_over_time: no gradients given")
     plt = _pyplot()
-    fig = ax.figure if ax is not None else plt.subplots(figsize=(5, 3.2))[0]
+    fig = ax.figure if ax is not None else plt.subplots(figsize=(6, 3.5))[0]
     ax = ax if ax is not None else fig.axes[0]
-    ax.semilogy(range(len(norms)), norms, marker="o", markersize=3,
-                label=None if label is None else _text(label))
-    ax.set_xlabel("time step t")
-    ax.set_ylabel("||dL/dh_t||")
+    t = np.arange(len(norms))
+    tiny = np.array([np.finfo(d).tiny for d in dtypes])
+    under, over = norms < tiny, ~np.isfinite(norms)
+    name = "" if label is None else _text(label) + ": "
+    (curve,) = ax.semilogy(t, np.where(under | over, np.nan, norms), label=None if label is None else _text(label),
+                           **{"marker": "o", "markersize": 2, **line})
+    if under.any():
+        last = t[under][-1]
+        below = "to 0" if (norms[under] == 0).all() else f"(< {tiny[last]:.2g}, {dtypes[last].name}'s smallest normal)"
+        _note(ax, under, f"{name}underflows {below} {_when(t[under])}", curve.get_color(), top=True)
+    if over.any():
+        _note(ax, over, f"{name}overflows to inf/nan {_when(t[over])}", curve.get_color(), top=False)
+    ax.set_xlim(-0.5, max(len(ln.get_xdata()) for ln in ax.lines) - 0.5)
+    ax.set_xlabel(XLABEL)
+    ax.set_ylabel(YLABEL)
     ax.set_title(_text(title))
-    if label:
-        ax.legend()
+    if label is not None:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path)
     return fig
 
 
+def _when(steps):
+    """'for t ≤ 11', 'at t = 3..9' or 'at t = 2, 5, 9': the steps a curve cannot show."""
+    if steps[0] == 0 and len(steps) == steps[-1] + 1:
+        return f"for t ≤ {steps[-1]}"
+    if len(steps) == steps[-1] - steps[0] + 1:
+        return f"at t = {steps[0]}..{steps[-1]}"
+    return "at t = " + ", ".join(str(s) for s in steps[:6]) + (", ..." if len(steps) > 6 else "")
+
+
+def _note(ax, lost, text, color, top):
+    """Shade the lost steps and list the note in a corner above them (below, for overflow: where the curve is not),
+    in the curve's colour, one line per note."""
+    for s in np.flatnonzero(lost):
+        ax.axvspan(s - 0.5, s + 0.5, color=color, alpha=0.07, linewidth=0)
+    k = sum(1 for x in ax.texts if x.get_gid() == "lost")
+    ax.text(0.01, 0.96 - 0.07 * k if top else 0.04 + 0.07 * k, text, transform=ax.transAxes, color=color,
+            fontsize=8, va="top" if top else "bottom", gid="lost")
+
+
 def _norms(grads, who):
+    """(norms, dtypes): each gradient's norm, computed in float64, and its float dtype."""
     if isinstance(grads, (Tensor, str, bytes)) or not hasattr(grads, "__iter__"):
         raise TypeError(f"{who}: expected a sequence of gradients, one per time step, got {type(grads).__name__}")
-    norms = []
+    norms, dtypes = [], []
     for i, g in enumerate(grads):
         if g is None:
             raise TypeError(f"{who}: gradient {i} is None (was it recorded?), expected an array or Tensor")
         try:
-            norms.append(float(np.linalg.norm(np.asarray(_array(g), dtype=np.float64))))
+            a = np.asarray(_array(g))
+            norms.append(float(np.linalg.norm(np.asarray(a, dtype=np.float64))))
         except (TypeError, ValueError):
             raise TypeError(f"{who}: gradient {i} is {type(g).__name__}, not an array or Tensor") from None
-    return norms
+        dtypes.append(a.dtype if np.issubdtype(a.dtype, np.floating) else np.dtype(np.float64))
+    return np.array(norms), dtypes
