@@ -36,25 +36,30 @@ def test_sequence_digits_lstm_and_gru_reach_95_percent():
 
 
 def test_vanishing_and_exploding_gradients(capsys):
-    rows, spectral, runs = load("vanishing_gradients").main(["--steps", "100", "--train-steps", "12"])
-    vanishing, exploding = spectral["RNN, rho(W_hh) = 0.90"], spectral["RNN, rho(W_hh) = 1.10"]
-    np.testing.assert_allclose(vanishing, spectral["  predicted 0.9^(T-1-t) |g_T|"], rtol=0.05)
-    np.testing.assert_allclose(exploding, spectral["  predicted 1.1^(T-1-t) |g_T|"], rtol=0.05)
-    assert vanishing[0] < 1e-3 * vanishing[-1] and exploding[0] > 1e3 * exploding[-1]
-    assert rows["RNN (PyTorch init)"][0] < 1e-10 * rows["RNN (PyTorch init)"][-1]
-    assert rows["LSTM (forget gate bias +3)"][0] > 1e6 * rows["LSTM (PyTorch init)"][0]
+    vg = load("vanishing_gradients")
+    panels, runs, fig = vg.main(["--steps", "100", "--train-steps", "12"])
+    norms = {label: vg.norms(grads) for _, curves in panels for label, grads, _ in curves}
+    to_end = 99 - np.arange(100)                                    # T-1-t
+    np.testing.assert_allclose(norms["measured, ρ(W_hh) = 0.90"], 0.9 ** to_end, rtol=1e-3)
+    np.testing.assert_allclose(norms["measured, ρ(W_hh) = 1.10"], 1.1 ** to_end, rtol=1e-3)
+    assert norms["RNN"][0] < 1e-10 * norms["RNN"][-1]
+    assert norms["LSTM, forget-gate bias +3 (f ≈ 0.95)"][0] > 1e6 * norms["LSTM"][0]
+    assert norms["GRU, update-gate bias +3 (z ≈ 0.95)"][0] > 1e6 * norms["GRU"][0]
     unclipped = [loss for loss, _ in runs[False]]
     clipped = [loss for loss, _ in runs[True]]
     assert not all(math.isfinite(v) and v < 1e6 for v in unclipped)  # explodes
     assert all(math.isfinite(v) and v < 10 for v in clipped)  # tamed
     assert "clip_grad_norm_(1.0)" in capsys.readouterr().out
+    assert fig is None                                              # no --out, no figure
 
 
-def test_vanishing_gradients_plot(tmp_path):
+@pytest.mark.parametrize("flag, name", [("--out", "figure.png"), ("--out", ""), ("--plot", "norms.png")])
+def test_vanishing_gradients_figure_goes_to_out(tmp_path, flag, name):
     pytest.importorskip("matplotlib")
-    path = tmp_path / "norms.png"
-    load("vanishing_gradients").main(["--steps", "20", "--train-steps", "2", "--plot", str(path)])
-    assert path.stat().st_size > 1000
+    _, _, fig = load("vanishing_gradients").main(["--steps", "20", "--train-steps", "2", flag, str(tmp_path / name)])
+    path = tmp_path / (name or "vanishing_gradients.png")          # a folder gets the default file name
+    assert path.read_bytes()[:4] == b"\x89PNG"
+    assert len(fig.axes) == 3
 
 
 def test_sine_forecast_beats_repeating_the_last_value():
