@@ -5,6 +5,8 @@ from .dtype import get_default_dtype, set_default_dtype
 from .grad_mode import no_grad, enable_grad, is_grad_enabled
 from .scope import name_scope, current_scope
 from .creation import tensor, zeros, ones, full, zeros_like, ones_like, arange, randn, rand
+from .random import manual_seed
+from .spellings import Size, ValuesIndices
 from .graph import grad, toposort
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError

@@ -1,9 +1,9 @@
 """Ways to make tensors: from data, filled, ranges and random."""
-import numbers
-
 import numpy as np
 
 from . import dtype as _dtype
+from . import random as _random
+from .spellings import _shape
 from .tensor import Tensor, _to_array
 
 
@@ -17,11 +17,6 @@ def tensor(data, dtype=None, requires_grad=False, name=None):
     return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
 
 
-def _shape(shape):
-    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
-    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise ValueError(f"a shape is non-negative ints, got {shape}")
-    return tuple(int(n) for n in shape)
 
 
 def _dt(dtype):
@@ -62,11 +57,11 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False):
 
 
 def _rng(rng):
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    return _random.generator(rng)
 
 
 def randn(*shape, dtype=None, requires_grad=False, rng=None):
-    """Standard normal samples; rng is a np.random.Generator or a seed (None: fresh entropy)."""
+    """Standard normal samples; rng is a np.random.Generator or a seed (None: the generator ag.manual_seed seeds)."""
     return Tensor(_rng(rng).standard_normal(_shape(shape)).astype(_dt(dtype)), requires_grad=requires_grad)
 
 

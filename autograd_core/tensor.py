@@ -5,9 +5,10 @@ import numpy as np
 
 from . import dtype as _dtype
 from . import state, version
+from .spellings import Size, TorchSpellings, ValuesIndices
 
 
-class Tensor:
+class Tensor(TorchSpellings):
     """An n-dimensional array that records the ops applied to it, so gradients can flow back.
 
     `.data` is the NumPy array; `.grad` is a Tensor of the same shape after `backward()`; `._ctx` is the
@@ -35,7 +36,7 @@ class Tensor:
     shape = property(lambda self: self.data.shape)
     dtype = property(lambda self: self.data.dtype)
     ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: self.data.size)
+    size = property(lambda self: Size(self.data.shape), doc="The element count (NumPy); size() / size(d): the shape (PyTorch).")
     is_leaf = property(lambda self: self._ctx is None)
     version = property(lambda self: 0 if self._counter is None else self._counter.version,
                        doc="How many times modified in place (through this tensor or any view of its memory).")
@@ -259,14 +260,44 @@ class Tensor:
     def __rfloordiv__(self, other): return X.floor_divide(_operand(other, self), self)
 
     # ---- reductions --------------------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False): return R.Sum.apply(self, axis=_axes(axis, self.ndim), keepdims=keepdims)
-    def mean(self, axis=None, keepdims=False): return R.mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return R.Max.apply(self, axis=_axes(axis, self.ndim), keepdims=keepdims)
-    def min(self, axis=None, keepdims=False): return R.min(self, axis, keepdims)
-    def var(self, axis=None, ddof=0, keepdims=False): return R.var(self, axis, ddof, keepdims)
-    def logsumexp(self, axis=None, keepdims=False): return R.logsumexp(self, axis, keepdims)
-    def softmax(self, axis=-1): return R.softmax(self, axis)
-    def log_softmax(self, axis=-1): return R.log_softmax(self, axis)
+    # NumPy's axis=/keepdims= and PyTorch's dim=/keepdim= alike; where the two disagree the keyword decides:
+    # max(dim=1) gives PyTorch's (values, indices), var(dim=0) PyTorch's unbiased estimate.
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
+        return R.Sum.apply(self, axis=_axes(axis, self.ndim), keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return R.mean(self, *_spelled(axis, keepdims, dim, keepdim))
+
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        if dim is not None:
+            return R.max_with_indices(self, *_spelled(axis, keepdims, dim, keepdim))
+        return R.Max.apply(self, axis=_axes(axis, self.ndim), keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        if dim is not None:
+            return R.max_with_indices(self, *_spelled(axis, keepdims, dim, keepdim), lowest=True)
+        return R.min(self, axis, keepdims)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return R.argmax(self, *_spelled(axis, keepdims, dim, keepdim))
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return R.argmax(self, *_spelled(axis, keepdims, dim, keepdim), lowest=True)
+
+    def var(self, axis=None, ddof=None, keepdims=False, *, dim=None, keepdim=None, unbiased=None, correction=None):
+        axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
+        return R.var(self, axis, _ddof(ddof, dim, unbiased, correction), keepdims)
+
+    def std(self, axis=None, ddof=None, keepdims=False, *, dim=None, keepdim=None, unbiased=None, correction=None):
+        return self.var(axis, ddof, keepdims, dim=dim, keepdim=keepdim, unbiased=unbiased,
+                        correction=correction).sqrt()
+
+    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return R.logsumexp(self, *_spelled(axis, keepdims, dim, keepdim))
+
+    def softmax(self, axis=-1, *, dim=None): return R.softmax(self, axis if dim is None else dim)
+    def log_softmax(self, axis=-1, *, dim=None): return R.log_softmax(self, axis if dim is None else dim)
 
     # ---- movement ----------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -274,12 +305,21 @@ class Tensor:
         return M.Reshape.apply(self, shape=tuple(shape))
 
     def transpose(self, *axes):
+        """NumPy's permutation (`transpose()`, `transpose((2, 0, 1))`, `transpose(2, 0, 1)`), except that two
+        axes swap those two, as PyTorch's transpose(a, b) does (on a 2-D tensor only transpose(0, 1) differs)."""
+        if len(axes) == 2 and all(isinstance(a, numbers.Integral) for a in axes) and self.ndim != 1:
+            return self.swapaxes(*axes)
+        return self.permute(*axes)
+
+    def permute(self, *axes):
+        """Axes in a new order (NumPy's transpose with axes, PyTorch's permute)."""
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list, type(None))) else axes
         if axes:
+            if len(axes) != self.ndim:
+                raise ValueError(f"permute needs all {self.ndim} axes of a tensor of shape {self.shape}, got {axes}")
             _axes(axes, self.ndim)  # range and repeats checked here, with the engine's own message
         return M.Transpose.apply(self, axes=tuple(axes) if axes else None)
 
-    permute = transpose
     T = property(lambda self: M.Transpose.apply(self, axes=None))
 
     def swapaxes(self, a, b):
@@ -296,11 +336,19 @@ class Tensor:
         lead = len(shape) - self.ndim
         return M.broadcast_to(self, tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape)))
 
-    def squeeze(self, axis=None): return M.squeeze(self, axis)
-    def unsqueeze(self, axis): return M.unsqueeze(self, axis)
-    def flatten(self, start_axis=0):
-        start = _axes(start_axis, self.ndim)[0] if self.ndim else 0  # shape[:5] of a 2-d shape would not fail
-        return self.reshape(self.shape[:start] + (-1,))
+    def squeeze(self, axis=None, *, dim=None): return M.squeeze(self, axis if dim is None else dim)
+    def unsqueeze(self, axis=None, *, dim=None): return M.unsqueeze(self, axis if dim is None else dim)
+
+    def flatten(self, start_axis=0, end_axis=-1, *, start_dim=None, end_dim=None):
+        """Axes start..end (both included) merged into one (PyTorch's flatten; NumPy's when called bare)."""
+        if self.ndim == 0:
+            return self.reshape(1)
+        start = _axes(start_axis if start_dim is None else start_dim, self.ndim)[0]
+        end = _axes(end_axis if end_dim is None else end_dim, self.ndim)[0]
+        if start > end:
+            raise ValueError(f"flatten: start axis {start} comes after end axis {end} (shape {self.shape})")
+        merged = int(np.prod(self.shape[start:end + 1], dtype=np.int64))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
     def __getitem__(self, index): return M.getitem(self, index)
 
 
@@ -395,6 +443,27 @@ def _float_constant(value, dtype):
                 _constants.clear()
             _constants[key] = t
     return t
+
+
+def _spelled(axis, keepdims, dim, keepdim):
+    """(axis, keepdims) from NumPy's or PyTorch's keywords; both spellings of one at once is an error."""
+    if dim is not None and axis is not None:
+        raise TypeError(f"got axis={axis!r} and dim={dim!r}: give one of them")
+    return (axis if dim is None else dim), (keepdims if keepdim is None else bool(keepdim))
+
+
+def _ddof(ddof, dim, unbiased, correction):
+    """NumPy's ddof (0 unless given); with PyTorch's keywords PyTorch's default, the unbiased estimate."""
+    given = [k for k, v in (("ddof", ddof), ("unbiased", unbiased), ("correction", correction)) if v is not None]
+    if len(given) > 1:
+        raise TypeError(f"give one of ddof=, unbiased= and correction=, got {' and '.join(given)}")
+    if ddof is not None:
+        return ddof
+    if correction is not None:
+        return correction
+    if unbiased is not None:
+        return int(bool(unbiased))
+    return 1 if dim is not None else 0
 
 
 def _axes(axis, ndim):

@@ -4,23 +4,15 @@ import math
 import numpy as np
 
 from autograd_core import no_grad
-
-_rng = None  # made on first use: importing numpy.random costs ~10 ms of `import nn`
-
+from autograd_core import random as _random
 
 def manual_seed(seed):
-    """Seed the generator that layers use for their default initialisation."""
-    global _rng
-    _rng = np.random.default_rng(seed)
+    """Seed the generator that layers use for their default initialisation (the engine's: ag.manual_seed)."""
+    _random.manual_seed(seed)
 
 
 def _gen(rng):
-    global _rng
-    if rng is None:
-        if _rng is None:
-            _rng = np.random.default_rng()
-        return _rng
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    return _random.generator(rng)
 
 
 def _fill(t, values):

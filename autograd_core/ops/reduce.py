@@ -1,4 +1,6 @@
 """Reductions (sum, max) as primitives; mean, min, var, logsumexp and softmax composed from them."""
+import numbers
+
 import numpy as np
 
 from ..function import Function, broadcast_to
@@ -44,6 +46,45 @@ class Max(Function):
     def backward(ctx, g):
         winners = ctx.x == ctx.max
         return g.reshape(ctx.max.shape) / winners.sum(axis=ctx.axis, keepdims=True, dtype=ctx.x.dtype) * winners
+
+
+def _one_axis(x, axis, what):
+    if axis is None:
+        return None
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"{what} takes one axis (an int) or None, got {axis!r}")
+    return _axes(axis, x.ndim)[0] if x.ndim else 0
+
+
+def argmax(x, axis=None, keepdims=False, lowest=False):
+    """Index of the first max (or min) along axis; of the flattened tensor when axis is None. Not differentiable."""
+    a = x.data if x.ndim else x.data.reshape(1)
+    axis = _one_axis(x, axis, "argmin" if lowest else "argmax")
+    if a.size == 0:
+        raise ValueError(f"{'argmin' if lowest else 'argmax'} of an empty tensor (shape {x.shape})")
+    i = (np.argmin if lowest else np.argmax)(a, axis=axis, keepdims=keepdims and axis is not None)
+    if keepdims and axis is None:
+        i = np.reshape(i, (1,) * x.ndim)
+    return Tensor(np.asarray(i if x.ndim or axis is None else i.reshape(()), dtype=np.int64))
+
+
+def max_with_indices(x, axis, keepdims=False, lowest=False):
+    """PyTorch's max(dim=) / min(dim=): (values, indices); the gradient goes to the element picked (the first
+    of ties), as PyTorch's does, not shared among ties as max(axis=) shares it."""
+    from ..spellings import ValuesIndices
+    what = "min" if lowest else "max"
+    axis = _one_axis(x, axis, what)
+    if x.ndim == 0:
+        return ValuesIndices(x * 1, Tensor(np.zeros((), np.int64)))
+    if x.shape[axis] == 0:
+        raise ValueError(f"{what} over an empty axis of a tensor of shape {x.shape}")
+    idx = (np.argmin if lowest else np.argmax)(x.data, axis=axis, keepdims=True)
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[axis] = idx
+    values = x[tuple(grid)]
+    if not keepdims:
+        values, idx = values.squeeze(axis), np.squeeze(idx, axis)
+    return ValuesIndices(values, Tensor(idx.astype(np.int64)))
 
 
 def mean(x, axis=None, keepdims=False):

@@ -1,0 +1,167 @@
+"""PyTorch's spellings on Tensor, beside NumPy's: `x.size(0)`, `view`, `float()`, `to`, `new_zeros`, `add_`, ...
+
+Tensor inherits these; each is a line over the NumPy-named op it means. In-place methods (`add_` ...) change
+`.data` and bump the version counter, so a graph that saved the old values refuses to backward; on a tensor that
+records a graph (a leaf that requires grad outside `no_grad`, or any result in a graph) they raise, as PyTorch does
+for leaves.
+"""
+import collections
+import numbers
+
+import numpy as np
+
+from . import random as _random
+from . import state, version
+
+ValuesIndices = collections.namedtuple("ValuesIndices", "values indices")  # PyTorch's max(dim=) / min(dim=) result
+
+
+class Size(int):
+    """A tensor's element count (NumPy's `x.size`) that is also PyTorch's `x.size()` / `x.size(dim)`."""
+
+    def __new__(cls, shape):
+        self = super().__new__(cls, int(np.prod(shape, dtype=np.int64)))
+        self.shape = tuple(shape)
+        return self
+
+    def __call__(self, dim=None):
+        if dim is None:
+            return self.shape
+        if not isinstance(dim, numbers.Integral) or not -len(self.shape) <= dim < max(len(self.shape), 1):
+            raise IndexError(f"size({dim!r}): dimension out of range for a tensor of shape {self.shape}")
+        return self.shape[dim] if self.shape else 1
+
+
+_DTYPES = {"float": np.float32, "double": np.float64, "half": np.float16, "long": np.int64, "int": np.int32,
+           "bool": np.bool_}
+
+
+def _dtype_method(name, dtype):
+    def cast(self):
+        return self.astype(dtype)
+    cast.__name__ = name
+    cast.__doc__ = f"This tensor as {np.dtype(dtype)} (PyTorch's .{name}())."
+    return cast
+
+
+def _inplace_method(name, change):
+    def method(self, *args, **kwargs):
+        if state.grad_enabled.get() and self.requires_grad:
+            raise RuntimeError(f"{name} on a tensor that requires grad would change values its graph may need "
+                               "(PyTorch: a leaf Variable that requires grad is being used in an in-place "
+                               "operation): call it inside ag.no_grad()")
+        new = change(self, *args, **kwargs)
+        try:
+            np.copyto(self.data, new, casting="same_kind")
+        except (TypeError, ValueError) as e:
+            raise type(e)(f"{name}: cannot write a result of shape {np.shape(new)} and dtype "
+                          f"{getattr(new, 'dtype', type(new).__name__)} into a tensor of shape {self.shape} and "
+                          f"dtype {self.dtype}: {e}") from None
+        version.bump(self)
+        return self
+    method.__name__ = name
+    return method
+
+
+def _raw(x):
+    return x.data if hasattr(x, "_ctx") else x
+
+
+class TorchSpellings:
+    """Mixed into Tensor."""
+
+    def numel(self):
+        return self.data.size
+
+    def dim(self):
+        return self.data.ndim
+
+    def view(self, *shape):
+        return self.reshape(*shape)
+
+    def view_as(self, other):
+        return self.reshape(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def expand_as(self, other):
+        return self.broadcast_to(other.shape)
+
+    def t(self):
+        """Transpose of a tensor with at most 2 dimensions."""
+        if self.ndim > 2:
+            raise ValueError(f"t() needs at most 2 dimensions, got shape {self.shape}; use transpose(a, b)")
+        return self.T
+
+    def contiguous(self):
+        return self
+
+    def clone(self):
+        """A copy that stays in the graph (gradient passes through unchanged)."""
+        return self.astype(self.dtype)
+
+    def eq(self, other): return self == other
+    def ne(self, other): return self != other
+    def lt(self, other): return self < other
+    def le(self, other): return self <= other
+    def gt(self, other): return self > other
+    def ge(self, other): return self >= other
+
+    float = _dtype_method("float", np.float32)
+    double = _dtype_method("double", np.float64)
+    half = _dtype_method("half", np.float16)
+    long = _dtype_method("long", np.int64)
+    int = _dtype_method("int", np.int32)
+    bool = _dtype_method("bool", np.bool_)
+
+    def type(self, dtype=None):
+        """The dtype's name, or this tensor as `dtype`."""
+        return str(self.dtype) if dtype is None else self.astype(dtype)
+
+    def to(self, *args, dtype=None):
+        """`to(dtype)`, `to("cpu")` (the only device: a no-op), or `to(other_tensor)` for its dtype."""
+        for a in args:
+            if isinstance(a, str) and a.split(":")[0] == "cpu":
+                continue
+            if hasattr(a, "_ctx"):
+                dtype = a.dtype
+            else:
+                try:
+                    dtype = np.dtype(a)
+                except TypeError:
+                    raise ValueError(f"to(): expected a dtype, 'cpu' or a tensor, got {a!r} (this engine runs "
+                                     "on the CPU only)") from None
+        return self if dtype is None or np.dtype(dtype) == self.dtype else self.astype(dtype)
+
+    def new_zeros(self, *shape, dtype=None):
+        return type(self)(np.zeros(_shape(shape), self.dtype if dtype is None else dtype))
+
+    def new_ones(self, *shape, dtype=None):
+        return type(self)(np.ones(_shape(shape), self.dtype if dtype is None else dtype))
+
+    def new_full(self, shape, fill_value, dtype=None):
+        return type(self)(np.full(_shape((shape,)), fill_value, self.dtype if dtype is None else dtype))
+
+    def new_tensor(self, data, dtype=None):
+        return type(self)(np.array(_raw(data), dtype=self.dtype if dtype is None else dtype))
+
+    add_ = _inplace_method("add_", lambda self, other, alpha=1: self.data + alpha * np.asarray(_raw(other)))
+    sub_ = _inplace_method("sub_", lambda self, other, alpha=1: self.data - alpha * np.asarray(_raw(other)))
+    mul_ = _inplace_method("mul_", lambda self, other: self.data * np.asarray(_raw(other)))
+    div_ = _inplace_method("div_", lambda self, other: self.data / np.asarray(_raw(other)))
+    zero_ = _inplace_method("zero_", lambda self: np.zeros((), self.dtype))
+    fill_ = _inplace_method("fill_", lambda self, value: np.asarray(_raw(value)))
+    clamp_ = _inplace_method("clamp_", lambda self, min=None, max=None: np.clip(self.data, _raw(min), _raw(max)))
+    copy_ = _inplace_method("copy_", lambda self, src: np.asarray(_raw(src)))
+    uniform_ = _inplace_method("uniform_", lambda self, a=0.0, b=1.0, generator=None:
+                               _random.generator(generator).uniform(a, b, self.shape))
+    normal_ = _inplace_method("normal_", lambda self, mean=0.0, std=1.0, generator=None:
+                              _random.generator(generator).normal(mean, std, self.shape))
+
+
+def _shape(shape):
+    shape = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else tuple(shape)
+    if not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise ValueError(f"a shape is non-negative ints, got {shape}")
+    return tuple(int(n) for n in shape)

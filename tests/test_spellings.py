@@ -1,0 +1,203 @@
+"""PyTorch's spellings beside NumPy's: dim=/keepdim=, max(dim=) -> (values, indices), transpose(a, b) swaps,
+size(), view, dtype methods, to, new_*, in-place methods, and one seed for every random op."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+from core_cases import values
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def _t(a, grad=True):
+    return ag.tensor(np.asarray(a, dtype=np.float64), requires_grad=grad)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "logsumexp", "max", "min", "var", "std"])
+@pytest.mark.parametrize("axis, keep", [(0, False), (1, True), (-1, False)])
+def test_dim_and_keepdim_mean_axis_and_keepdims(name, axis, keep):
+    a = values((3, 4), "distinct")
+    x = _t(a)
+    numpy_style = getattr(x, name)(axis=axis, keepdims=keep)
+    kwargs = {"ddof": 0} if name in ("var", "std") else {}
+    torch_style = getattr(x, name)(dim=axis, keepdim=keep, **kwargs)
+    if name in ("max", "min"):
+        torch_style = torch_style.values
+    np.testing.assert_allclose(torch_style.numpy(), numpy_style.numpy())
+    with pytest.raises(TypeError, match="give one of them"):
+        getattr(x, name)(axis=0, dim=0)
+
+
+def test_max_and_min_with_dim_give_values_and_indices_and_with_axis_values_only():
+    a = np.array([[1.0, 5.0, 5.0], [7.0, 2.0, 0.0]])
+    x = _t(a)
+    r = x.max(dim=1)
+    values_, indices = r
+    np.testing.assert_array_equal(values_.numpy(), [5.0, 7.0])
+    np.testing.assert_array_equal(indices.numpy(), [1, 0])  # the first of the tied 5s
+    assert r.indices.dtype == np.int64 and not r.indices.requires_grad
+    values_.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0, 1, 0], [1, 0, 0]])  # PyTorch: to the index picked
+    m = x.max(axis=1)
+    assert isinstance(m, ag.Tensor) and isinstance(x.max(1), ag.Tensor)
+    kept = x.min(dim=0, keepdim=True)
+    assert kept.values.shape == (1, 3) and kept.indices.shape == (1, 3)
+    np.testing.assert_array_equal(kept.indices.numpy(), [[0, 1, 1]])
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+@pytest.mark.parametrize("name", ["max", "min"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_max_min_with_dim_equal_pytorchs_values_indices_and_gradient(name, dim):
+    a = np.round(values((4, 5)) * 2) / 2  # ties included
+    x = _t(a)
+    r = getattr(x, name)(dim=dim)
+    (r.values * ag.tensor(np.arange(r.values.size, dtype=np.float64).reshape(r.values.shape))).sum().backward()
+    tx = torch.tensor(a, requires_grad=True)
+    tr = getattr(tx, name)(dim=dim)
+    (tr.values * torch.arange(tr.values.numel(), dtype=torch.float64).reshape(tr.values.shape)).sum().backward()
+    np.testing.assert_array_equal(r.values.numpy(), tr.values.detach().numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_argmax_argmin():
+    a = np.array([[1.0, 5.0, 5.0], [7.0, 2.0, 0.0]])
+    x = _t(a)
+    assert x.argmax().item() == np.argmax(a) and x.argmin().item() == np.argmin(a)
+    np.testing.assert_array_equal(x.argmax(dim=1).numpy(), [1, 0])
+    assert x.argmax(dim=1, keepdim=True).shape == (2, 1)
+    np.testing.assert_array_equal(x.argmin(axis=0).numpy(), np.argmin(a, axis=0))
+    with pytest.raises(TypeError):
+        x.argmax(dim=(0, 1))
+
+
+def test_var_and_std_defaults_follow_the_keyword():
+    a = values((3, 4))
+    x = _t(a)
+    np.testing.assert_allclose(x.var(1).numpy(), np.var(a, 1))                 # NumPy: ddof 0
+    np.testing.assert_allclose(x.var(dim=1).numpy(), np.var(a, 1, ddof=1))     # PyTorch: unbiased
+    np.testing.assert_allclose(x.std(dim=1, unbiased=False).numpy(), np.std(a, 1))
+    np.testing.assert_allclose(x.std(dim=0, correction=0).numpy(), np.std(a, 0))
+    np.testing.assert_allclose(x.std().numpy(), np.std(a))
+    assert ag.gradcheck(lambda t: t.std(dim=1), [x])
+    with pytest.raises(TypeError):
+        x.var(ddof=1, unbiased=True)
+
+
+def test_transpose_with_two_axes_swaps_them_as_pytorch_and_permute_permutes():
+    a = values((2, 3, 4))
+    x = _t(a)
+    assert x.transpose(0, 2).shape == (4, 3, 2)
+    np.testing.assert_array_equal(x.transpose(0, 2).numpy(), np.swapaxes(a, 0, 2))
+    m = _t(values((2, 3)))
+    np.testing.assert_array_equal(m.transpose(0, 1).numpy(), m.numpy().T)   # NumPy's identity, PyTorch's swap
+    np.testing.assert_array_equal(m.transpose(1, 0).numpy(), m.numpy().T)
+    np.testing.assert_array_equal(x.transpose(2, 0, 1).numpy(), np.transpose(a, (2, 0, 1)))
+    np.testing.assert_array_equal(x.transpose((2, 0, 1)).numpy(), np.transpose(a, (2, 0, 1)))
+    np.testing.assert_array_equal(x.permute(2, 0, 1).numpy(), np.transpose(a, (2, 0, 1)))
+    np.testing.assert_array_equal(x.transpose().numpy(), a.T)
+    with pytest.raises(ValueError):
+        x.permute(0, 1)
+    assert ag.gradcheck(lambda t: t.transpose(0, 2) * 2, [x])
+
+
+def test_size_is_numpys_count_and_pytorchs_shape():
+    x = ag.zeros(2, 3, 4)
+    assert x.size == 24 and x.size + 1 == 25 and isinstance(x.size, int)
+    assert x.size() == (2, 3, 4) and x.size(0) == 2 and x.size(-1) == 4
+    with pytest.raises(IndexError):
+        x.size(3)
+    assert x.numel() == 24 and x.dim() == 3
+
+
+def test_views_and_shapes():
+    a = values((2, 6))
+    x = _t(a)
+    assert x.view(3, 4).shape == (3, 4) and x.view(-1).shape == (12,)
+    assert x.view_as(ag.zeros(4, 3)).shape == (4, 3) and x.reshape_as(ag.zeros(12)).shape == (12,)
+    assert _t(np.ones((1, 6))).expand_as(ag.zeros(5, 6)).shape == (5, 6)
+    np.testing.assert_array_equal(x.t().numpy(), a.T)
+    assert x.contiguous() is x
+    c = x.clone()
+    assert c is not x and c.data is not x.data and c.requires_grad
+    c.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones_like(a))
+    with pytest.raises(ValueError):
+        ag.zeros(2, 3, 4).t()
+    y = ag.tensor(np.ones((2, 3, 4)))
+    assert y.flatten(1).shape == (2, 12) and y.flatten(0, 1).shape == (6, 4) and y.flatten().shape == (24,)
+    assert y.flatten(start_dim=1, end_dim=-1).shape == (2, 12)
+    assert y.squeeze(dim=None).shape == (2, 3, 4) and y.unsqueeze(dim=0).shape == (1, 2, 3, 4)
+
+
+def test_comparisons_and_dtype_methods():
+    x = ag.tensor([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(x.eq(2.0).numpy(), [False, True, False])
+    for name, want in [("ne", [True, False, True]), ("lt", [True, False, False]), ("le", [True, True, False]),
+                       ("gt", [False, False, True]), ("ge", [False, True, True])]:
+        np.testing.assert_array_equal(getattr(x, name)(2.0).numpy(), want)
+    for name, dt in [("float", np.float32), ("double", np.float64), ("half", np.float16), ("long", np.int64),
+                     ("int", np.int32), ("bool", np.bool_)]:
+        assert getattr(x, name)().dtype == dt
+    assert x.type() == "float32" and x.type("float64").dtype == np.float64
+    assert x.to("cpu") is x and x.to(np.float64).dtype == np.float64 and x.to(ag.zeros(1, dtype="float16")).dtype == np.float16
+    assert x.to("cpu", dtype="float64").dtype == np.float64
+    with pytest.raises(ValueError, match="CPU only"):
+        x.to("cuda")
+
+
+def test_new_tensors_take_this_tensors_dtype():
+    x = ag.tensor(np.ones(2, np.float64))
+    for t, shape in [(x.new_zeros(2, 3), (2, 3)), (x.new_ones((4,)), (4,)), (x.new_full((2,), 7.0), (2,)),
+                     (x.new_tensor([1, 2]), (2,))]:
+        assert t.dtype == np.float64 and t.shape == shape
+    np.testing.assert_array_equal(x.new_full((2,), 7.0).numpy(), [7.0, 7.0])
+
+
+@pytest.mark.parametrize("call, want", [
+    (lambda t: t.add_(ag.tensor([1.0, 1.0]), alpha=2), [3.0, 4.0]),
+    (lambda t: t.sub_(1.0), [0.0, 1.0]),
+    (lambda t: t.mul_(3), [3.0, 6.0]),
+    (lambda t: t.div_(2), [0.5, 1.0]),
+    (lambda t: t.zero_(), [0.0, 0.0]),
+    (lambda t: t.fill_(5), [5.0, 5.0]),
+    (lambda t: t.clamp_(min=1.5), [1.5, 2.0]),
+    (lambda t: t.copy_(ag.tensor([9.0, 8.0])), [9.0, 8.0]),
+])
+def test_inplace_methods_change_data_bump_the_version_and_refuse_a_leaf_that_requires_grad(call, want):
+    t = ag.tensor([1.0, 2.0])
+    assert call(t) is t and t.version == 1
+    np.testing.assert_array_equal(t.numpy(), want)
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="requires grad"):
+        call(w)
+    np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
+    with ag.no_grad():
+        call(w)
+    np.testing.assert_array_equal(w.numpy(), want)
+
+
+def test_an_inplace_method_between_forward_and_backward_makes_backward_raise():
+    x, c = ag.tensor([1.0, 2.0], requires_grad=True), ag.tensor([3.0, 4.0])
+    y = (x * c).sum()
+    c.mul_(2)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+
+
+def test_manual_seed_seeds_every_random_op_of_the_engine_and_nn():
+    def draw():
+        ag.manual_seed(7)
+        out = [ag.randn(3).numpy(), ag.rand(2).numpy(), ag.zeros(3).uniform_().numpy(),
+               ag.zeros(2).normal_().numpy(), nn.Linear(2, 2).weight.numpy(),
+               nn.functional.dropout(ag.ones(8), 0.5, training=True).numpy()]
+        return [a.copy() for a in out]
+    first, second = draw(), draw()
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    ag.manual_seed(8)
+    assert not np.array_equal(ag.randn(3).numpy(), first[0])
