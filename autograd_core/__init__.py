@@ -4,18 +4,20 @@ from .function import Function
 from .dtype import get_default_dtype, set_default_dtype
 from .grad_mode import no_grad, enable_grad, is_grad_enabled
 from .scope import name_scope, current_scope
-from .creation import tensor, zeros, ones, full, zeros_like, ones_like, arange, randn, rand
+from .creation import (tensor, zeros, ones, full, zeros_like, ones_like, arange, randn, rand, from_numpy, randint,
+                       randperm, multinomial)
+from .serialize import save, load
 from .random import manual_seed
 from .spellings import Size, ValuesIndices
 from .graph import grad, toposort
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .ops.elementwise import where, maximum, minimum, clip, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu
-from .ops.reduce import logsumexp, softmax, log_softmax
+from .ops.reduce import logsumexp, softmax, log_softmax, argmax, argmin
 from .ops.math import (sin, cos, tan, arcsin, arccos, arctan, arctan2, sinh, cosh, log2, log10, log1p, expm1, exp2,
                        erf, square, rsqrt, sign, floor, ceil, round, trunc, isnan, isinf, isfinite, logaddexp,
                        copysign, lerp, remainder, fmod, floor_divide)
-from .ops.movement import concatenate, stack, split, pad, broadcast_to, squeeze, unsqueeze
+from .ops.movement import concatenate, cat, stack, split, pad, broadcast_to, squeeze, unsqueeze, flatten
 from .ops.linalg import matmul
 from .ops.window import sliding_window, window_output_size
 from .ops.correlate import correlate

@@ -68,3 +68,40 @@ def randn(*shape, dtype=None, requires_grad=False, rng=None):
 def rand(*shape, dtype=None, requires_grad=False, rng=None):
     """Uniform samples in [0, 1)."""
     return Tensor(_rng(rng).random(_shape(shape)).astype(_dt(dtype)), requires_grad=requires_grad)
+
+
+def from_numpy(a):
+    """A tensor sharing a's memory (no copy, like torch.from_numpy): writing into one changes the other."""
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"from_numpy needs an np.ndarray, got {type(a).__name__}")
+    return Tensor(a)
+
+
+def randint(low, high=None, size=(), dtype=np.int64, rng=None):
+    """Integers in [low, high) (or [0, low) with one bound), like torch.randint(low, high, size)."""
+    low, high = (0, low) if high is None else (low, high)
+    size = _shape((size,) if np.isscalar(size) else (tuple(size),))
+    return Tensor(_rng(rng).integers(low, high, size).astype(dtype))
+
+
+def randperm(n, rng=None):
+    """A random permutation of 0..n-1 (int64)."""
+    return Tensor(_rng(rng).permutation(int(n)).astype(np.int64))
+
+
+def multinomial(probs, num_samples, replacement=False, rng=None):
+    """Indices drawn with the given (unnormalised) weights, per row of a 1-D or 2-D tensor, like torch.multinomial."""
+    p = np.asarray(probs.data if isinstance(probs, Tensor) else probs, dtype=np.float64)
+    if p.ndim not in (1, 2) or (p < 0).any() or not np.isfinite(p).all():
+        raise ValueError(f"multinomial needs 1-D or 2-D finite non-negative weights, got shape {p.shape}")
+    rows = p.reshape(-1, p.shape[-1])
+    totals = rows.sum(axis=1, keepdims=True)
+    if (totals <= 0).any():
+        raise ValueError("multinomial: every row of weights must have a positive sum")
+    if not replacement and num_samples > (rows > 0).sum(axis=1).min():
+        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from a row with "
+                         f"{(rows > 0).sum(axis=1).min()} categories of positive weight")
+    g = _rng(rng)
+    out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / t.item())
+                    for r, t in zip(rows, totals)])
+    return Tensor(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))

@@ -280,10 +280,10 @@ class Tensor(TorchSpellings):
         return R.min(self, axis, keepdims)
 
     def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return R.argmax(self, *_spelled(axis, keepdims, dim, keepdim))
+        return R.arg_extreme(self, *_spelled(axis, keepdims, dim, keepdim))
 
     def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        return R.argmax(self, *_spelled(axis, keepdims, dim, keepdim), lowest=True)
+        return R.arg_extreme(self, *_spelled(axis, keepdims, dim, keepdim), lowest=True)
 
     def var(self, axis=None, ddof=None, keepdims=False, *, dim=None, keepdim=None, unbiased=None, correction=None):
         axis, keepdims = _spelled(axis, keepdims, dim, keepdim)

@@ -201,3 +201,60 @@ def test_manual_seed_seeds_every_random_op_of_the_engine_and_nn():
         np.testing.assert_array_equal(a, b)
     ag.manual_seed(8)
     assert not np.array_equal(ag.randn(3).numpy(), first[0])
+
+
+# ---- module-level names ------------------------------------------------------------------------------------
+
+def test_cat_flatten_argmax_from_numpy():
+    a, b = values((2, 3)), values((2, 2))
+    x, y = _t(a), _t(b)
+    np.testing.assert_array_equal(ag.cat([x, y], dim=1).numpy(), np.concatenate([a, b], 1))
+    assert ag.stack([x, x], dim=1).shape == (2, 2, 3)
+    assert ag.flatten(ag.zeros(2, 3, 4), 1).shape == (2, 12) and ag.flatten(ag.zeros(2, 3)).shape == (6,)
+    assert ag.argmax(x).item() == np.argmax(a)
+    np.testing.assert_array_equal(ag.argmin(x, dim=1).numpy(), np.argmin(a, 1))
+    arr = np.zeros(3)
+    t = ag.from_numpy(arr)
+    arr[1] = 4.0
+    assert t.numpy()[1] == 4.0 and t.dtype == np.float64
+    with pytest.raises(TypeError):
+        ag.from_numpy([1.0])
+
+
+def test_random_integers_permutations_and_multinomial_draws():
+    ag.manual_seed(3)
+    r = ag.randint(2, 5, (1000,))
+    assert r.dtype == np.int64 and r.numpy().min() >= 2 and r.numpy().max() <= 4
+    assert ag.randint(3, size=(2, 2)).shape == (2, 2)
+    assert sorted(ag.randperm(6).tolist()) == list(range(6))
+    draws = ag.multinomial(ag.tensor([0.0, 1.0, 3.0]), 4000, replacement=True).numpy()
+    assert (draws != 0).all() and abs((draws == 2).mean() - 0.75) < 0.05
+    rows = ag.multinomial(ag.tensor([[1.0, 1.0, 1.0], [0.0, 1.0, 1.0]]), 2)
+    assert rows.shape == (2, 2) and len(set(rows.numpy()[0])) == 2
+    with pytest.raises(ValueError, match="without replacement"):
+        ag.multinomial(ag.tensor([1.0, 1.0]), 3)
+    with pytest.raises(ValueError):
+        ag.multinomial(ag.tensor([-1.0, 1.0]), 1)
+
+
+def test_save_and_load_nested_tensors_without_pickle(tmp_path):
+    obj = {"w": _t(values((2, 3))), "steps": [ag.tensor([1, 2]), (3, "adam", None)], "lr": 0.1,
+           "state": {"m": np.arange(3.0)}}
+    path = tmp_path / "ckpt.npz"
+    ag.save(obj, path)
+    back = ag.load(path)
+    np.testing.assert_array_equal(back["w"].numpy(), obj["w"].numpy())
+    assert back["w"].requires_grad and back["w"].dtype == np.float64
+    assert back["steps"][1] == (3, "adam", None) and back["lr"] == 0.1
+    np.testing.assert_array_equal(back["state"]["m"], np.arange(3.0))
+    with pytest.raises(TypeError, match="no pickle"):
+        ag.save({"f": lambda: 0}, tmp_path / "bad.npz")
+    np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    np.savez(tmp_path / "plain.npz", a=np.ones(2))
+    with pytest.raises(ValueError, match="not written by ag.save"):
+        ag.load(tmp_path / "plain.npz")
+    (tmp_path / "text.npz").write_text("hello")
+    with pytest.raises(ValueError):
+        ag.load(tmp_path / "text.npz")
+    with pytest.raises(FileNotFoundError):
+        ag.load(tmp_path / "missing.npz")

@@ -187,7 +187,8 @@ def getitem(x, index):
     return GetItem.apply(x, index=index)
 
 
-def concatenate(tensors, axis=0):
+def concatenate(tensors, axis=0, *, dim=None):
+    axis = axis if dim is None else dim
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate needs at least one tensor")
@@ -202,7 +203,8 @@ def concatenate(tensors, axis=0):
     return Concatenate.apply(*tensors, axis=ax)
 
 
-def stack(tensors, axis=0):
+def stack(tensors, axis=0, *, dim=None):
+    axis = axis if dim is None else dim
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack needs at least one tensor")
@@ -242,3 +244,11 @@ def pad(x, pad_width, value=0.0):
     if (width < 0).any():
         raise ValueError(f"pad_width must be non-negative, got {pad_width!r}")
     return Pad.apply(x, pad_width=tuple(map(tuple, width.tolist())), value=value)
+
+
+cat = concatenate  # PyTorch's name
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Axes start_dim..end_dim merged into one (torch.flatten)."""
+    return as_tensor(x).flatten(start_dim, end_dim)

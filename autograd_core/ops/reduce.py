@@ -4,7 +4,7 @@ import numbers
 import numpy as np
 
 from ..function import Function, broadcast_to
-from ..tensor import Tensor, _axes
+from ..tensor import Tensor, _axes, as_tensor
 
 
 def _kept_shape(shape, axis):
@@ -56,7 +56,7 @@ def _one_axis(x, axis, what):
     return _axes(axis, x.ndim)[0] if x.ndim else 0
 
 
-def argmax(x, axis=None, keepdims=False, lowest=False):
+def arg_extreme(x, axis=None, keepdims=False, lowest=False):
     """Index of the first max (or min) along axis; of the flattened tensor when axis is None. Not differentiable."""
     a = x.data if x.ndim else x.data.reshape(1)
     axis = _one_axis(x, axis, "argmin" if lowest else "argmax")
@@ -125,3 +125,12 @@ def log_softmax(x, axis=-1):
 
 def softmax(x, axis=-1):
     return log_softmax(x, axis).exp()
+
+
+def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Index of the first max (of the flattened tensor when no axis is given); int64, not differentiable."""
+    return as_tensor(x).argmax(axis, keepdims, dim=dim, keepdim=keepdim)
+
+
+def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return as_tensor(x).argmin(axis, keepdims, dim=dim, keepdim=keepdim)
