@@ -18,6 +18,9 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_scope_name", None)
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
 
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
@@ -35,6 +38,7 @@ class Module:
             return
         for d in (params, self._modules, buffers):
             d.pop(name, None)
+        self._non_persistent.discard(name)
         if isinstance(value, Parameter):
             params[name] = value
             if value.name is None:
@@ -60,16 +64,32 @@ class Module:
         for d in (self._parameters, self._modules, self._buffers):
             if name in d:
                 del d[name]
+                self._non_persistent.discard(name)
                 return
         object.__delattr__(self, name)
 
-    def register_buffer(self, name, array):
-        """A state array that is saved in state_dict but is not a parameter (e.g. running statistics)."""
+    def register_buffer(self, name, tensor, persistent=True):
+        """A state array that is not a parameter (e.g. running statistics): saved in state_dict when persistent.
+
+        Kept as an np.ndarray (a Tensor's data is taken), so in-place updates (`self.count += 1`) stay buffers.
+        """
         _check_name(name, self)
+        if not isinstance(persistent, (bool, np.bool_)):
+            raise TypeError(f"register_buffer: persistent must be True or False, got {persistent!r}")
+        if tensor is not None and not isinstance(tensor, (np.ndarray, Tensor)):
+            raise TypeError(f"register_buffer: cannot assign {type(tensor).__name__} as buffer {name!r} "
+                            "(a Tensor, an np.ndarray or None expected)")
+        if isinstance(tensor, Parameter):
+            raise TypeError(f"register_buffer: {name!r} is given an nn.Parameter; use register_parameter")
         for d in (self._parameters, self._modules):
             d.pop(name, None)
         self.__dict__.pop(name, None)
-        self._buffers[name] = None if array is None else np.asarray(array)
+        self._buffers[name] = None if tensor is None else np.asarray(tensor.data if isinstance(tensor, Tensor)
+                                                                       else tensor)
+        if persistent:
+            self._non_persistent.discard(name)
+        else:
+            self._non_persistent.add(name)
 
     def register_parameter(self, name, param):
         _check_name(name, self)
@@ -89,7 +109,27 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         with name_scope(self._scope_name or type(self).__name__):
-            return self.forward(*args, **kwargs)
+            for hook in list(self._forward_pre_hooks.values()):
+                new = hook(self, args)
+                if new is not None:  # PyTorch: a single value stands for a one-element tuple
+                    args = new if isinstance(new, tuple) else (new,)
+            out = self.forward(*args, **kwargs)
+            for hook in list(self._forward_hooks.values()):
+                new = hook(self, args, out)
+                if new is not None:
+                    out = new
+            return out
+
+    # ---- hooks -------------------------------------------------------------------------------
+    def register_forward_pre_hook(self, hook):
+        """hook(module, args) runs before forward; returning a value (a tuple, or one input) replaces args.
+
+        Returns a handle whose remove() takes the hook away."""
+        return _HookHandle(self._forward_pre_hooks, _callable(hook, "register_forward_pre_hook"))
+
+    def register_forward_hook(self, hook):
+        """hook(module, args, output) runs after forward; returning a value replaces the output. Returns a handle."""
+        return _HookHandle(self._forward_hooks, _callable(hook, "register_forward_hook"))
 
     # ---- traversal ---------------------------------------------------------------------------
     def named_modules(self, prefix=""):
@@ -163,15 +203,36 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
-    def to(self, dtype):
-        """Cast floating parameters and buffers to dtype, in place (e.g. float64 for gradcheck); returns self."""
-        dtype = np.dtype(dtype)
+    def to(self, *args, dtype=None, device=None):
+        """Cast floating parameters and buffers to dtype, in place (e.g. float64 for gradcheck); returns self.
+
+        As PyTorch's: `to(dtype)`, `to("cpu")`, `to("cpu", dtype)`, `to(device=..., dtype=...)`; the one device is
+        the CPU, so a device is only checked."""
+        if len(args) > 2:
+            raise TypeError(f"Module.to takes a device and/or a dtype, got {len(args)} arguments")
+        for a in args:
+            if _is_device(a):
+                device = a
+            elif dtype is None:
+                dtype = a
+            else:
+                raise TypeError(f"Module.to: got two dtypes, {dtype!r} and {a!r}")
+        if device is not None and not _is_cpu(device):
+            raise ValueError(f"Module.to: device must be 'cpu' (the only device here), got {device!r}")
+        if dtype is None:
+            return self
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"Module.to: expected a floating dtype or 'cpu', got {dtype!r}") from None
         if dtype.kind != "f":
             raise TypeError(f"Module.to needs a floating dtype, got {dtype}")
         for m in self.modules():
             for p in m._parameters.values():
                 if p is not None:
                     p.data = p.data.astype(dtype)
+                    if p.grad is not None:  # as PyTorch: the gradient follows its parameter's dtype
+                        p.grad = Tensor(p.grad.data.astype(dtype))
             for n, b in m._buffers.items():
                 if b is not None and b.dtype.kind == "f":
                     m._buffers[n] = b.astype(dtype)
@@ -201,7 +262,7 @@ class Module:
             prefix, m = stack.pop()
             for store in ("_parameters", "_buffers"):
                 for n, v in getattr(m, store).items():
-                    if v is not None:
+                    if v is not None and not (store == "_buffers" and n in m._non_persistent):
                         yield prefix + n, m, store, n
             stack.extend(reversed([(f"{prefix}{n}.", c) for n, c in m._modules.items() if c is not None]))
 
@@ -275,6 +336,47 @@ class Module:
         if len(lines) == 1 and not self._modules:
             return f"{type(self).__name__}({lines[0]})"
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
+
+
+class _HookHandle:
+    """What register_*_hook returns: remove() takes the hook away (twice is harmless); also a context manager."""
+    _next_id = 0
+
+    def __init__(self, hooks, hook):
+        self._hooks, self.id = hooks, _HookHandle._next_id
+        _HookHandle._next_id += 1
+        hooks[self.id] = hook
+
+    def remove(self):
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _callable(hook, where):
+    if not callable(hook):
+        raise TypeError(f"{where}: hook must be callable, got {type(hook).__name__}")
+    return hook
+
+
+def _is_device(a):
+    return isinstance(a, str) and not _is_dtype_name(a) or type(a).__name__ == "device"
+
+
+def _is_dtype_name(a):
+    try:
+        np.dtype(a)
+        return True
+    except TypeError:
+        return False
+
+
+def _is_cpu(device):
+    return str(device) == "cpu" or str(device).startswith("cpu:")
 
 
 _PICKLED = "this file holds pickled objects, which are never loaded"
