@@ -11,7 +11,8 @@ import pytest
 import autograd_core as ag
 import viz
 from viz.examples import lstm
-from dotparse import parse, label_lines, edge_value_grad
+from dotparse import parse, label_lines
+from test_viz_labels import by_name, cells, coloured, GREEN, RED
 
 
 def neuron(record=True, retain=None):
@@ -32,54 +33,54 @@ def fmt(v):
     return f"{float(np.asarray(v).reshape(-1)[0]):.4g}"
 
 
-def by_name(nodes):
-    return {label_lines(a)[0]: nid for nid, a in nodes.items()}
-
-
 def test_forward_neuron_has_exactly_the_expected_ops_tensors_and_edges():
     o, t = neuron(record=False)
     nodes, edges, clusters = parse(viz.draw_forward(o).source)
     ops = {nid: label_lines(a)[0] for nid, a in nodes.items() if a.get("shape") == "ellipse"}
-    assert Counter(ops.values()) == Counter({"Mul": 2, "Add": 2, "Tanh": 1})
+    assert Counter(ops.values()) == Counter({"*": 2, "+": 2, "tanh": 1})        # as the lecture writes them
     assert len(nodes) - len(ops) == 10                      # 5 leaves + 5 op outputs
     assert len(edges) == 9 + 5 and clusters == []              # 9 op inputs, 5 op outputs
-    into = {nid: sorted(label_lines(nodes[a])[0] for a, b, _ in edges if b == nid) for nid in ops}
+    into = {nid: sorted(cells(nodes[a])[0] for a, b, _ in edges if b == nid) for nid in ops}
     names = by_name(nodes)
-    mul_inputs = sorted(tuple(v) for k, v in into.items() if ops[k] == "Mul")
+    mul_inputs = sorted(tuple(v) for k, v in into.items() if ops[k] == "*")
     assert mul_inputs == [("w1", "x1"), ("w2", "x2")]
     # every op makes exactly one tensor
     assert all(sum(1 for a, _, _ in edges if a == k) == 1 for k in ops)
     # values on the labels are the engine's numbers
-    assert label_lines(nodes[names["b"]])[-1] == "= " + fmt(t["b"].data)
+    assert cells(nodes[names["b"]]) == ["b", "data " + fmt(t["b"].data)]
     out = [nid for nid, a in nodes.items() if a.get("peripheries") == "2"]
-    assert len(out) == 1 and label_lines(nodes[out[0]])[-1] == "= " + fmt(o.data) == "= 0.7071"
+    assert len(out) == 1 and cells(nodes[out[0]]) == ["data " + fmt(o.data)] == ["data 0.7071"]
     # inputs, parameters and constants are styled apart
     fill = {n: nodes[names[n]].get("fillcolor") for n in ("x1", "x2", "w1", "w2", "b")}
     assert fill["x1"] == fill["x2"] != fill["w1"] == fill["w2"] == fill["b"]   # data apart from weights
     one = ag.tensor(1.0)
     nodes, _, _ = parse(viz.draw_forward(o * one).source)
-    const = [a for a in nodes.values() if label_lines(a) == ["() float32", "= 1"]]
+    const = [a for a in nodes.values() if cells(a) == ["data 1"]]
     assert len(const) == 1 and "dashed" in const[0]["style"]                  # an unnamed constant
+    nodes, _, _ = parse(viz.draw_forward(o, labels="class").source)
+    assert Counter(label_lines(a)[0] for a in nodes.values() if a.get("shape") == "ellipse") == Counter(
+        {"Mul": 2, "Add": 2, "Tanh": 1})                                       # class names on request
 
 
 def test_backward_neuron_edges_carry_the_engines_gradients():
     o, t = neuron()
     nodes, edges, _ = parse(viz.draw_backward(o).source)
     names = by_name(nodes)
-    assert all(a["label"].endswith("Backward") for a in nodes.values() if a.get("shape") == "ellipse")
-    grad_of = {label_lines(nodes[a])[0]: e["label"] for a, b, e in edges if a in nodes and "label" in e
+    assert all(a["label"].endswith("′") for a in nodes.values() if a.get("shape") == "ellipse")   # tanh′, not
+    assert not any("Backward" in a["label"] for a in nodes.values())                             # TanhBackward
+    grad_of = {cells(nodes[a])[0]: e["label"] for a, b, e in edges if a in nodes and "label" in e
                and nodes[a].get("shape") == "box"}
     for leaf in ("w1", "w2", "b"):
         assert grad_of[leaf] == fmt(t[leaf].grad.data)
-        assert f"grad {fmt(t[leaf].grad.data)}" in label_lines(nodes[names[leaf]])
+        assert f"grad {fmt(t[leaf].grad.data)}" in cells(nodes[names[leaf]])
     assert fmt(t["w1"].grad.data) == "1" and fmt(t["b"].grad.data) == "0.5"
     # the edge into Tanh carries dL/dn, the gradient the engine kept on n
-    tanh = next(nid for nid, a in nodes.items() if a["label"] == "TanhBackward")
+    tanh = next(nid for nid, a in nodes.items() if a["label"] == "tanh′")
     (into_tanh,) = [e for a, b, e in edges if b == tanh]
     assert into_tanh["label"] == fmt(t["n"].grad.data)
     assert all(e.get("dir") == "back" for _, _, e in edges)
     # constants get no gradient: drawn dashed, no number
-    assert all("label" not in e for a, _, e in edges if label_lines(nodes[a])[0] in ("x1", "x2"))
+    assert all("label" not in e for a, _, e in edges if a in nodes and cells(nodes[a])[:1] in (["x1"], ["x2"]))
 
 
 def test_both_mode_puts_value_above_and_gradient_below_on_every_edge():
@@ -87,12 +88,14 @@ def test_both_mode_puts_value_above_and_gradient_below_on_every_edge():
     nodes, edges, _ = parse(viz.draw(o, mode="both").source)
     names = by_name(nodes)
     for leaf in ("w1", "w2", "b"):
+        # a leaf is a node: its record holds data and total gradient, its edge the gradient of that use
+        assert cells(nodes[names[leaf]]) == [leaf, "data " + fmt(t[leaf].data), "grad " + fmt(t[leaf].grad.data)]
         (e,) = [e for a, _, e in edges if a == names[leaf]]
-        assert edge_value_grad(e) == [fmt(t[leaf].data), fmt(t[leaf].grad.data)]
-    tanh = next(nid for nid, a in nodes.items() if a["label"] == "Tanh")
+        assert coloured(e, GREEN) == [] and coloured(e, RED) == [fmt(t[leaf].grad.data)]
+    tanh = next(nid for nid, a in nodes.items() if a["label"] == "tanh")
     (e,) = [e for _, b, e in edges if b == tanh]
-    assert edge_value_grad(e) == [fmt(t["n"].data), fmt(t["n"].grad.data)]
-    assert 'color="#1a7f37"' in e["label"] and 'color="#cf222e"' in e["label"]   # green value, red gradient
+    assert coloured(e, GREEN) == [fmt(t["n"].data)] and coloured(e, RED) == [fmt(t["n"].grad.data)]
+    assert e["label"].index(GREEN) < e["label"].index(RED)          # green value above, red gradient below
 
 
 def test_fan_out_edges_carry_each_use_and_sum_to_the_gradient():
@@ -102,7 +105,7 @@ def test_fan_out_edges_carry_each_use_and_sum_to_the_gradient():
         y.backward()
     nodes, edges, _ = parse(viz.draw(y, "both", max_values=2).source)
     xid = by_name(nodes)["x"]
-    grads = [edge_value_grad(e)[1] for a, _, e in edges if a == xid]
+    grads = [coloured(e, RED)[0] for a, _, e in edges if a == xid]
     assert len(grads) == 3           # two inputs of Mul, one of Exp
     parsed = [np.array([float(v) for v in g.strip("[]").split(", ")]) for g in grads]
     np.testing.assert_allclose(sum(parsed), x.grad.data, rtol=1e-3)
@@ -114,7 +117,7 @@ def test_draw_backward_runs_the_backward_pass_itself_on_a_live_graph_without_tou
     viz.record._recent.clear()
     nodes, edges, _ = parse(viz.draw_backward(y).source)
     assert x.grad is None                                   # leaves' .grad left alone
-    assert f"grad {[3.0, 3.0]}".replace(".0", "") in label_lines(nodes[by_name(nodes)["x"]])
+    assert "grad [3, 3]" in cells(nodes[by_name(nodes)["x"]])
     y.backward()                                            # the graph is still usable
     np.testing.assert_allclose(x.grad.data, [3, 3])
 
@@ -125,8 +128,8 @@ def test_after_a_plain_backward_only_leaf_gradients_are_known_and_a_warning_says
     viz.record._recent.clear()
     with pytest.warns(UserWarning, match="record_gradients"):
         nodes, edges, _ = parse(viz.draw_backward(o).source)
-    assert f"grad {fmt(t['w1'].grad.data)}" in label_lines(nodes[by_name(nodes)["w1"]])
-    tanh = next(nid for nid, a in nodes.items() if a["label"] == "TanhBackward")
+    assert f"grad {fmt(t['w1'].grad.data)}" in cells(nodes[by_name(nodes)["w1"]])
+    tanh = next(nid for nid, a in nodes.items() if a["label"] == "tanh′")
     assert [e["label"] for _, b, e in edges if b == tanh] == ["?"]
 
 
@@ -143,7 +146,7 @@ def test_clusters_match_scopes():
     assert sorted(c["label"] for c in clusters) == ["block", "head", "inner"]
     source = viz.draw_forward(y).source
     inner = source[source.index("tooltip=\"block/inner\""):]
-    assert re.search(r"\[label=Mul", inner.split("}")[0])   # the Mul is drawn inside block/inner
+    assert re.search(r'\[label="\*"', inner.split("}")[0])   # the Mul is drawn inside block/inner
 
 
 def test_collapse_by_name_depth_or_predicate_reduces_nodes_to_one_box_per_scope():
@@ -205,7 +208,7 @@ def test_show_saved_labels_each_op_with_its_bytes_and_the_total():
     src = viz.draw_forward(y, show_saved=True).source
     nodes, _, _ = parse(src)
     saved = {label_lines(a)[0]: label_lines(a)[1] for a in nodes.values() if a.get("shape") == "ellipse"}
-    assert saved["Exp"] == "saved 160 B" and saved["Mul"] == "saved 320 B" and saved["Sum"] == "saved 0 B"
+    assert saved["exp"] == "saved 160 B" and saved["*"] == "saved 320 B" and saved["sum"] == "saved 0 B"
     assert "in total: 320 B" in src    # Mul keeps Exp's output and x: each array counted once
     y.backward()
     assert "in total: 0 B" in viz.draw_forward(y, show_saved=True).source   # freed by backward()
@@ -217,12 +220,13 @@ def test_small_values_in_full_large_ones_as_shape():
     y = x.sum() + s.sum()
     nodes, _, _ = parse(viz.draw_forward(y, max_values=4).source)
     names = by_name(nodes)
-    assert label_lines(nodes[names["big"]]) == ["big", "(3, 4) float64"]
-    assert label_lines(nodes[names["small"]]) == ["small", "(2,) float32", "= [1, 2]"]
+    # float64 meets float32 here, so dtypes are shown; a large array is its shape (once) and its norm
+    assert cells(nodes[names["big"]]) == ["big", "(3, 4) float64", f"data ‖·‖={np.linalg.norm(np.arange(12)):.3g}"]
+    assert cells(nodes[names["small"]]) == ["small", "(2,) float32", "data [1, 2]"]
     with viz.record_gradients():
         y.backward()
     nodes, _, _ = parse(viz.draw_backward(y, max_values=4).source)
-    assert label_lines(nodes[by_name(nodes)["big"]])[-1] == f"grad (3, 4) |g|={np.sqrt(12):.3g}"
+    assert cells(nodes[by_name(nodes)["big"]])[-1] == f"grad ‖·‖={np.sqrt(12):.3g}"
 
 
 def test_gradient_colours_show_vanishing_and_exploding_on_a_log_scale():
@@ -265,7 +269,7 @@ def test_an_explicit_recording_is_used_and_bad_inputs_are_named():
         y.backward()
     viz.record._recent.clear()
     nodes, _, _ = parse(viz.draw_backward(y, recording=rec).source)
-    assert "grad [5, 5]" in label_lines(nodes[by_name(nodes)["x"]])
+    assert "grad [5, 5]" in cells(nodes[by_name(nodes)["x"]])
     assert len(rec) == 3 and rec.grad(x).tolist() == [5, 5] and rec.input_grad(y, 0).tolist() == [1, 1]
     with pytest.raises(TypeError, match="Tensors, got list"):
         viz.draw([[1.0]])
@@ -275,7 +279,7 @@ def test_a_node_gathering_many_inputs_is_drawn_without_those_edges():
     x = ag.tensor([1.0, 2.0], requires_grad=True, name="x")
     y = ag.concatenate([x * float(i) for i in range(12)]).sum()
     nodes, edges, _ = parse(viz.draw(y, "forward").source)
-    (cat,) = [nid for nid, a in nodes.items() if a["label"].startswith("Concatenate")]
+    (cat,) = [nid for nid, a in nodes.items() if a["label"].startswith("concat")]
     assert "gathers 12 nodes" in nodes[cat]["label"] and not any(b == cat for _, b, _ in edges)
     nodes, edges, _ = parse(viz.draw(y, "forward", max_fanout=None).source)
     assert sum(1 for _, b, _ in edges if b == cat) == 12 and "gathers" not in nodes[cat]["label"]

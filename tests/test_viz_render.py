@@ -55,13 +55,13 @@ def test_without_dot_the_error_says_how_to_install_and_the_source_is_written(tmp
 def test_each_step_shows_only_the_gradients_known_so_far():
     o = neuron()
     steps = backward_steps(o)
-    assert [c.split(": ")[1].split()[0] for c, _ in steps] == [
-        "TanhBackward", "AddBackward", "AddBackward", "MulBackward", "MulBackward"]
+    assert [c.split(": ")[1].split()[0] for c, _ in steps] == ["tanh", "+", "+", "*", "*"]
     known = []
     for caption, g in steps:
         nodes, edges, _ = parse(g.source)
         highlighted = [nid for nid, a in nodes.items() if a.get("penwidth") == "4"]
-        assert len(highlighted) == 1 and caption.split(": ")[1].startswith(nodes[highlighted[0]]["label"])
+        assert len(highlighted) == 1 and caption.split(": ")[1].startswith(nodes[highlighted[0]]["label"].rstrip("′"))
+        assert caption not in g.source and "step " not in g.source            # the page shows it, not the picture
         known.append(sum(1 for _, _, e in edges if e.get("label") not in (None, "?")))
     # the output's edge first; then each step adds the gradients the op sent to its inputs that need one
     assert known == [2, 4, 6, 7, 8]   # Tanh: 1 edge; outer Add: 2; inner Add: 2; each Mul: 1 (x is a constant)
@@ -77,10 +77,13 @@ def test_step_folder_has_one_picture_per_backward_step_and_a_working_index(tmp_p
     pictures = sorted(p.name for p in (tmp_path / "steps").glob("step_*.svg"))
     assert len(pictures) == n_ops and pictures[0] == "step_000.svg"
     page = index.read_text()
-    steps = json.loads(re.search(r"const steps = (\[.*?\]);", page, re.S).group(1))
+    steps = json.loads(re.search(r"const steps = (\[.*?\]);\n", page).group(1))   # captions may hold "];"
     assert [s["src"] for s in steps] == pictures
     assert all((tmp_path / "steps" / s["src"]).exists() for s in steps)
     assert 'type="range"' in page and 'id="prev"' in page and 'id="next"' in page
+    # each picture at its natural size in a box that scrolls, with zoom buttons
+    assert "max-width:none" in page and "overflow:auto" in page and 'id="zoomin"' in page and 'id="zoomout"' in page
+    assert "max-width:100%" not in page
     assert "http" not in page                                  # nothing is fetched from the network
     for p in pictures[:3]:
         svg_nodes(tmp_path / "steps" / p)

@@ -1,5 +1,6 @@
 """A View (nodes, edges, clusters) -> graphviz.Digraph, with the labels and colours of each mode."""
 import html
+import re
 
 import numpy as np
 
@@ -16,14 +17,24 @@ VALUE_COLOUR, GRAD_COLOUR, HIGHLIGHT = "#1a7f37", "#cf222e", "#ff8c00"
 
 
 class Painter:
-    """Labels for one drawing: which mode, which gradients are known, what is highlighted or checked."""
+    """Labels for one drawing: which mode, which gradients are known, what is highlighted or checked.
+
+    labels: "lecture" (ops as the lectures write them: `+ * tanh σ @`) or "class" (the primitive's class name).
+    show_dtype: None shows dtypes only when the graph mixes them. legend: a key to the colours in "both" mode.
+    chain_rule: each backward edge says local gradient × upstream gradient = what is sent.
+    """
 
     def __init__(self, trace, mode, grads=None, max_values=6, precision=4, show_saved=False,
-                 known_ops=None, known_tensors=None, highlight=None, op_status=None):
+                 known_ops=None, known_tensors=None, highlight=None, op_status=None, labels="lecture",
+                 show_dtype=None, legend=True, chain_rule=False):
         self.trace, self.mode, self.grads = trace, mode, grads
         self.max_values, self.precision, self.show_saved = max_values, precision, show_saved
         self.known_ops, self.known_tensors = known_ops, known_tensors
         self.highlight, self.op_status = highlight, op_status or {}
+        self.labels, self.legend, self.chain_rule = labels, legend, chain_rule
+        if show_dtype is None:
+            show_dtype = len({str(t.dtype) for t in trace.tensors}) > 1
+        self.show_dtype = show_dtype
 
     # ---- numbers ----------------------------------------------------------------------------
     def tensor_grad(self, ti):
@@ -47,19 +58,39 @@ class Painter:
             return self.tensor_grad(e.tensor) if only and (self.known_ops is None) else None
         return sum(parts[1:], parts[0])
 
-    def value(self, ti):
+    def num(self, v):
+        return L.number(v, self.precision)
+
+    def value(self, ti, with_shape=True):
+        """A tensor's value when small; else its shape (once) and norm. Scalars never show their shape ()."""
         t = self.trace.tensors[ti]
         small = L.array_text(t.data, self.max_values, self.precision)
-        return small if small is not None else L.shape_text(t.shape)
+        if small is None:
+            small = (L.shape_text(t.shape) + " " if with_shape else "") + L.norm_text(t.data)
+        return small
 
-    def grad(self, g):
-        return L.grad_text(g, self.max_values, self.precision)
+    def grad(self, g, with_shape=True):
+        if g is None:
+            return "?"
+        small = L.array_text(g, self.max_values, self.precision)
+        if small is not None:
+            return small
+        return (L.shape_text(g.shape) + " " if with_shape else "") + L.norm_text(g)
+
+    def params(self, k):
+        ctx = self.trace.ops[k]
+        return self.grads.params(ctx) if self.grads is not None and hasattr(self.grads, "params") else \
+            {k2: v for k2, v in getattr(ctx, "__dict__", {}).items() if isinstance(v, (int, float))}
+
+    def op_label(self, k):
+        return L.op_label(self.trace.ops[k], self.params(k), self.mode == "backward", self.labels)
 
     # ---- nodes ------------------------------------------------------------------------------
     def op_attrs(self, k):
-        name = self.trace.op_name(k) + ("Backward" if self.mode == "backward" else "")
-        lines = [name]
+        lines = [self.op_label(k)]
         attrs = dict(shape="ellipse", style="filled", fillcolor="#eeeeee")
+        if len(lines[0]) <= 2:   # `+ * @ σ` in a small round node, as the lectures draw them
+            attrs.update(margin="0.02", width="0.35")
         if self.mode == "backward":
             attrs["fillcolor"] = L.grad_colour(self.tensor_grad(self.trace.outputs[k][0]))
         if self.show_saved:
@@ -86,24 +117,29 @@ class Painter:
                 lines.append(f"max err {max(bad):.2g}")
         return self._finish(attrs, lines, self.highlight in ks)
 
-    def tensor_attrs(self, ti):
+    def tensor_cells(self, ti):
+        """micrograd's record, as (text, colour) cells: name | shape dtype | data | grad (each only when known)."""
         t, kind = self.trace.tensors[ti], self.trace.tensor_kind(ti)
-        attrs = dict(TENSOR_STYLE[kind])
-        lines = [t.name] if t.name is not None and str(t.name) else []
-        lines.append(f"{L.shape_text(t.shape)} {t.dtype}")
-        if self.mode == "forward":
-            small = L.array_text(t.data, self.max_values, self.precision)
-            if small is not None:
-                lines.append("= " + small)
+        cells = [(str(t.name), None)] if t.name is not None and str(t.name) else []
+        about = [L.shape_text(t.shape)] if t.ndim else []
+        if self.show_dtype:
+            about.append(str(t.dtype))
+        if about:
+            cells.append((" ".join(about), None))
+        cells.append(("data " + self.value(ti, with_shape=False), VALUE_COLOUR))
+        if self.mode != "forward" and t.requires_grad:
+            cells.append(("grad " + self.grad(self.tensor_grad(ti), with_shape=False), GRAD_COLOUR))
+        return cells
+
+    def tensor_attrs(self, ti, notes=()):
+        t, kind = self.trace.tensors[ti], self.trace.tensor_kind(ti)
+        attrs = dict(TENSOR_STYLE[kind], margin="0.04")
         if self.mode == "backward" and t.requires_grad:
-            g = self.tensor_grad(ti)
-            lines.append("grad " + self.grad(g))
             if "filled" not in attrs["style"]:
                 attrs["style"] += ",filled"
-            attrs["fillcolor"] = L.grad_colour(g)
-        if self.mode == "both" and ti in self.trace.root_indices:
-            lines.append("= " + self.value(ti) + "   grad " + self.grad(self.tensor_grad(ti)))
-        return self._finish(attrs, lines, False)
+            attrs["fillcolor"] = L.grad_colour(self.tensor_grad(ti))
+        attrs["label"] = Html(_record(self.tensor_cells(ti), notes))
+        return attrs
 
     @staticmethod
     def _finish(attrs, lines, highlighted):
@@ -112,20 +148,122 @@ class Painter:
             attrs.update(color=HIGHLIGHT, penwidth="4")
         return attrs
 
+    def legend_label(self):
+        rows = [("value (data)", VALUE_COLOUR), ("gradient (grad)", GRAD_COLOUR)]
+        if self.chain_rule:
+            rows.append(("local × upstream = sent", GRAD_COLOUR))
+        cells = "".join(f'<tr><td align="left"><font color="{c}">{_html(s)}</font></td></tr>' for s, c in rows)
+        return Html(f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>')
+
+    # ---- the chain rule on an edge ---------------------------------------------------------
+    def chain_text(self, e):
+        """`local × upstream = sent` for a scalar use, `rule = sent` (or its norm) otherwise; None if unknown."""
+        if len(e.uses) != 1:
+            return None
+        k, pos = e.uses[0]
+        ctx = self.trace.ops[k]
+        up, sent = self.tensor_grad(self.trace.outputs[k][0]), self.use_grad(k, pos)
+        if up is None or sent is None:
+            return None
+        if np.size(up) == 1 and np.size(sent) == 1 and self.trace.tensors[e.tensor].size == 1:
+            u, s = float(np.reshape(up, -1)[0]), float(np.reshape(sent, -1)[0])
+            local = self.local_text(k, pos, None if u == 0 else s / u)
+            return f"{local} × {self.num(u)} = {self.num(s)}"
+        rule = self.rule_text(k, pos)
+        small = L.array_text(sent, self.max_values, self.precision)
+        return f"{rule} = {small}" if small is not None else f"{rule}  {L.norm_text(sent)}"
+
+    def rule_text(self, k, pos):
+        """The op's rule for input pos, with the inputs' names where they have one (`g @ Wᵀ`)."""
+        ctx = self.trace.ops[k]
+        rule = L.rule_for(ctx, pos)
+        names = {}
+        for sym, i in (("x", 0), ("y", 1)):
+            if i < len(ctx.parents) and isinstance(ctx.parents[i].name, str) and ctx.parents[i].name:
+                names[sym] = L.visible(ctx.parents[i].name)
+        if names and L.is_builtin(ctx) and type(ctx).__name__ in ("Mul", "Div", "MatMul", "Pow", "PowScalar"):
+            rule = re.sub(r"(?<![\w.])[xy](?![\w])", lambda m: names.get(m[0], m[0]), rule)
+        return rule
+
+    def local_text(self, k, pos, local):
+        """The local gradient of a scalar op as the lectures write it, numbers put in: `(1 - 0.7071²)`, `x2`."""
+        ctx, tr = self.trace.ops[k], self.trace
+        name = type(ctx).__name__ if L.is_builtin(ctx) else None
+        out = float(np.reshape(tr.tensors[tr.outputs[k][0]].data, -1)[0])
+        ins = [p.data for p in ctx.parents]
+        v = [float(np.reshape(a, -1)[0]) if np.size(a) == 1 else None for a in ins]
+        n = self.num
+        text, value = None, None
+        if name == "Tanh":
+            text, value = f"(1 - {n(out)}²)", 1 - out * out
+        elif name == "Sigmoid":
+            text, value = f"{n(out)} × (1 - {n(out)})", out * (1 - out)
+        elif name == "Exp":
+            text, value = n(out), out
+        elif name in ("Add", "Sub", "Neg", "Relu") and local is not None:
+            text = n(local)
+        elif name == "Mul" and v[1 - pos] is not None:
+            other = ctx.parents[1 - pos]
+            text = L.visible(other.name) if isinstance(other.name, str) and other.name else n(v[1 - pos])
+            value = v[1 - pos]
+        elif name == "Log" and v[0] is not None:
+            text, value = f"1/{n(v[0])}", 1 / v[0] if v[0] else None
+        elif name == "Div" and None not in v[:2]:
+            text = f"1/{n(v[1])}" if pos == 0 else f"-{n(v[0])}/{n(v[1])}²"
+            value = (1 / v[1] if pos == 0 else -v[0] / v[1] ** 2) if v[1] else None
+        elif name == "PowScalar" and v[0] is not None and "p" in self.params(k):
+            p = self.params(k)["p"]
+            text, value = f"{n(p)} × {n(v[0])}^{n(p - 1)}", p * v[0] ** (p - 1) if v[0] or p >= 1 else None
+        if text is None:
+            value = local if local is not None else value
+            return n(value) if value is not None else "?"
+        return text
+
     # ---- edges ------------------------------------------------------------------------------
     def edge_attrs(self, e):
         if self.mode == "forward":
             return {}
-        if not self.trace.tensors[e.tensor].requires_grad:   # a constant: no gradient flows back into it
+        t = self.trace.tensors[e.tensor]
+        # a named intermediate is a wire in these modes: its name goes on the wire
+        from_node = e.tail == f"t{e.tensor}"      # a tensor drawn as a node shows its value there, not again here
+        named = not from_node and t.name is not None and str(t.name)
+        head = f"{_html(str(t.name))}<br/>" if named else ""
+        if not t.requires_grad:   # a constant: no gradient flows back into it
             if self.mode == "backward":
                 return dict(style="dashed", color="#999999", dir="back")
-            return dict(label=Html(f'<<font color="{VALUE_COLOUR}">{_html(self.value(e.tensor))}</font>>'))
-        g = self.grad(self.edge_grad(e))
+            if from_node:
+                return dict(style="dashed", color="#777777")
+            return dict(label=Html(f'<{head}<font color="{VALUE_COLOUR}">{_html(self.edge_value(e))}</font>>'))
+        chain = self.chain_text(e) if self.chain_rule else None
+        g = chain if chain is not None else self.grad(self.edge_grad(e), with_shape=self.mode == "backward")
         if self.mode == "backward":
-            return dict(label=_escape(g), fontcolor=GRAD_COLOUR, color=GRAD_COLOUR, dir="back")
-        label = (f'<<font color="{VALUE_COLOUR}">{_html(self.value(e.tensor))}</font><br/>'
+            return dict(label=Html(f'<{head}<font color="{GRAD_COLOUR}">{_html(g)}</font>>') if head or chain
+                        else _escape(g), fontcolor=GRAD_COLOUR, color=GRAD_COLOUR, dir="back")
+        if from_node:
+            g = chain if chain is not None else self.grad(self.edge_grad(e))
+            return dict(label=Html(f'<<font color="{GRAD_COLOUR}">{_html(g)}</font>>'))
+        label = (f'<{head}<font color="{VALUE_COLOUR}">{_html(self.edge_value(e))}</font><br/>'
                  f'<font color="{GRAD_COLOUR}">{_html(g)}</font>>')
         return dict(label=Html(label))
+
+    def edge_value(self, e):
+        t = self.trace.tensors[e.tensor]
+        v = self.value(e.tensor)
+        return v + (f" {t.dtype}" if self.show_dtype else "")
+
+
+def _record(cells, notes=()):
+    """An HTML-like label: one row of cells separated by lines, micrograd's `name | data | grad`; notes below."""
+    tds = []
+    for i, (text, colour) in enumerate(cells):
+        body = _html(text)
+        if colour:
+            body = f'<font color="{colour}">{body}</font>'
+        side = ' sides="l" border="1"' if i else ""
+        tds.append(f"<td{side}>{body}</td>")
+    rows = "".join(f'<tr><td colspan="{len(tds)}" sides="t" border="1">{_html(n)}</td></tr>' for n in notes)
+    return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>{"".join(tds)}</tr>'
+            f'{rows}</table>>')
 
 
 class Html(str):
@@ -146,7 +284,9 @@ def _tooltip(s):
 
 
 def _html(s):
-    return html.escape(L.visible(s), quote=False)
+    """Text inside an HTML-like label. Graphviz expands backslash escapes there too (\\N: the node's name), even
+    written as &#92;, so each backslash is doubled."""
+    return html.escape(L.visible(s), quote=False).replace("\\", "\\\\")
 
 
 def _plain(attrs):
@@ -195,13 +335,18 @@ def to_digraph(view, painter, title=None, rankdir="LR"):
             attrs[nid] = painter.op_attrs(node[1])
         elif node[0] == "box":
             attrs[nid] = painter.box_attrs(node[1], node[2], sorted(box_outs.get(nid, ())))
-        else:
-            attrs[nid] = painter.tensor_attrs(node[1])
+        notes = []
         if nid in view.shared:
-            attrs[nid]["label"] += f"\\nshared by {view.shared[nid]} nodes (edges not drawn)"
+            notes.append(f"shared by {view.shared[nid]} nodes (edges not drawn)")
         if nid in view.gathered:
-            attrs[nid]["label"] += f"\\ngathers {view.gathered[nid]} nodes (edges not drawn)"
+            notes.append(f"gathers {view.gathered[nid]} nodes (edges not drawn)")
+        if node[0] == "tensor":
+            attrs[nid] = painter.tensor_attrs(node[1], notes)
+        elif notes:
+            attrs[nid]["label"] += "".join("\\n" + n for n in notes)
     _emit_clusters(g, view, attrs)
+    if painter.mode == "both" and painter.legend:
+        g.node("legend", **_plain(dict(shape="plaintext", label=painter.legend_label())))
     for e in view.edges:
         g.edge(e.tail, e.head, **_plain(painter.edge_attrs(e)))
     notes = [title] if title is not None and str(title) else []

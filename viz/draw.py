@@ -7,10 +7,24 @@ from .view import make_view
 
 MODES = ("forward", "backward", "both")
 RANKDIRS = ("LR", "RL", "TB", "BT")
+LABELS = ("lecture", "class")
+
+
+def style_options(who, labels="lecture", show_dtype=None, legend=True, chain_rule=False):
+    """Check the painter's options (labels=, show_dtype=, legend=, chain_rule=) and return them as a dict."""
+    if not isinstance(labels, str) or labels not in LABELS:
+        raise ValueError(f"{who}: labels must be one of {LABELS}, got {labels!r}")
+    for name, v, none_ok in (("show_dtype", show_dtype, True), ("legend", legend, False),
+                             ("chain_rule", chain_rule, False)):
+        if not isinstance(v, bool) and not (none_ok and v is None):
+            raise TypeError(f"{who}: {name} must be True or False{' (or None)' if none_ok else ''}, "
+                            f"got {type(v).__name__} {v!r}")
+    return dict(labels=labels, show_dtype=show_dtype, legend=legend, chain_rule=chain_rule)
 
 
 def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_values=6, precision=4,
-         show_saved=False, recording=None, title=None, rankdir="LR", _who="viz.draw"):
+         show_saved=False, recording=None, title=None, rankdir="LR", labels="lecture", show_dtype=None,
+         legend=True, chain_rule=False, _who="viz.draw"):
     """Draw the graph that computed t (a Tensor or a list of them); returns a graphviz.Digraph.
 
     mode: "forward" (ops and tensors with their values), "backward" (gradient functions, each edge labelled
@@ -21,21 +35,27 @@ def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_v
     edges, and says so (None: draw them all). max_values: tensors with at most this many elements show values. show_saved: bytes kept for backward.
     recording: gradients from `viz.record_gradients()`; by default the latest recording, or computed now.
     title: any text, drawn as written above the graph.
+    labels: "lecture" (ops as the lectures write them: `+ * tanh σ @ **2`; `tanh′` backward) or "class" (the
+    primitive's class name, `TanhBackward` backward). Tensors are micrograd's `name | data | grad` records.
+    show_dtype: None shows dtypes only when the graph mixes them. legend: the colour key of "both" mode.
+    chain_rule: every backward edge reads `local gradient × upstream gradient = gradient sent` (scalars), or the
+    op's rule and the result (`g @ Wᵀ  ‖·‖=1.23`).
     """
     if not isinstance(mode, str) or mode not in MODES:
         raise ValueError(f"{_who}: mode must be one of {MODES}, got {mode!r}")
     limits(_who, max_nodes=max_nodes, max_fanout=max_fanout, max_values=max_values, precision=precision)
+    painting = style_options(_who, labels, show_dtype, legend, chain_rule)
     if not isinstance(rankdir, str) or rankdir not in RANKDIRS:
         raise ValueError(f"{_who}: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
     trace = Trace(t, _who)
     view = make_view(trace, wire=mode != "forward", collapse=collapse, max_nodes=max_nodes, max_fanout=max_fanout)
     grads = None if mode == "forward" else gradients(trace, recording)
-    painter = Painter(trace, mode, grads, max_values, precision, show_saved)
+    painter = Painter(trace, mode, grads, max_values, precision, show_saved, **painting)
     return to_digraph(view, painter, title, rankdir)
 
 
 def draw_forward(t, **kwargs):
-    """The forward graph: op nodes and tensor nodes (name, shape, dtype, value when small)."""
+    """The forward graph: op nodes and tensor nodes (name, shape when not a scalar, value)."""
     return draw(t, "forward", _who="viz.draw_forward", **kwargs)
 
 

@@ -72,3 +72,83 @@ def nbytes_text(n):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
+
+
+# ---- ops as the lectures write them ---------------------------------------------------------------------------
+# Class name -> label, for the engine's own primitives. A user's Function keeps its class name.
+OP_LABELS = {
+    "Add": "+", "Sub": "-", "Mul": "*", "Div": "/", "Neg": "-", "PowScalar": "**p", "Pow": "**",
+    "Exp": "exp", "Log": "log", "Sqrt": "√", "Abs": "abs", "Tanh": "tanh", "Sigmoid": "σ", "Relu": "relu",
+    "LeakyRelu": "leaky_relu", "Where": "where", "Maximum": "maximum", "Cast": "cast", "Sum": "sum", "Max": "max",
+    "Reshape": "reshape", "Transpose": "transpose", "BroadcastTo": "broadcast", "GetItem": "[ ]",
+    "ScatterAdd": "scatter_add", "Concatenate": "concat", "Pad": "pad", "MatMul": "@", "SlidingWindow": "windows",
+    "Col2Im": "col2im", "Correlate": "conv", "LSTMStep": "lstm_cell", "GRUStep": "gru_cell",
+    "BinaryCrossEntropy": "binary_cross_entropy",
+}
+# Compositions of primitives, for whoever draws them as one node (names as nn.functional spells them).
+COMPOSITE_LABELS = ("mean", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool2d", "softmax", "log_softmax",
+                    "cross_entropy", "mse_loss", "linear")
+PRIME = "\u2032"   # ′: the backward of an op, as the lectures write f′
+
+
+def is_builtin(ctx):
+    return type(ctx).__module__.startswith("autograd_core.")
+
+
+def op_label(ctx, params=None, backward=False, style="lecture"):
+    """The text drawn on an op's node: `tanh`, `*`, `**2`, `conv2d`; `tanh′` in backward mode.
+    style="class": the class name (`TanhBackward` in backward mode). params: what forward saved (for `**p`)."""
+    name = type(ctx).__name__
+    if style == "class" or not is_builtin(ctx) or name not in OP_LABELS:
+        return name + ("Backward" if backward else "")
+    label = OP_LABELS[name]
+    if name == "PowScalar":
+        p = (params or {}).get("p")
+        if p is not None:
+            label = "**" + number(p)
+    elif name == "Correlate":
+        w = ctx.parents[1] if len(ctx.parents) > 1 else None
+        label = f"conv{w.ndim - 3}d" if w is not None and w.ndim > 3 else "conv"   # w: (G, O, C, F1..Fk)
+    return label + (PRIME if backward else "")
+
+
+def split_rule(rule):
+    """A rule's parts, one per input: "g * y, g * x" -> ["g * y", "g * x"] (commas inside brackets kept)."""
+    parts, depth, cur = [], 0, ""
+    for c in rule:
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if c == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += c
+    parts.append(cur.strip())
+    return parts
+
+
+def rule_for(ctx, pos=None):
+    """The op's local rule in lecture notation (its class's `rule`), the part for input pos when it has one per
+    input; the class name when the op states none."""
+    rule = getattr(type(ctx), "rule", None)
+    if not isinstance(rule, str) or not rule:
+        return type(ctx).__name__
+    parts = split_rule(rule)
+    if pos is not None and len(parts) == len(ctx.parents) and len(parts) > 1:
+        return parts[pos]
+    return rule
+
+
+def local_rule(rule):
+    """The local gradient alone: "g * (1 - out²)" -> "1 - out²"; rules without a leading "g * " unchanged."""
+    if rule in ("g", "-g"):
+        return rule.replace("g", "1")
+    if rule.startswith("g * "):
+        rule = rule[4:]
+        if rule.startswith("(") and rule.endswith(")") and rule.count("(") == 1:
+            rule = rule[1:-1]
+    return rule
+
+
+def norm_text(a, precision=3):
+    return f"‖·‖={number(np.linalg.norm(np.asarray(a, dtype=np.float64)), precision)}"

@@ -1,6 +1,7 @@
 """Gradients of every tensor of a graph, recorded during a backward pass (the engine keeps only the leaves')."""
 import collections
 import contextlib
+import numbers
 import warnings
 
 import numpy as np
@@ -18,9 +19,18 @@ class Recording:
 
     def __init__(self):
         self._entries = {}   # id(tensor) -> (tensor, grad, input_grads); the tensor is kept so ids stay valid
+        self._params = {}    # id(ctx) -> (ctx, its number parameters): backward() frees them, drawings need `**2`
 
     def _on_grad(self, t, g, input_grads):
         self._entries[id(t)] = (t, g, input_grads)
+        ctx = t._ctx
+        if ctx is not None and id(ctx) not in self._params:
+            self._params[id(ctx)] = (ctx, _numbers(ctx))
+
+    def params(self, ctx):
+        """The numbers ctx's forward saved (PowScalar's exponent p), as they were during the backward pass."""
+        e = self._params.get(id(ctx))
+        return e[1] if e is not None and e[0] is ctx else _numbers(ctx)
 
     def __contains__(self, t):
         e = self._entries.get(id(t))
@@ -42,6 +52,12 @@ class Recording:
 
     def clear(self):
         self._entries.clear()
+        self._params.clear()
+
+
+def _numbers(ctx):
+    return {k: v for k, v in getattr(ctx, "__dict__", {}).items()
+            if isinstance(v, numbers.Number) and not isinstance(v, bool)}
 
 
 class LeafGrads:
@@ -59,6 +75,9 @@ class LeafGrads:
 
     def input_grad(self, t, position):
         return None
+
+    def params(self, ctx):
+        return _numbers(ctx)
 
 
 def _array(g):

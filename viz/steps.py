@@ -8,6 +8,7 @@ import numpy as np
 from . import labels as L
 from .args import folder as check_folder, limits
 from .dot import Painter, to_digraph
+from .draw import style_options
 from .record import gradients
 from .render import FORMATS, write
 from .trace import Trace
@@ -15,15 +16,18 @@ from .view import make_view
 
 
 def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=6, precision=4, recording=None,
-                   _who="viz.backward_steps"):
+                   labels="lecture", chain_rule=False, _who="viz.backward_steps"):
     """[(caption, graphviz.Digraph)], one per op, in the order the engine's backward pass processes them.
 
     In picture s the op being processed is highlighted, and only the gradients known after it ran are shown:
     the gradients it and the earlier ops sent back, and each tensor's total once all its users have sent theirs.
+    The caption says it with the op's rule: "tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5". It is not
+    drawn inside the picture (the page shows it above).
     """
     if not isinstance(mode, str) or mode not in ("backward", "both"):
         raise ValueError(f"{_who}: mode must be 'backward' or 'both', got {mode!r}")
     limits(_who, max_nodes=max_nodes, max_values=max_values, precision=precision)
+    style = style_options(_who, labels, None, False, chain_rule)
     trace = Trace(t, _who)
     view = make_view(trace, wire=True, collapse=collapse, max_nodes=max_nodes)
     grads = gradients(trace, recording)
@@ -32,16 +36,46 @@ def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=
     # a tensor's gradient is complete after the last of its users has run (the output's: from the start)
     complete_at = [max((step_of.get(k, -1) for k, _ in uses), default=-1) for uses in trace.consumers]
     steps = []
+    teller = Painter(trace, "both", grads, max_values, precision, **style)
     for s, k in enumerate(order):
-        out = trace.tensors[trace.outputs[k][0]]
-        caption = (f"step {s + 1}/{len(order)}: {L.visible(trace.op_name(k))}Backward"
-                   + (f" [{L.visible(trace.scope(k))}]" if trace.scope(k) else "")
-                   + f" receives grad {L.grad_text(grads.grad(out), max_values, precision)}"
-                   + f" and sends {len(trace.inputs[k])} gradient(s) to its inputs")
+        caption = f"step {s + 1}/{len(order)}: " + step_caption(teller, k)
         painter = Painter(trace, mode, grads, max_values, precision, known_ops=set(order[:s + 1]),
-                          known_tensors={ti for ti, c in enumerate(complete_at) if c <= s}, highlight=k)
-        steps.append((caption, to_digraph(view, painter, title=caption)))
+                          known_tensors={ti for ti, c in enumerate(complete_at) if c <= s}, highlight=k, **style)
+        steps.append((caption, to_digraph(view, painter)))
     return steps
+
+
+def step_caption(p, k):
+    """What op k does in the backward pass, in the lecture's words and with its rule:
+    `tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5`; per input when it has several."""
+    trace, ctx = p.trace, p.trace.ops[k]
+    label = L.op_label(ctx, p.params(k), False, p.labels)
+    scope = f" [{L.visible(trace.scope(k))}]" if trace.scope(k) else ""
+    up = p.tensor_grad(trace.outputs[k][0])
+    parts = []
+    for pos, ti in enumerate(trace.inputs[k]):
+        sent = p.use_grad(k, pos)
+        if sent is None:
+            continue
+        rule = p.rule_text(k, pos)
+        if up is not None and np.size(up) == 1 and np.size(sent) == 1:
+            u, g = float(np.reshape(up, -1)[0]), float(np.reshape(sent, -1)[0])
+            local = L.local_rule(rule)
+            value = p.local_text(k, pos, None if u == 0 else g / u)
+            # `1 - out² = (1 - 0.7071²)` says nothing new: the number alone then
+            number = p.num(g / u) if u != 0 else value
+            said = f"local gradient {local} = {number}" if local != number else f"local gradient {number}"
+            parts.append((ti, f"{said}, sends {p.num(g)}"))
+        else:
+            parts.append((ti, f"sends {rule} = {p.grad(sent)}"))
+    text = f"{L.visible(label)}{scope} receives {p.grad(up)}"
+    if len(trace.inputs[k]) == 1 and len(parts) == 1:
+        return f"{text}, {parts[0][1]}"
+    for ti, said in parts:
+        t = trace.tensors[ti]
+        who = L.visible(t.name) if t.name is not None and str(t.name) else f"input {trace.inputs[k].index(ti) + 1}"
+        text += f"; to {who}: {said}"
+    return text
 
 
 def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
@@ -67,17 +101,29 @@ def _page(pictures, captions):
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>backward pass, step by step</title>
-<style>body{{font-family:sans-serif;margin:1em}} img{{max-width:100%;border:1px solid #ddd}}
+<style>body{{font-family:sans-serif;margin:1em}}
+#view{{overflow:auto;max-height:80vh;border:1px solid #ddd}} #view img{{max-width:none;display:block}}
 #bar{{display:flex;gap:.5em;align-items:center;margin:.5em 0}} #slider{{flex:1}}</style></head>
 <body>
 <h3>Backward pass, step by step ({len(pictures)} steps)</h3>
 <div id="bar"><button id="prev">&larr; previous</button><input id="slider" type="range" min="0"
- max="{max(len(pictures) - 1, 0)}" value="0"><button id="next">next &rarr;</button><span id="count"></span></div>
+ max="{max(len(pictures) - 1, 0)}" value="0"><button id="next">next &rarr;</button><span id="count"></span>
+<button id="zoomout" title="zoom out">&minus;</button><button id="zoomreset" title="natural size">100%</button>
+<button id="zoomin" title="zoom in">+</button></div>
 <p id="caption"></p>
-<img id="picture" alt="backward step" src="{html.escape(pictures[0]) if pictures else ''}">
+<div id="view"><img id="picture" alt="backward step" src="{html.escape(pictures[0]) if pictures else ''}"></div>
 <script>
 const steps = {data};
-let i = 0;
+let i = 0, zoom = 1;
+const picture = document.getElementById("picture");
+function applyZoom() {{   // the picture at its natural size times zoom; the box around it scrolls
+  if (picture.naturalWidth) picture.style.width = Math.round(picture.naturalWidth * zoom) + "px";
+  document.getElementById("zoomreset").textContent = Math.round(zoom * 100) + "%";
+}}
+picture.onload = applyZoom;
+document.getElementById("zoomin").onclick = () => {{ zoom = Math.min(zoom * 1.25, 8); applyZoom(); }};
+document.getElementById("zoomout").onclick = () => {{ zoom = Math.max(zoom / 1.25, 0.1); applyZoom(); }};
+document.getElementById("zoomreset").onclick = () => {{ zoom = 1; applyZoom(); }};
 function show(n) {{
   if (!steps.length) return;
   i = Math.max(0, Math.min(steps.length - 1, n));
@@ -89,7 +135,8 @@ function show(n) {{
 document.getElementById("prev").onclick = () => show(i - 1);
 document.getElementById("next").onclick = () => show(i + 1);
 document.getElementById("slider").oninput = e => show(parseInt(e.target.value));
-document.addEventListener("keydown", e => {{ if (e.key === "ArrowLeft") show(i - 1); if (e.key === "ArrowRight") show(i + 1); }});
+document.addEventListener("keydown", e => {{ if (e.key === "ArrowLeft") show(i - 1); if (e.key === "ArrowRight") show(i + 1);
+  if (e.key === "+") document.getElementById("zoomin").onclick(); if (e.key === "-") document.getElementById("zoomout").onclick(); }});
 show(0);
 </script></body></html>
 """
