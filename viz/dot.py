@@ -182,7 +182,8 @@ class Painter:
             if i < len(ctx.parents) and isinstance(ctx.parents[i].name, str) and ctx.parents[i].name:
                 names[sym] = L.visible(ctx.parents[i].name)
         if names and L.is_builtin(ctx) and type(ctx).__name__ in ("Mul", "Div", "MatMul", "Pow", "PowScalar"):
-            rule = re.sub(r"(?<![\w.])[xy](?![\w])", lambda m: names.get(m[0], m[0]), rule)
+            # ᵀ is a letter to re's \w: name the ASCII word characters
+            rule = re.sub(r"(?<![A-Za-z0-9_.])[xy](?![A-Za-z0-9_])", lambda m: names.get(m[0], m[0]), rule)
         return rule
 
     def local_text(self, k, pos, local):
