@@ -14,6 +14,8 @@ from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .anomaly import detect_anomaly, is_anomaly_enabled, AnomalyError
 from .ops.elementwise import where, maximum, minimum, clip, exp, log, sqrt, tanh, sigmoid, relu, leaky_relu
 from .ops.reduce import logsumexp, softmax, log_softmax, argmax, argmin
+from .ops.scan import (prod, cumsum, cumprod, cummax, sort, argsort, topk, median, norm, amax, amin, any,
+                       all)
 from .ops.math import (sin, cos, tan, arcsin, arccos, arctan, arctan2, sinh, cosh, log2, log10, log1p, expm1, exp2,
                        erf, square, rsqrt, sign, floor, ceil, round, trunc, isnan, isinf, isfinite, logaddexp,
                        copysign, lerp, remainder, fmod, floor_divide)

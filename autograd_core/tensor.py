@@ -296,6 +296,35 @@ class Tensor(TorchSpellings):
     def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return R.logsumexp(self, *_spelled(axis, keepdims, dim, keepdim))
 
+    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return S.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def cumsum(self, axis=None, *, dim=None): return S.cumsum(self, axis, dim=dim)
+    def cumprod(self, axis=None, *, dim=None): return S.cumprod(self, axis, dim=dim)
+    def cummax(self, dim): return S.cummax(self, dim)
+    def cummin(self, dim): return S.cummax(self, dim, lowest=True)
+    def sort(self, axis=-1, descending=False, *, dim=None): return S.sort(self, axis, descending, dim=dim)
+    def argsort(self, axis=-1, descending=False, *, dim=None): return S.argsort(self, axis, descending, dim=dim)
+    def topk(self, k, dim=-1, largest=True, sorted=True): return S.topk(self, k, dim, largest, sorted)
+
+    def median(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return S.median(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def norm(self, ord=None, axis=None, keepdims=False, *, p=None, dim=None, keepdim=None):
+        return S.norm(self, ord, axis, keepdims, p=p, dim=dim, keepdim=keepdim)
+
+    def amax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return S.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return S.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return S.any(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        return S.all(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
     def softmax(self, axis=-1, *, dim=None): return R.softmax(self, axis if dim is None else dim)
     def log_softmax(self, axis=-1, *, dim=None): return R.log_softmax(self, axis if dim is None else dim)
 
@@ -488,4 +517,4 @@ def _axes(axis, ndim):
     return tuple(sorted(out))
 
 
-from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X  # noqa: E402
+from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X, scan as S  # noqa: E402

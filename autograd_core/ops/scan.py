@@ -1,0 +1,221 @@
+"""Products, running scans, sorting and norms. cumsum and the p-norm are primitives; products and running products
+are log-depth compositions of multiplies (exact gradients, zeros included, every order); sorting, running max and
+top-k pick elements with an index, so their gradient goes to the elements picked."""
+import numbers
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor, as_tensor, _axes
+
+
+def _axis(x, axis, what):
+    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
+        raise TypeError(f"{what} takes one axis (an int), got {axis!r}")
+    return _axes(axis, x.ndim)[0]
+
+
+def _slice(x, axis, start=None, stop=None, step=None):
+    return x[(slice(None),) * axis + (slice(start, stop, step),)]
+
+
+def _flip(x, axis):
+    return _slice(x, axis, step=-1)
+
+
+class Cumsum(Function):
+    rule = "reverse cumsum of g"
+
+    @staticmethod
+    def forward(ctx, x, axis):
+        ctx.axis = axis
+        return np.cumsum(x, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _flip(cumsum(_flip(g, ctx.axis), ctx.axis), ctx.axis)
+
+
+def cumsum(x, axis=None, *, dim=None):
+    """Running sums along axis (of the flattened tensor when axis is None, as NumPy)."""
+    x = x if isinstance(x, np.ndarray) else as_tensor(x)
+    axis = axis if dim is None else dim
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if isinstance(x, np.ndarray):
+        return np.cumsum(x, axis=axis)
+    return Cumsum.apply(x, axis=_axis(x, axis, "cumsum") if x.ndim else 0) if x.ndim else x * 1
+
+
+def cumprod(x, axis=None, *, dim=None):
+    """Running products: a log-depth scan of multiplies (y[i] *= y[i - d] for d = 1, 2, 4, ...)."""
+    from .movement import concatenate
+    x = as_tensor(x)
+    axis = axis if dim is None else dim
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if x.ndim == 0:
+        return x * 1
+    axis = _axis(x, axis, "cumprod")
+    n, d, y = x.shape[axis], 1, x
+    while d < n:
+        y = concatenate([_slice(y, axis, stop=d), _slice(y, axis, start=d) * _slice(y, axis, stop=n - d)], axis)
+        d *= 2
+    return y
+
+
+def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Product over axes: pairwise multiplies of halves, log2(n) ops per axis."""
+    x = as_tensor(x)
+    axis = axis if dim is None else dim
+    keepdims = keepdims if keepdim is None else keepdim
+    axes = _axes(axis, x.ndim)
+    axes = tuple(range(x.ndim)) if axes is None else axes
+    y = x
+    for a in axes:
+        while y.shape[a] > 1:
+            half = y.shape[a] // 2
+            paired = _slice(y, a, stop=half) * _slice(y, a, start=half, stop=2 * half)
+            if y.shape[a] % 2:
+                from .movement import concatenate
+                paired = concatenate([paired, _slice(y, a, start=2 * half)], a)
+            y = paired
+        if y.shape[a] == 0:  # the empty product
+            y = y.sum(a, keepdims=True) + 1
+    return y if keepdims else y.reshape(tuple(n for i, n in enumerate(y.shape) if i not in axes))
+
+
+def _take(x, idx, axis):
+    """x's elements at idx along axis (np.take_along_axis), as a recorded index, so the gradient goes back there."""
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[axis] = idx
+    return x[tuple(grid)]
+
+
+def cummax(x, axis, lowest=False):
+    """(values, indices) of the running max (or min) along axis; ties take the latest index, as PyTorch."""
+    from ..spellings import ValuesIndices
+    x = as_tensor(x)
+    if x.ndim == 0:
+        return ValuesIndices(x * 1, Tensor(np.zeros((), np.int64)))
+    axis = _axis(x, axis, "cummin" if lowest else "cummax")
+    run = (np.minimum if lowest else np.maximum).accumulate(x.data, axis=axis)
+    pos = np.arange(x.shape[axis]).reshape((-1,) + (1,) * (x.ndim - axis - 1))
+    idx = np.maximum.accumulate(np.where(x.data == run, pos, 0), axis=axis)
+    return ValuesIndices(_take(x, idx, axis), Tensor(idx.astype(np.int64)))
+
+
+def argsort(x, axis=-1, descending=False, *, dim=None):
+    x = as_tensor(x)
+    axis = _axis(x, axis if dim is None else dim, "argsort") if x.ndim else 0
+    a = x.data if x.ndim else x.data.reshape(1)
+    idx = np.argsort(-a if descending else a, axis=axis, kind="stable")
+    return Tensor(idx.astype(np.int64) if x.ndim else idx.reshape(()).astype(np.int64))
+
+
+def sort(x, axis=-1, descending=False, *, dim=None):
+    """Sorted values (NumPy), or PyTorch's (values, indices) when called with dim=."""
+    from ..spellings import ValuesIndices
+    x = as_tensor(x)
+    idx = argsort(x, axis, descending, dim=dim)
+    values = _take(x, idx.data, _axis(x, axis if dim is None else dim, "sort")) if x.ndim else x * 1
+    return values if dim is None else ValuesIndices(values, idx)
+
+
+def topk(x, k, dim=-1, largest=True, sorted=True):
+    """PyTorch's topk: the k largest (or smallest) along dim, as (values, indices)."""
+    from ..spellings import ValuesIndices
+    x = as_tensor(x)
+    axis = _axis(x, dim, "topk")
+    if not isinstance(k, numbers.Integral) or not 0 <= k <= x.shape[axis]:
+        raise ValueError(f"topk: k must be an int in [0, {x.shape[axis]}] for axis {axis} of shape {x.shape}, got {k!r}")
+    idx = _slice(argsort(x, axis, descending=largest), axis, stop=k).data
+    return ValuesIndices(_take(x, idx, axis), Tensor(idx))
+
+
+def median(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """NumPy's median (the mean of the two middle values for an even count) with axis= or none; with dim=,
+    PyTorch's: the lower of the two middle values and its index, as (values, indices)."""
+    from ..spellings import ValuesIndices
+    x = as_tensor(x)
+    if dim is not None:
+        axis = _axis(x, dim, "median")
+        idx = argsort(x, axis).data
+        mid = np.take(idx, [(x.shape[axis] - 1) // 2], axis=axis)
+        values, mid = _take(x, mid, axis), mid.astype(np.int64)
+        if not keepdim:
+            values, mid = values.squeeze(axis), np.squeeze(mid, axis)
+        return ValuesIndices(values, Tensor(mid))
+    if axis is None:
+        flat = median(x.reshape(-1), 0)
+        return flat.reshape((1,) * x.ndim) if keepdims else flat
+    axis = _axis(x, axis, "median")
+    n = x.shape[axis]
+    if n == 0:
+        raise ValueError(f"median over an empty axis of a tensor of shape {x.shape}")
+    s = sort(x, axis)
+    middle = _slice(s, axis, (n - 1) // 2, n // 2 + 1)
+    return middle.mean(axis, keepdims=keepdims)
+
+
+class Norm(Function):
+    """The p-norm (sum |x|^p)^(1/p) over axes, p >= 1; at a zero vector the gradient is 0, as in PyTorch."""
+    saves = {"x": 0, "out": "output"}
+    rule = "g * x |x|^(p-2) / ‖x‖^(p-1)"
+
+    @staticmethod
+    def forward(ctx, x, p, axis, keepdims):
+        out = np.sum(np.abs(x) ** p, axis=axis, keepdims=True) ** (1.0 / p)
+        ctx.x, ctx.p, ctx.out, ctx.kept_shape = x, p, out, out.shape
+        ctx.zero = out == 0
+        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if axis is not None and i not in axis])
+
+    @staticmethod
+    def backward(ctx, g):
+        from ..function import select
+        x, p, out = ctx.x, ctx.p, ctx.out.reshape(ctx.kept_shape)  # the output, with the reduced axes kept
+        g = g.reshape(ctx.kept_shape)
+        safe = out + ctx.zero  # 1 where the norm is 0: no 0/0
+        grad = g * x * abs(x) ** (p - 2) / safe ** (p - 1) if p != 2 else g * x / safe
+        return select(np.broadcast_to(~ctx.zero, x.shape), grad)
+
+
+def norm(x, ord=None, axis=None, keepdims=False, *, p=None, dim=None, keepdim=None):
+    """Vector p-norm over axis (all elements when None): ord/p = 2 (default), 1, any p >= 1, inf, -inf, 0, 'fro'."""
+    x = as_tensor(x)
+    if ord is not None and p is not None:
+        raise TypeError("give ord= (NumPy) or p= (PyTorch), not both")
+    order = 2 if (ord if p is None else p) in (None, "fro") else (ord if p is None else p)
+    axis = axis if dim is None else dim
+    keepdims = keepdims if keepdim is None else keepdim
+    axes = _axes(axis, x.ndim)
+    if order == np.inf:
+        return x.abs().max(axis, keepdims)
+    if order == -np.inf:
+        return x.abs().min(axis, keepdims)
+    if order == 0:
+        return Tensor(np.sum(x.data != 0, axis=axes, keepdims=keepdims).astype(x.dtype))
+    if isinstance(order, str) or not isinstance(order, numbers.Real) or order < 1:
+        raise ValueError(f"norm: ord must be a number >= 1, inf, -inf, 0 or 'fro', got {order!r}")
+    return Norm.apply(x, p=float(order), axis=axes, keepdims=keepdims)
+
+
+def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    """Max over axes; ties share the gradient evenly (PyTorch's amax)."""
+    return as_tensor(x).max(axis if dim is None else dim, keepdims if keepdim is None else keepdim)
+
+
+def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    return as_tensor(x).min(axis if dim is None else dim, keepdims if keepdim is None else keepdim)
+
+
+def any(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    x = as_tensor(x)
+    return Tensor(np.any(x.data, axis=_axes(axis if dim is None else dim, x.ndim),
+                         keepdims=keepdims if keepdim is None else keepdim))
+
+
+def all(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+    x = as_tensor(x)
+    return Tensor(np.all(x.data, axis=_axes(axis if dim is None else dim, x.ndim),
+                         keepdims=keepdims if keepdim is None else keepdim))
