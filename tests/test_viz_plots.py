@@ -51,6 +51,7 @@ def test_plot_grad_over_time_shows_the_norm_of_dl_dh_t(tmp_path):
     grads = [rec.grad(h) for h in hs]
     fig = viz.plot_grad_over_time(grads, path=tmp_path / "time.png")
     (line,) = fig.axes[0].get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(8))     # every one of the 8 steps
     np.testing.assert_allclose(line.get_ydata(), [np.linalg.norm(g) for g in grads])
     assert line.get_ydata()[0] < line.get_ydata()[-1]        # the gradient shrinks going back in time
 
@@ -62,3 +63,12 @@ def test_viz_imports_matplotlib_only_for_a_plot_and_says_what_to_install_when_mi
             "except ImportError as e:\n    assert 'pip install matplotlib' in str(e); print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_plot_grad_over_time_y_label_can_name_what_the_norm_is_of():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+    matplotlib.use("Agg")
+    ax = viz.plot_grad_over_time([[1.0], [2.0]], title="||∂L/∂(h_t, c_t)||", ylabel="||∂L/∂(h_t, c_t)||").axes[0]
+    assert ax.get_ylabel() == ax.get_title() == "||∂L/∂(h_t, c_t)||"
+    assert viz.plot_grad_over_time([[1.0]]).axes[0].get_ylabel() == "||∂L/∂h_t||"

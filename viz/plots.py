@@ -72,13 +72,15 @@ def plot_grad_flow(named_parameters, path=None, title="gradient flow"):
 XLABEL, YLABEL = "time step t", "||∂L/∂h_t||"
 
 
-def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step", label=None, ax=None, **line):
+def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step", label=None, ax=None, ylabel=YLABEL,
+                        **line):
     """Norm of ∂L/∂h_t at every time step t = 0..T-1, log scale: vanishing or exploding gradients show as a slope.
 
     grads: one gradient per time step (arrays, Tensors or numbers); several curves can share an `ax`; `line` goes
-    to matplotlib (`linestyle="--"` for a prediction). A log scale cannot show a norm that underflowed (0, or below
-    the smallest normal number of the gradient's dtype) or overflowed (inf, nan): those steps are shaded and a
-    note on the plot names them, where a bare curve would just stop.
+    to matplotlib (`linestyle="--"` for a prediction); `ylabel` says what the norm is of, as the title does.
+    A log scale cannot show a norm that underflowed (0, or below the smallest normal number of the gradient's
+    dtype) or overflowed (inf, nan): those steps are shaded and a note on the plot names them, where a bare curve
+    would just stop.
     """
     norms, dtypes = _norms(grads, "viz.plot_grad_over_time")
     if not len(norms):
@@ -100,7 +102,7 @@ def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step",
         _note(ax, over, f"{name}overflows to inf/nan {_when(t[over])}", curve.get_color(), top=False)
     ax.set_xlim(-0.5, max(len(ln.get_xdata()) for ln in ax.lines) - 0.5)
     ax.set_xlabel(XLABEL)
-    ax.set_ylabel(YLABEL)
+    ax.set_ylabel(_text(ylabel))
     ax.set_title(_text(title))
     if label is not None:
         ax.legend(fontsize=8)
