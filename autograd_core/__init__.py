@@ -21,6 +21,9 @@ from .ops.math import (sin, cos, tan, arcsin, arccos, arctan, arctan2, sinh, cos
                        copysign, lerp, remainder, fmod, floor_divide)
 from .ops.movement import concatenate, cat, stack, split, pad, broadcast_to, squeeze, unsqueeze, flatten
 from .ops.linalg import matmul
+from .ops.arrange import flip, roll, repeat, repeat_interleave, tile, diagonal, tril, triu, unflatten
+from .ops.gather import (take_along_axis, gather, index_select, scatter, scatter_add, index_add, masked_fill, one_hot,
+                         nonzero)
 from .ops.window import sliding_window, window_output_size
 from .ops.correlate import correlate
 from .ops.recurrent import fused_lstm_update, fused_gru_update

@@ -325,6 +325,32 @@ class Tensor(TorchSpellings):
     def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return S.all(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
+    # ---- more movement and indexing (ops/arrange.py, ops/gather.py) --------------------------------------
+    def flip(self, axis=None, *, dims=None): return A.flip(self, axis, dims=dims)
+    def roll(self, shift, axis=None, *, dims=None): return A.roll(self, shift, axis, dims=dims)
+
+    def repeat(self, *sizes, axis=None, repeats=None):
+        """NumPy's repeat when given axis= or repeats= (each element repeated); else PyTorch's repeat(*sizes)
+        (the whole tensor tiled, np.tile)."""
+        if axis is not None or repeats is not None:
+            return A.repeat(self, sizes[0] if repeats is None else repeats, axis)
+        return A.tile(self, sizes[0] if len(sizes) == 1 and not isinstance(sizes[0], int) else sizes)
+
+    def repeat_interleave(self, repeats, dim=None): return A.repeat(self, repeats, dim)
+    def tile(self, reps): return A.tile(self, reps)
+    def diagonal(self, offset=0, axis1=0, axis2=1, **dims): return A.diagonal(self, offset, axis1, axis2, **dims)
+    def tril(self, k=0, *, diagonal=None): return A.tril(self, k, diagonal=diagonal)
+    def triu(self, k=0, *, diagonal=None): return A.triu(self, k, diagonal=diagonal)
+    def unflatten(self, dim, sizes): return A.unflatten(self, dim, sizes)
+    def gather(self, dim, index): return G.gather(self, dim, index)
+    def take_along_axis(self, indices, axis): return G.take_along_axis(self, indices, axis)
+    def index_select(self, dim, index): return G.index_select(self, dim, index)
+    def scatter(self, dim, index, src): return G.scatter(self, dim, index, src)
+    def scatter_add(self, dim, index, src): return G.scatter_add(self, dim, index, src)
+    def index_add(self, dim, index, source, alpha=1): return G.index_add(self, dim, index, source, alpha)
+    def masked_fill(self, mask, value): return G.masked_fill(self, mask, value)
+    def nonzero(self, as_tuple=False): return G.nonzero(self, as_tuple)
+
     def softmax(self, axis=-1, *, dim=None): return R.softmax(self, axis if dim is None else dim)
     def log_softmax(self, axis=-1, *, dim=None): return R.log_softmax(self, axis if dim is None else dim)
 
@@ -517,4 +543,4 @@ def _axes(axis, ndim):
     return tuple(sorted(out))
 
 
-from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X, scan as S  # noqa: E402
+from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X, scan as S, arrange as A, gather as G  # noqa: E402

@@ -232,8 +232,9 @@ def split(x, indices_or_sections, axis=0):
     return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def pad(x, pad_width, value=0.0):
-    """Constant padding with np.pad's pad_width: an int, (before, after), or one pair per axis."""
+def pad(x, pad_width, value=0.0, mode="constant"):
+    """Padding with np.pad's pad_width (an int, (before, after), or one pair per axis): constant (`value`), or
+    mode= "reflect", "replicate" / "edge", "circular" / "wrap", "symmetric" (ops/arrange.py)."""
     x = as_tensor(x)
     if x.ndim == 0:  # NumPy's own error here is a TypeError about integral types, or a failed reduction
         raise ValueError("pad needs a tensor with at least one axis, got a 0-d tensor (shape ())")
@@ -243,6 +244,9 @@ def pad(x, pad_width, value=0.0):
         raise ValueError(f"pad_width {pad_width!r} does not fit a tensor of shape {x.shape}") from None
     if (width < 0).any():
         raise ValueError(f"pad_width must be non-negative, got {pad_width!r}")
+    if mode != "constant":
+        from .arrange import pad_modes
+        return pad_modes(x, width, mode)
     return Pad.apply(x, pad_width=tuple(map(tuple, width.tolist())), value=value)
 
 

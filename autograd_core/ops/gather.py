@@ -1,0 +1,137 @@
+"""Indexing with index tensors, in NumPy's and PyTorch's names: gather / take_along_axis, index_select, scatter,
+scatter_add, index_add, masked_fill, one_hot, nonzero. Each is an indexed read (GetItem) or an indexed add
+(ScatterAdd) plus elementwise ops, so the gradients come from those two primitives."""
+import numpy as np
+
+from ..tensor import Tensor, as_tensor, _axes, _operand
+from .movement import ScatterAdd
+
+
+def _index(idx, what):
+    a = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"{what}: indices must be integers, got dtype {a.dtype}")
+    return a
+
+
+def _grid(idx, axis):
+    """An advanced index that reads x[..., idx[...], ...] along axis at every position of idx."""
+    grid = list(np.indices(idx.shape, sparse=True))
+    grid[axis] = idx
+    return tuple(grid)
+
+
+def take_along_axis(x, indices, axis):
+    """np.take_along_axis: x's elements at indices along axis (indices has x's number of dimensions)."""
+    x = as_tensor(x)
+    idx = _index(indices, "take_along_axis")
+    axis = _axes(axis, x.ndim)[0]
+    if idx.ndim != x.ndim:
+        raise ValueError(f"take_along_axis: indices need {x.ndim} dimensions like x {x.shape}, got {idx.shape}")
+    n = x.shape[axis]
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"take_along_axis: index out of range for axis {axis} of size {n}")
+    try:  # NumPy broadcasts the other axes of indices against x's
+        idx = np.broadcast_to(idx, np.broadcast_shapes(idx.shape, x.shape[:axis] + idx.shape[axis:axis + 1] + x.shape[axis + 1:]))
+    except ValueError:
+        raise ValueError(f"take_along_axis: indices of shape {idx.shape} do not fit x of shape {x.shape} "
+                         f"outside axis {axis}") from None
+    return x[_grid(idx, axis)]
+
+
+def gather(x, dim, index):
+    """PyTorch's gather: out[i][j] = x[index[i][j]][j] for dim 0, and so on; index may be smaller than x along
+    the other axes (NumPy's take_along_axis broadcasts instead)."""
+    x = as_tensor(x)
+    idx = _index(index, "gather")
+    axis = _axes(dim, x.ndim)[0]
+    if idx.ndim != x.ndim or any(i > n for d, (i, n) in enumerate(zip(idx.shape, x.shape)) if d != axis):
+        raise ValueError(f"gather: index of shape {idx.shape} must have x's {x.ndim} dimensions and be no larger "
+                         f"than x {x.shape} outside dim {axis}")
+    n = x.shape[axis]
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"gather: index out of range for dim {axis} of size {n}")
+    return x[_grid(idx, axis)]
+
+
+def index_select(x, dim, index):
+    """The slices of x at `index` (a 1-D int tensor) along dim."""
+    x = as_tensor(x)
+    idx = _index(index, "index_select")
+    if idx.ndim != 1:
+        raise ValueError(f"index_select: index must be 1-D, got shape {idx.shape}")
+    axis = _axes(dim, x.ndim)[0]
+    return x[(slice(None),) * axis + (idx,)]
+
+
+def _placed(src, shape, grid):
+    """zeros(shape) with src added at the grid positions (repeats add up)."""
+    return ScatterAdd.apply(src, shape=shape, index=grid)
+
+
+def _scatter_args(x, dim, index, src, what):
+    x = as_tensor(x)
+    axis = _axes(dim, x.ndim)[0]
+    idx = _index(index, what)
+    src = _operand(src, x) if not isinstance(src, Tensor) else src
+    if idx.ndim != x.ndim:
+        raise ValueError(f"{what}: index needs {x.ndim} dimensions like x {x.shape}, got {idx.shape}")
+    src = src.broadcast_to(idx.shape) if src.shape != idx.shape else src
+    return x, axis, _grid(idx, axis), src
+
+
+def scatter_add(x, dim, index, src):
+    """PyTorch's scatter_add: x with src[i][j] added at x[index[i][j]][j] (for dim 0); repeats add up."""
+    x, axis, grid, src = _scatter_args(x, dim, index, src, "scatter_add")
+    return x + _placed(src, x.shape, grid)
+
+
+def scatter(x, dim, index, src):
+    """PyTorch's scatter: x with src written at the indexed positions (a position indexed twice takes the last
+    source, as NumPy's assignment does); the gradient reaches x where nothing was written, and each source that
+    was written."""
+    from .elementwise import where
+    x, axis, grid, src = _scatter_args(x, dim, index, src, "scatter")
+    flat = np.ravel_multi_index(np.broadcast_arrays(*grid), x.shape).ravel()
+    last = np.zeros(flat.size, bool)
+    last[flat.size - 1 - np.unique(flat[::-1], return_index=True)[1]] = True
+    written = np.zeros(x.shape, bool)
+    written[grid] = True
+    return where(written, _placed(where(last.reshape(src.shape), src, 0.0), x.shape, grid), x)
+
+
+def index_add(x, dim, index, source, alpha=1):
+    """x with alpha * source's slices added at `index` along dim."""
+    x = as_tensor(x)
+    idx = _index(index, "index_add")
+    axis = _axes(dim, x.ndim)[0]
+    source = as_tensor(source)
+    full = (slice(None),) * axis + (idx,)
+    return x + ScatterAdd.apply(source * alpha, shape=x.shape, index=full)
+
+
+def masked_fill(x, mask, value):
+    """x with value where mask is True (mask broadcasts)."""
+    from .elementwise import where
+    x = as_tensor(x)
+    m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+    if m.dtype != bool:
+        raise TypeError(f"masked_fill: mask must be bool, got dtype {m.dtype}")
+    return where(m, _operand(value, x), x)
+
+
+def one_hot(indices, num_classes=-1):
+    """int64 one-hot rows: shape indices.shape + (num_classes,)."""
+    idx = _index(indices, "one_hot")
+    n = int(idx.max()) + 1 if num_classes == -1 and idx.size else num_classes
+    if n < 0 or (idx.size and (idx.min() < 0 or idx.max() >= n)):
+        raise ValueError(f"one_hot: class indices must be in [0, {n}), got {idx.min()}..{idx.max()}")
+    return Tensor((idx[..., None] == np.arange(n)).astype(np.int64))
+
+
+def nonzero(x, as_tuple=False):
+    """Indices of the nonzero elements: (N, ndim) int64 rows (PyTorch), or NumPy's tuple with as_tuple=True."""
+    found = np.nonzero(as_tensor(x).data)
+    if as_tuple:
+        return tuple(Tensor(i.astype(np.int64)) for i in found)
+    return Tensor(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((0, 0), np.int64))
