@@ -1,4 +1,4 @@
-"""`Optimizer`: parameter groups, per-parameter state, zero_grad and state_dict, shared by SGD and Adam."""
+"""`Optimizer`: parameter groups, per-parameter state, zero_grad and state_dict, shared by every optimizer."""
 import copy
 import numbers
 
@@ -15,11 +15,13 @@ def _real(v):
 # The value checks are comparisons that NaN fails (v >= 0, v == v), so NaN is refused too.
 NON_NEGATIVE = ("a number >= 0", _real, lambda v: v >= 0)
 NUMBER = ("a number", _real, lambda v: v == v)
+UNIT = ("a number in [0, 1]", _real, lambda v: 0 <= v <= 1)
 FLAG = ("True or False", lambda v: isinstance(v, (bool, np.bool_)), lambda v: True)
 BETAS = ("a pair of numbers in [0, 1)", lambda v: isinstance(v, (tuple, list)) and all(map(_real, v)),
          lambda v: len(v) == 2 and all(0 <= b < 1 for b in v))
 _LABELS = {"lr": "learning rate", "eps": "epsilon value"}
-_PYTORCH_FLAGS = {"foreach", "fused", "differentiable", "capturable", "initial_lr"}  # how PyTorch computes, not what
+_PYTORCH_FLAGS = {"foreach", "fused", "differentiable", "capturable",  # how PyTorch computes, not what
+                  "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"}  # set by lr schedulers
 
 
 class Optimizer:
