@@ -21,6 +21,7 @@ from .ops.math import (sin, cos, tan, arcsin, arccos, arctan, arctan2, sinh, cos
                        copysign, lerp, remainder, fmod, floor_divide)
 from .ops.movement import concatenate, cat, stack, split, pad, broadcast_to, squeeze, unsqueeze, flatten
 from .ops.linalg import matmul
+from .ops.einsum import einsum, outer, dot, cross
 from .ops.arrange import flip, roll, repeat, repeat_interleave, tile, diagonal, tril, triu, unflatten
 from .ops.gather import (take_along_axis, gather, index_select, scatter, scatter_add, index_add, masked_fill, one_hot,
                          nonzero)

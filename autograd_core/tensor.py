@@ -351,6 +351,10 @@ class Tensor(TorchSpellings):
     def masked_fill(self, mask, value): return G.masked_fill(self, mask, value)
     def nonzero(self, as_tuple=False): return G.nonzero(self, as_tuple)
 
+    def dot(self, other): return N.dot(self, other)
+    def outer(self, other): return N.outer(self, other)
+    def cross(self, other, axis=-1, *, dim=None): return N.cross(self, other, axis, dim=dim)
+
     def softmax(self, axis=-1, *, dim=None): return R.softmax(self, axis if dim is None else dim)
     def log_softmax(self, axis=-1, *, dim=None): return R.log_softmax(self, axis if dim is None else dim)
 
@@ -543,4 +547,4 @@ def _axes(axis, ndim):
     return tuple(sorted(out))
 
 
-from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X, scan as S, arrange as A, gather as G  # noqa: E402
+from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X, scan as S, arrange as A, gather as G, einsum as N  # noqa: E402
