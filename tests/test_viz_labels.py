@@ -45,6 +45,9 @@ def by_name(nodes):
     return out
 
 
+EVERY_OP = dict(collapse=lambda path: False)   # every op drawn as itself (no scope boxes, no elided runs)
+
+
 def ops(nodes):
     return {nid: label_lines(a)[0] for nid, a in nodes.items() if a.get("shape") == "ellipse"}
 
@@ -64,14 +67,14 @@ def test_ops_are_labelled_as_the_lectures_write_them():
     w = ag.tensor(np.ones((2, 2)), requires_grad=True, name="W")
     y = ((x @ w).tanh().sigmoid() * x + x / 2 - x).exp().log().relu().sqrt()
     z = (y ** 2).sum() + (-x).max() + x.abs().mean()
-    nodes, _, _ = parse(viz.draw(z, "forward").source)
+    nodes, _, _ = parse(viz.draw(z, "forward", **EVERY_OP).source)
     assert Counter(ops(nodes).values()) == Counter({"@": 1, "tanh": 1, "σ": 1, "*": 2, "+": 3, "/": 1, "-": 2,
                                                     "exp": 1, "log": 1, "relu": 1, "√": 1, "**2": 1, "sum": 2,
                                                     "max": 1, "abs": 1, "reshape": 2})
-    nodes, _, _ = parse(viz.draw(z, "backward").source)   # backward: a prime, never a class name
+    nodes, _, _ = parse(viz.draw(z, "backward", **EVERY_OP).source)   # backward: a prime, never a class name
     assert all(lab.endswith("′") and lab[:-1] in OP_LABELS.values() or lab[:-1] == "**2"
                for lab in ops(nodes).values())
-    nodes, _, _ = parse(viz.draw(z, "forward", labels="class").source)
+    nodes, _, _ = parse(viz.draw(z, "forward", labels="class", **EVERY_OP).source)
     assert {"MatMul", "Tanh", "Sigmoid", "PowScalar", "Sqrt", "Neg"} <= set(ops(nodes).values())
     nodes, _, _ = parse(viz.draw_backward(z, labels="class").source)
     assert "TanhBackward" in ops(nodes).values()
@@ -82,17 +85,21 @@ def test_ops_are_labelled_as_the_lectures_write_them():
 
 
 def test_every_primitive_class_has_a_lecture_label():
+    import importlib
+    import pkgutil
     import autograd_core.ops as O
-    import autograd_core.ops.loss  # noqa: F401  (nn's binary cross-entropy)
     from autograd_core import Function
-    found = {c.__name__ for m in (O.elementwise, O.reduce, O.movement, O.linalg, O.window, O.correlate,
-                                  O.recurrent, O.loss) for c in vars(m).values()
-             if isinstance(c, type) and issubclass(c, Function) and c.__module__ == m.__name__}
+    found = set()
+    for m in pkgutil.iter_modules(O.__path__):
+        mod = importlib.import_module(f"autograd_core.ops.{m.name}")
+        found |= {c.__name__ for c in vars(mod).values()
+                  if isinstance(c, type) and issubclass(c, Function) and c.__module__ == mod.__name__}
     named = {"Add", "Sub", "Mul", "Div", "Neg", "PowScalar", "Pow", "Exp", "Log", "Sqrt", "Abs", "Tanh", "Sigmoid",
              "Relu", "LeakyRelu", "Where", "Maximum", "Cast", "Sum", "Max", "Reshape", "Transpose", "BroadcastTo",
              "GetItem", "ScatterAdd", "Concatenate", "Pad", "MatMul", "SlidingWindow", "Col2Im", "Correlate",
              "LSTMStep", "GRUStep", "BinaryCrossEntropy"}
-    assert named <= found and named <= set(OP_LABELS)
+    assert named <= found and found <= set(OP_LABELS)         # a new primitive gets its lecture label here
+    assert all(OP_LABELS[c] != c for c in found)               # never a class name
     assert (OP_LABELS["MatMul"], OP_LABELS["Sigmoid"], OP_LABELS["Sqrt"], OP_LABELS["Mul"]) == ("@", "σ", "√", "*")
 
 
@@ -190,9 +197,19 @@ def test_inputs_without_grad_show_their_value_and_named_intermediates_their_name
     x = ag.tensor([1.0, -1.0], requires_grad=True, name="x")
     h = x * 2
     h.name = "hidden"
-    y = h.tanh().sum()
+    y = (h.tanh() + h).sum()                                  # hidden is used twice
+    with viz.record_gradients() as rec:
+        y.backward()
+    total = 1 - np.tanh(2.0) ** 2 + 1
     for mode in ("forward", "backward", "both"):
-        assert "hidden" in viz.draw(y, mode).source
+        nodes, edges, _ = parse(viz.draw(y, mode).source)
+        hid = by_name(nodes)["hidden"]                       # a named intermediate is a node in every mode
+        assert cells(nodes[hid])[:3] == ["hidden", "(2,)", "data [2, -2]"]
+        if mode != "forward":
+            assert cells(nodes[hid])[3] == f"grad [{total:.4g}, {total:.4g}]"        # its total
+            shares = sorted(coloured(e, RED)[0] if e["label"].startswith("<") else e["label"]
+                            for a, _, e in edges if a == hid)
+            assert shares == sorted([f"[{total - 1:.4g}, {total - 1:.4g}]", "[1, 1]"])   # each use's share
 
 
 def test_legend_in_both_mode_and_legend_false_drops_it():

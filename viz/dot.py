@@ -226,6 +226,8 @@ class Painter:
             return {}
         t = self.trace.tensors[e.tensor]
         # a named intermediate is a wire in these modes: its name goes on the wire
+        if self.mode == "both" and e.head == f"t{e.tensor}":
+            return {}                             # into the tensor's own record, which says it all
         from_node = e.tail == f"t{e.tensor}"      # a tensor drawn as a node shows its value there, not again here
         named = not from_node and t.name is not None and str(t.name)
         head = f"{_html(str(t.name))}<br/>" if named else ""

@@ -84,6 +84,8 @@ OP_LABELS = {
     "ScatterAdd": "scatter_add", "Concatenate": "concat", "Pad": "pad", "MatMul": "@", "SlidingWindow": "windows",
     "Col2Im": "col2im", "Correlate": "conv", "LSTMStep": "lstm_cell", "GRUStep": "gru_cell",
     "BinaryCrossEntropy": "binary_cross_entropy",
+    "Sin": "sin", "Cos": "cos", "Arcsin": "arcsin", "Arctan": "arctan", "Arctan2": "arctan2", "Log1p": "log1p",
+    "Expm1": "expm1", "Erf": "erf", "Constant": "const", "Remainder": "%", "Cumsum": "cumsum", "Norm": "‖·‖",
 }
 # Compositions of primitives, for whoever draws them as one node (names as nn.functional spells them).
 COMPOSITE_LABELS = ("mean", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool2d", "softmax", "log_softmax",
@@ -99,9 +101,9 @@ def op_label(ctx, params=None, backward=False, style="lecture"):
     """The text drawn on an op's node: `tanh`, `*`, `**2`, `conv2d`; `tanh′` in backward mode.
     style="class": the class name (`TanhBackward` in backward mode). params: what forward saved (for `**p`)."""
     name = type(ctx).__name__
-    if style == "class" or not is_builtin(ctx) or name not in OP_LABELS:
+    if style == "class" or not is_builtin(ctx):
         return name + ("Backward" if backward else "")
-    label = OP_LABELS[name]
+    label = OP_LABELS.get(name, name.lower())      # a primitive added later: NumPy's spelling, near enough
     if name == "PowScalar":
         p = (params or {}).get("p")
         if p is not None:

@@ -100,8 +100,8 @@ def build(trace, wire, box_of):
     for ti in range(len(trace.tensors)):
         k = trace.producer[ti]
         if k is not None and ti not in roots:
-            if wire:
-                continue       # an intermediate tensor is the wire between its producer and its users
+            if wire and (trace.tensors[ti].name is None or not str(trace.tensors[ti].name)):
+                continue       # an intermediate is the wire between its producer and its users, unless named
             if box_of[k] is not None and all(op_node[c] == op_node[k] for c, _ in trace.consumers[ti]):
                 continue       # made and used inside one box: hidden in it
         nid = f"t{ti}"
