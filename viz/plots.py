@@ -86,6 +86,7 @@ def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step",
     if not len(norms):
         raise ValueError("viz.plot_grad_over_time: no gradients given")
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
     fig = ax.figure if ax is not None else plt.subplots(figsize=(6, 3.5))[0]
     ax = ax if ax is not None else fig.axes[0]
     t = np.arange(len(norms))
@@ -97,10 +98,11 @@ def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step",
     if under.any():
         last = t[under][-1]
         below = "to 0" if (norms[under] == 0).all() else f"(< {tiny[last]:.2g}, {dtypes[last].name}'s smallest normal)"
-        _note(ax, under, f"{name}underflows {below} {_when(t[under])}", curve.get_color(), top=True)
+        _note(ax, under, f"{name}underflows {below} {_when(t[under])}", curve.get_color())
     if over.any():
-        _note(ax, over, f"{name}overflows to inf/nan {_when(t[over])}", curve.get_color(), top=False)
+        _note(ax, over, f"{name}overflows to inf/nan {_when(t[over])}", curve.get_color())
     ax.set_xlim(-0.5, max(len(ln.get_xdata()) for ln in ax.lines) - 0.5)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # time steps are whole numbers, also for small T
     ax.set_xlabel(XLABEL)
     ax.set_ylabel(_text(ylabel))
     ax.set_title(_text(title))
@@ -121,14 +123,14 @@ def _when(steps):
     return "at t = " + ", ".join(str(s) for s in steps[:6]) + (", ..." if len(steps) > 6 else "")
 
 
-def _note(ax, lost, text, color, top):
-    """Shade the lost steps and list the note in a corner above them (below, for overflow: where the curve is not),
-    in the curve's colour, one line per note."""
+def _note(ax, lost, text, color):
+    """Shade the lost steps and list the note top left, in the curve's colour, one line per note: the curve
+    itself is not drawn above the steps it lost."""
     for s in np.flatnonzero(lost):
         ax.axvspan(s - 0.5, s + 0.5, color=color, alpha=0.07, linewidth=0)
     k = sum(1 for x in ax.texts if x.get_gid() == "lost")
-    ax.text(0.01, 0.96 - 0.07 * k if top else 0.04 + 0.07 * k, text, transform=ax.transAxes, color=color,
-            fontsize=8, va="top" if top else "bottom", gid="lost")
+    ax.text(0.01, 0.96 - 0.07 * k, text, transform=ax.transAxes, color=color, fontsize=8, va="top", gid="lost",
+            bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1))  # readable over another curve
 
 
 def _norms(grads, who):
