@@ -137,3 +137,17 @@ def test_amax_amin_share_ties_and_any_all():
     assert not b.all().item() and b.any().item()
     np.testing.assert_array_equal(b.all(dim=1).numpy(), [False, True])
     np.testing.assert_array_equal(ag.any(b, axis=0).numpy(), [True, True])
+
+
+def test_empty_tensors_flow_through_scans_and_sorts():
+    e = ag.zeros(0, 3, dtype="float64", requires_grad=True)
+    for make in (lambda: e.sort(0), lambda: e.cumsum(0), lambda: e.cumprod(0), lambda: e.cummax(0).values,
+                 lambda: e.topk(0, dim=0).values, lambda: e.prod(1)):
+        y = make()
+        assert y.size == 0
+        y.sum().backward()
+        assert e.grad.shape == (0, 3)
+    assert e.prod(0).shape == (3,) and (e.prod(0).numpy() == 1).all()
+    assert e.norm().item() == 0.0 and e.argmax(dim=1).shape == (0,)
+    with pytest.raises(ValueError, match="empty"):
+        e.argmax(dim=0)

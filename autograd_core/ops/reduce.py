@@ -60,7 +60,7 @@ def arg_extreme(x, axis=None, keepdims=False, lowest=False):
     """Index of the first max (or min) along axis; of the flattened tensor when axis is None. Not differentiable."""
     a = x.data if x.ndim else x.data.reshape(1)
     axis = _one_axis(x, axis, "argmin" if lowest else "argmax")
-    if a.size == 0:
+    if a.size == 0 and (axis is None or a.shape[axis] == 0):
         raise ValueError(f"{'argmin' if lowest else 'argmax'} of an empty tensor (shape {x.shape})")
     i = (np.argmin if lowest else np.argmax)(a, axis=axis, keepdims=keepdims and axis is not None)
     if keepdims and axis is None:
