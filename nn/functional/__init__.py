@@ -10,3 +10,7 @@ from .dropout import dropout
 from .normalization import batch_norm
 from .embedding import embedding
 from .recurrent import rnn_cell, lstm_cell, gru_cell
+from .layer_norm import layer_norm, group_norm
+from .distance import normalize, cosine_similarity, pairwise_distance
+from .attention import scaled_dot_product_attention
+from .resize import interpolate, pixel_shuffle

@@ -11,3 +11,6 @@ from .dropout import Dropout
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .embedding import Embedding
 from .recurrent import RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU
+from .norm import LayerNorm, GroupNorm
+from .attention import MultiheadAttention
+from .resize import Upsample, PixelShuffle

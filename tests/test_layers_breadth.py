@@ -1,0 +1,151 @@
+"""layer_norm, group_norm, normalize, cosine_similarity, pairwise_distance, scaled_dot_product_attention,
+MultiheadAttention, interpolate, pixel_shuffle: gradcheck in float64, PyTorch's numbers where it is installed,
+and a PyTorch state dict that loads."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+import nn.functional as F
+from core_cases import values
+
+try:
+    import torch
+    import torch.nn.functional as TF
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch not installed")
+
+
+def _t(a):
+    return ag.tensor(np.asarray(a, np.float64), requires_grad=True)
+
+
+def _same(ours, theirs, rtol=1e-10, atol=1e-12):
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=rtol, atol=atol)
+
+
+CASES = {
+    "layer_norm": (lambda x: F.layer_norm(x, (4,)), lambda x: TF.layer_norm(x, (4,)), (3, 4)),
+    "layer_norm 2 axes": (lambda x: F.layer_norm(x, (3, 4)), lambda x: TF.layer_norm(x, (3, 4)), (2, 3, 4)),
+    "group_norm": (lambda x: F.group_norm(x, 2), lambda x: TF.group_norm(x, 2), (2, 4, 3)),
+    "normalize": (lambda x: F.normalize(x), lambda x: TF.normalize(x), (3, 4)),
+    "normalize p1 dim0": (lambda x: F.normalize(x, 1, 0), lambda x: TF.normalize(x, 1, 0), (3, 4)),
+    "interp nearest 1d": (lambda x: F.interpolate(x, size=7), lambda x: TF.interpolate(x, size=7), (1, 2, 4)),
+    "interp nearest 2d x2": (lambda x: F.interpolate(x, scale_factor=2), lambda x: TF.interpolate(x, scale_factor=2),
+                             (1, 2, 3, 3)),
+    "interp nearest down": (lambda x: F.interpolate(x, size=(2, 3)), lambda x: TF.interpolate(x, size=(2, 3)),
+                            (1, 1, 5, 7)),
+    "interp linear": (lambda x: F.interpolate(x, size=7, mode="linear"),
+                      lambda x: TF.interpolate(x, size=7, mode="linear"), (2, 1, 4)),
+    "interp linear ac": (lambda x: F.interpolate(x, size=7, mode="linear", align_corners=True),
+                         lambda x: TF.interpolate(x, size=7, mode="linear", align_corners=True), (2, 1, 4)),
+    "interp bilinear": (lambda x: F.interpolate(x, scale_factor=1.5, mode="bilinear"),
+                        lambda x: TF.interpolate(x, scale_factor=1.5, mode="bilinear"), (1, 2, 4, 4)),
+    "interp bilinear down": (lambda x: F.interpolate(x, size=(3, 2), mode="bilinear", align_corners=False),
+                             lambda x: TF.interpolate(x, size=(3, 2), mode="bilinear", align_corners=False),
+                             (1, 1, 5, 6)),
+    "pixel_shuffle": (lambda x: F.pixel_shuffle(x, 2), lambda x: TF.pixel_shuffle(x, 2), (1, 8, 2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_gradcheck(name):
+    ours, _, shape = CASES[name]
+    x = _t(values(shape))
+    assert ag.gradcheck(lambda t: ours(t), [x])
+
+
+@needs_torch
+@pytest.mark.parametrize("name", CASES)
+def test_values_and_gradients_equal_pytorchs(name):
+    ours, theirs, shape = CASES[name]
+    a = values(shape)
+    x, tx = _t(a), torch.tensor(a, requires_grad=True)
+    y, ty = ours(x), theirs(tx)
+    _same(y, ty)
+    w = np.random.default_rng(1).standard_normal(ty.shape)
+    (y * ag.tensor(w)).sum().backward()
+    (ty * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@needs_torch
+def test_distances_equal_pytorchs():
+    a, b = values((3, 5)), values((3, 5))
+    _same(F.cosine_similarity(_t(a), _t(b)), TF.cosine_similarity(torch.tensor(a), torch.tensor(b)))
+    _same(F.cosine_similarity(_t(a), _t(b), dim=0), TF.cosine_similarity(torch.tensor(a), torch.tensor(b), dim=0))
+    _same(F.pairwise_distance(_t(a), _t(b)), TF.pairwise_distance(torch.tensor(a), torch.tensor(b)))
+    _same(F.pairwise_distance(_t(a), _t(b), p=1, keepdim=True),
+          TF.pairwise_distance(torch.tensor(a), torch.tensor(b), p=1, keepdim=True))
+    assert ag.gradcheck(lambda x, y: F.cosine_similarity(x, y), [_t(a), _t(b)])
+
+
+@pytest.mark.parametrize("mask", ["none", "bool", "float", "causal"])
+def test_scaled_dot_product_attention(mask):
+    rng = np.random.default_rng(2)
+    q, k, v = rng.standard_normal((2, 3, 4)), rng.standard_normal((2, 5, 4)), rng.standard_normal((2, 5, 6))
+    m = {"none": None, "bool": rng.random((3, 5)) > 0.3, "float": rng.standard_normal((3, 5)), "causal": None}[mask]
+    if mask == "bool":
+        m[:, 0] = True  # every query may attend somewhere
+    kw = dict(attn_mask=m, is_causal=mask == "causal")
+    if mask == "causal":
+        k, v = k[:, :3], v[:, :3]
+    ts = [_t(a) for a in (q, k, v)]
+    assert ag.gradcheck(lambda *t: F.scaled_dot_product_attention(*t, **kw), ts)
+    if torch is not None:
+        tm = None if m is None else torch.tensor(m)
+        want = TF.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=tm,
+                                               is_causal=mask == "causal")
+        _same(F.scaled_dot_product_attention(*ts, **kw), want)
+
+
+@needs_torch
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("masks", ["none", "key_padding", "causal"])
+def test_multihead_attention_loads_pytorchs_state_dict_and_gives_its_outputs_and_gradients(batch_first, masks):
+    torch.manual_seed(0)
+    theirs = torch.nn.MultiheadAttention(8, 2, batch_first=batch_first).double()
+    ours = nn.MultiheadAttention(8, 2, batch_first=batch_first)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    ours.double()
+    assert sorted(dict(ours.named_parameters())) == sorted(dict(theirs.named_parameters()))
+    rng = np.random.default_rng(3)
+    shape = (2, 4, 8) if batch_first else (4, 2, 8)
+    q, k = rng.standard_normal(shape), rng.standard_normal(shape)
+    kw, tkw = {}, {}
+    if masks == "key_padding":
+        pad = np.array([[False, False, True, True], [False, False, False, True]])
+        kw["key_padding_mask"], tkw["key_padding_mask"] = pad, torch.tensor(pad)
+    if masks == "causal":
+        causal = ~np.tril(np.ones((4, 4), bool))
+        kw["attn_mask"], tkw["attn_mask"] = causal, torch.tensor(causal)
+    x, y = _t(q), _t(k)
+    out, w = ours(x, y, y, **kw)
+    tx, ty = torch.tensor(q, requires_grad=True), torch.tensor(k, requires_grad=True)
+    tout, tw = theirs(tx, ty, ty, **tkw)
+    _same(out, tout, rtol=1e-9)
+    _same(w, tw, rtol=1e-9)
+    out.sum().backward()
+    tout.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(ours.in_proj_weight.grad.numpy(), theirs.in_proj_weight.grad.numpy(), rtol=1e-8,
+                               atol=1e-12)
+
+
+def test_layer_modules_and_bad_arguments():
+    x = ag.randn(2, 4, 3, 3, rng=0)
+    assert nn.LayerNorm((3, 3))(x).shape == x.shape and nn.GroupNorm(2, 4)(x).shape == x.shape
+    assert nn.Upsample(scale_factor=2)(x).shape == (2, 4, 6, 6) and nn.PixelShuffle(2)(x).shape == (2, 1, 6, 6)
+    assert sorted(dict(nn.LayerNorm(3).named_parameters())) == ["bias", "weight"]
+    with pytest.raises(ValueError, match="normalized_shape"):
+        F.layer_norm(x, (4,))
+    with pytest.raises(ValueError, match="num_groups"):
+        nn.GroupNorm(3, 4)
+    with pytest.raises(ValueError, match="exactly one"):
+        F.interpolate(x, size=2, scale_factor=2)
+    with pytest.raises(ValueError, match="mode"):
+        F.interpolate(x, size=2, mode="cubic")
+    with pytest.raises(ValueError, match="divide"):
+        nn.MultiheadAttention(6, 4)
