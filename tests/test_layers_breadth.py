@@ -149,3 +149,45 @@ def test_layer_modules_and_bad_arguments():
         F.interpolate(x, size=2, mode="cubic")
     with pytest.raises(ValueError, match="divide"):
         nn.MultiheadAttention(6, 4)
+
+
+TRANSPOSED = [((2, 4, 5), (4, 3, 3), {}), ((2, 4, 5), (4, 3, 3), {"stride": 2}),
+              ((2, 4, 5), (4, 3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
+              ((2, 2, 6), (2, 3, 1), {"padding": 1}),  # padding wider than the kernel's reach: cropped
+              ((1, 4, 5, 6), (4, 2, 3, 2), {"stride": (2, 1), "padding": (1, 0), "dilation": 2, "groups": 2}),
+              ((1, 2, 4, 4), (2, 3, 3, 3), {"stride": 3, "padding": 2, "output_padding": 2}),
+              ((2, 4, 4), (2, 3, 3, 3), {"stride": 2})]  # unbatched 2-D
+
+
+@pytest.mark.parametrize("xs, ws, kw", TRANSPOSED, ids=[str(t[2]) for t in TRANSPOSED])
+def test_conv_transpose_gradcheck_and_pytorch(xs, ws, kw):
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal(xs), rng.standard_normal(ws)
+    b = rng.standard_normal(ws[1] * kw.get("groups", 1))
+    k = len(ws) - 2
+    ours = F.conv_transpose1d if k == 1 else F.conv_transpose2d
+    assert ag.gradcheck(lambda a, c, d: ours(a, c, d, **kw), [_t(x), _t(w), _t(b)])
+    if torch is not None:
+        theirs = TF.conv_transpose1d if k == 1 else TF.conv_transpose2d
+        _same(ours(_t(x), _t(w), _t(b), **kw), theirs(torch.tensor(x), torch.tensor(w), torch.tensor(b), **kw))
+
+
+@needs_torch
+@pytest.mark.parametrize("k", [1, 2])
+def test_conv_transpose_modules_load_pytorchs_weights(k):
+    torch.manual_seed(0)
+    cls, tcls = (nn.ConvTranspose1d, torch.nn.ConvTranspose1d) if k == 1 else (nn.ConvTranspose2d, torch.nn.ConvTranspose2d)
+    theirs = tcls(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2).double()
+    ours = cls(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+    assert {n: p.shape for n, p in ours.named_parameters()} == {n: tuple(p.shape) for n, p in theirs.named_parameters()}
+    ours.load_state_dict({n: p.detach().numpy() for n, p in theirs.state_dict().items()})
+    ours.double()
+    x = np.random.default_rng(5).standard_normal((2, 4) + (5,) * k)
+    _same(ours(ag.tensor(x)), theirs(torch.tensor(x)))
+
+
+def test_conv_transpose_names_bad_arguments():
+    with pytest.raises(ValueError, match="output_padding"):
+        F.conv_transpose1d(ag.zeros(1, 2, 4), ag.zeros(2, 3, 3), output_padding=2, stride=2)
+    with pytest.raises(ValueError, match="expects 2 input channels"):
+        F.conv_transpose1d(ag.zeros(1, 3, 4), ag.zeros(2, 3, 3))

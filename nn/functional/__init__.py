@@ -14,3 +14,4 @@ from .layer_norm import layer_norm, group_norm
 from .distance import normalize, cosine_similarity, pairwise_distance
 from .attention import scaled_dot_product_attention
 from .resize import interpolate, pixel_shuffle
+from .conv_transpose import conv_transpose1d, conv_transpose2d

@@ -14,3 +14,4 @@ from .recurrent import RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU
 from .norm import LayerNorm, GroupNorm
 from .attention import MultiheadAttention
 from .resize import Upsample, PixelShuffle
+from .conv_transpose import ConvTranspose1d, ConvTranspose2d
