@@ -14,6 +14,7 @@ import viz
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
+import matplotlib.pyplot  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vanishing_gradients.py"
 FLOAT32_TINY = 2.0 ** -126          # the smallest normal float32
@@ -24,6 +25,12 @@ def example():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    matplotlib.pyplot.close("all")   # pyplot keeps every figure until closed; the objects stay readable
 
 
 def notes(ax):
