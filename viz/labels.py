@@ -86,6 +86,7 @@ OP_LABELS = {
     "BinaryCrossEntropy": "binary_cross_entropy",
     "Sin": "sin", "Cos": "cos", "Arcsin": "arcsin", "Arctan": "arctan", "Arctan2": "arctan2", "Log1p": "log1p",
     "Expm1": "expm1", "Erf": "erf", "Constant": "const", "Remainder": "%", "Cumsum": "cumsum", "Norm": "‖·‖",
+    "Einsum": "einsum",
 }
 # Compositions of primitives, for whoever draws them as one node (names as nn.functional spells them).
 COMPOSITE_LABELS = ("mean", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool2d", "softmax", "log_softmax",
