@@ -113,6 +113,8 @@ def test_step_captions_use_the_rule():
     assert captions[0] == "step 1/5: tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5"
     assert captions[-1] == ("step 5/5: * receives 0.5; to x1: local gradient w1 = -3, sends -1.5; "
                             "to w1: local gradient x1 = 2, sends 1")
+    last_picture = viz.backward_steps(o, mode="both", chain_rule=True)[-1][1]
+    assert chain_labels(last_picture)[("w1", "*")] == ["x1 × 0.5 = 1"]
     x = ag.tensor(np.ones((3, 4)), requires_grad=True, name="x")
     w = ag.tensor(np.ones((4, 2)), requires_grad=True, name="W")
     y = (x @ w).sum()

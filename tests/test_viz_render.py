@@ -35,6 +35,20 @@ def test_svg_is_valid_xml_with_one_node_group_per_node(tmp_path, mode):
 
 
 @needs_dot
+def test_render_takes_the_painters_options(tmp_path):
+    o = neuron()
+    texts = lambda p: {"".join(t.itertext()) for t in ET.parse(p).getroot().iter(SVG + "text")}
+    lecture = texts(viz.render(o, tmp_path / "lecture.svg", mode="both"))
+    assert {"tanh", "*", "+", "value (data)"} <= lecture and "Tanh" not in lecture
+    named = texts(viz.render(o, tmp_path / "class.svg", mode="backward", labels="class"))
+    assert {"TanhBackward", "MulBackward", "AddBackward"} <= named
+    chain = texts(viz.render(o, tmp_path / "chain.svg", mode="both", chain_rule=True, legend=False))
+    assert "(1 - 0.7071²) × 1 = 0.5" in chain and "value (data)" not in chain
+    forced = texts(viz.render(o, tmp_path / "dtype.svg", show_dtype=True))
+    assert "float32" in forced and not any("float32" in t for t in lecture)
+
+
+@needs_dot
 def test_png_and_pdf_by_suffix(tmp_path):
     o = neuron()
     assert viz.render(o, tmp_path / "n.png", mode="both").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
