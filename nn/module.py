@@ -109,27 +109,39 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         with name_scope(self._scope_name or type(self).__name__):
-            for hook in list(self._forward_pre_hooks.values()):
-                new = hook(self, args)
-                if new is not None:  # PyTorch: a single value stands for a one-element tuple
-                    args = new if isinstance(new, tuple) else (new,)
+            for hook, with_kwargs in list(self._forward_pre_hooks.values()):
+                if with_kwargs:
+                    new = hook(self, args, kwargs)
+                    if new is not None:
+                        if not (isinstance(new, tuple) and len(new) == 2 and isinstance(new[1], dict)):
+                            raise TypeError(f"a forward pre-hook registered with with_kwargs=True must return "
+                                            f"None or a tuple (args, kwargs), got {type(new).__name__}")
+                        args, kwargs = new
+                        args = args if isinstance(args, tuple) else (args,)
+                else:
+                    new = hook(self, args)
+                    if new is not None:  # PyTorch: a single value stands for a one-element tuple
+                        args = new if isinstance(new, tuple) else (new,)
             out = self.forward(*args, **kwargs)
-            for hook in list(self._forward_hooks.values()):
-                new = hook(self, args, out)
+            for hook, with_kwargs in list(self._forward_hooks.values()):
+                new = hook(self, args, kwargs, out) if with_kwargs else hook(self, args, out)
                 if new is not None:
                     out = new
             return out
 
     # ---- hooks -------------------------------------------------------------------------------
-    def register_forward_pre_hook(self, hook):
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """hook(module, args) runs before forward; returning a value (a tuple, or one input) replaces args.
 
-        Returns a handle whose remove() takes the hook away."""
-        return _HookHandle(self._forward_pre_hooks, _callable(hook, "register_forward_pre_hook"))
+        with_kwargs=True: hook(module, args, kwargs), returning None or (args, kwargs). prepend=True runs it before
+        the hooks already registered. Returns a handle whose remove() takes the hook away."""
+        return _HookHandle(self._forward_pre_hooks, _callable(hook, "register_forward_pre_hook"), prepend,
+                           with_kwargs)
 
-    def register_forward_hook(self, hook):
-        """hook(module, args, output) runs after forward; returning a value replaces the output. Returns a handle."""
-        return _HookHandle(self._forward_hooks, _callable(hook, "register_forward_hook"))
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args, output) runs after forward (with_kwargs=True: hook(module, args, kwargs, output));
+        returning a value replaces the output. prepend=True runs it first. Returns a handle."""
+        return _HookHandle(self._forward_hooks, _callable(hook, "register_forward_hook"), prepend, with_kwargs)
 
     # ---- traversal ---------------------------------------------------------------------------
     def named_modules(self, prefix=""):
@@ -206,11 +218,13 @@ class Module:
     def to(self, *args, dtype=None, device=None):
         """Cast floating parameters and buffers to dtype, in place (e.g. float64 for gradcheck); returns self.
 
-        As PyTorch's: `to(dtype)`, `to("cpu")`, `to("cpu", dtype)`, `to(device=..., dtype=...)`; the one device is
-        the CPU, so a device is only checked."""
+        As PyTorch's: `to(dtype)`, `to("cpu")`, `to("cpu", dtype)`, `to(tensor)` (its dtype), `to(device=...,
+        dtype=...)`; the one device is the CPU, so a device is only checked."""
         if len(args) > 2:
             raise TypeError(f"Module.to takes a device and/or a dtype, got {len(args)} arguments")
         for a in args:
+            if isinstance(a, Tensor):  # to(other): other's dtype
+                a = a.dtype
             if _is_device(a):
                 device = a
             elif dtype is None:
@@ -342,10 +356,15 @@ class _HookHandle:
     """What register_*_hook returns: remove() takes the hook away (twice is harmless); also a context manager."""
     _next_id = 0
 
-    def __init__(self, hooks, hook):
+    def __init__(self, hooks, hook, prepend=False, with_kwargs=False):
+        for name, v in (("prepend", prepend), ("with_kwargs", with_kwargs)):
+            if not isinstance(v, (bool, np.bool_)):
+                raise TypeError(f"register hook: {name} must be True or False, got {v!r}")
         self._hooks, self.id = hooks, _HookHandle._next_id
         _HookHandle._next_id += 1
-        hooks[self.id] = hook
+        hooks[self.id] = (hook, bool(with_kwargs))
+        if prepend:
+            hooks.move_to_end(self.id, last=False)
 
     def remove(self):
         self._hooks.pop(self.id, None)

@@ -144,3 +144,28 @@ def test_hooks_and_buffers_agree_with_pytorch():
     assert [n for n, _ in tm.named_buffers()] == [n for n, _ in m.named_buffers()]
     x = np.arange(6, dtype=np.float32).reshape(2, 3) / 6
     assert np.allclose(tm(torch.tensor(x)).detach().numpy(), m(ag.tensor(x)).numpy(), atol=1e-5)
+
+
+def test_prepend_and_with_kwargs_hooks():
+    class Scale(nn.Module):
+        def forward(self, x, factor=1.0):
+            return x * factor
+
+    m, order = Scale(), []
+    m.register_forward_hook(lambda mod, a, o: order.append("second"))
+    m.register_forward_hook(lambda mod, a, o: order.append("first"), prepend=True)
+    m.register_forward_pre_hook(lambda mod, a, kw: (a, {**kw, "factor": 3.0}), with_kwargs=True)
+    seen = []
+    m.register_forward_hook(lambda mod, a, kw, o: seen.append(kw["factor"]), with_kwargs=True)
+    out = m(ag.tensor([2.0]), factor=5.0)
+    assert out.numpy().tolist() == [6.0] and seen == [3.0] and order == ["first", "second"]
+    m.register_forward_pre_hook(lambda mod, a, kw: a, with_kwargs=True)
+    with pytest.raises(TypeError, match="args, kwargs"):
+        m(ag.tensor([1.0]))
+    with pytest.raises(TypeError, match="prepend"):
+        m.register_forward_hook(print, prepend=1)
+
+
+def test_to_another_tensor_takes_its_dtype():
+    lin = nn.Linear(2, 2)
+    assert lin.to(ag.tensor(np.zeros(1, np.float64))).weight.dtype == np.float64
