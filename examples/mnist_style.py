@@ -16,10 +16,12 @@ Every line that still differs from the PyTorch original, and why:
 - `fc1 = nn.Linear(256, 128)` instead of `nn.Linear(9216, 128)`: 8x8 -> conv 6x6 -> conv 4x4 -> pool 2x2,
   64 * 2 * 2 = 256 (MNIST: 64 * 12 * 12 = 9216). Nothing else in Net changes.
 - no --no-cuda / --no-mps flags and `device = "cpu"`: the engine runs on the CPU only (`.to(device)` is kept and
-  works); the loaders take `shuffle=True`, as the original's CUDA kwargs do.
+  works); the training loader takes `shuffle=True` (the original shuffles only in its CUDA kwargs).
 - `ag.save(model.state_dict(), "mnist_cnn.npz")` instead of `torch.save(..., "mnist_cnn.pt")`: an .npz file,
   never a pickle.
-- the epoch loop also prints each epoch's seconds, and `main(argv=None)` returns the last test loss and accuracy (the original returns nothing), so a test can run it.
+- the epoch loop also prints each epoch's seconds (`start = time.time()` and one print), `test()` returns its
+  loss and accuracy, and `main(argv=None)` returns the last of them (the original returns nothing), so a test
+  can run it.
 """
 import argparse
 import time
