@@ -5,6 +5,7 @@ import re
 import numpy as np
 
 from . import labels as L
+from .record import _numbers as saved_numbers
 
 TENSOR_STYLE = {  # kind -> node attributes: inputs, parameters and constants are told apart at a glance
     "input": dict(shape="box", style="filled", fillcolor="#fff3bf"),
@@ -78,9 +79,9 @@ class Painter:
         return (L.shape_text(g.shape) + " " if with_shape else "") + L.norm_text(g)
 
     def params(self, k):
+        """The numbers op k's forward saved (PowScalar's p), kept by the recording after backward freed them."""
         ctx = self.trace.ops[k]
-        return self.grads.params(ctx) if self.grads is not None and hasattr(self.grads, "params") else \
-            {k2: v for k2, v in getattr(ctx, "__dict__", {}).items() if isinstance(v, (int, float))}
+        return self.grads.params(ctx) if hasattr(self.grads, "params") else saved_numbers(ctx)
 
     def op_label(self, k):
         return L.op_label(self.trace.ops[k], self.params(k), self.mode == "backward", self.labels)
@@ -119,7 +120,7 @@ class Painter:
 
     def tensor_cells(self, ti):
         """micrograd's record, as (text, colour) cells: name | shape dtype | data | grad (each only when known)."""
-        t, kind = self.trace.tensors[ti], self.trace.tensor_kind(ti)
+        t = self.trace.tensors[ti]
         cells = [(str(t.name), None)] if t.name is not None and str(t.name) else []
         about = [L.shape_text(t.shape)] if t.ndim else []
         if self.show_dtype:
@@ -161,7 +162,6 @@ class Painter:
         if len(e.uses) != 1:
             return None
         k, pos = e.uses[0]
-        ctx = self.trace.ops[k]
         up, sent = self.tensor_grad(self.trace.outputs[k][0]), self.use_grad(k, pos)
         if up is None or sent is None:
             return None
