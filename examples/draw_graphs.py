@@ -86,7 +86,8 @@ def main(out="out/graphs", steps=50):
         ax = None
         for layer in ("l0", "l1"):
             norms = [n for path, n in per_step if f"/{layer}/" in path]
-            fig = viz.plot_grad_over_time(norms, title="||dL/d(h_t, c_t)|| per time step", label=layer, ax=ax)
+            fig = viz.plot_grad_over_time(norms, title="||∂L/∂(h_t, c_t)|| per time step", label=layer, ax=ax,
+                                          ylabel="||∂L/∂(h_t, c_t)||")
             ax = fig.axes[0]
         fig.savefig(out / "lstm_grad_over_time.png")
         written.append(out / "lstm_grad_over_time.png")

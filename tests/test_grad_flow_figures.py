@@ -171,10 +171,6 @@ def test_keep_gate_sets_the_second_gate_block_and_only_it(Cell):
     np.testing.assert_array_equal(np.delete(total, np.s_[5:10]), np.delete(before, np.s_[5:10]))
 
 
-@pytest.mark.xfail(strict=True, reason="viz/steps.py scope_grads builds its view with the default max_fanout=8: "
-                   "the stack of all T outputs has fan-in T > 8, _unshare drops its edges, and the last step, "
-                   "whose only way out is that stack, vanishes (49 of 50 steps in examples/draw_graphs.py). "
-                   "Fix: make_view(..., max_fanout=None) in scope_grads; then remove this mark.")
 def test_scope_grads_gives_every_time_step_of_an_lstm():
     rng = np.random.default_rng(0)
     out, _ = nn.LSTM(3, 4)(ag.tensor(rng.standard_normal((12, 1, 3)), dtype="float32"))

@@ -149,7 +149,8 @@ def scope_grads(t, collapse="t=*", recording=None):
     This is dL/dh_t per time step without access to h_t itself (nn.LSTM keeps its steps inside).
     """
     trace = Trace(t, "viz.scope_grads")
-    view = make_view(trace, wire=True, collapse=collapse, max_nodes=None)
+    # max_fanout=None: the stack of all T outputs has fan-in T, and capping it would drop the last step
+    view = make_view(trace, wire=True, collapse=collapse, max_nodes=None, max_fanout=None)
     grads = gradients(trace, recording)
     leaving = {}
     for e in view.edges:
