@@ -141,17 +141,17 @@ def test_clusters_match_scopes():
             h = h * 2
     with ag.name_scope("head"):
         y = h.sum()
-    nodes, _, clusters = parse(viz.draw_forward(y).source)
+    nodes, _, clusters = parse(viz.draw_forward(y, detail="ops").source)      # every primitive, in its scope
     assert sorted(c["tooltip"] for c in clusters) == ["block", "block/inner", "head"]
     assert sorted(c["label"] for c in clusters) == ["block", "head", "inner"]
-    source = viz.draw_forward(y).source
+    source = viz.draw_forward(y, detail="ops").source
     inner = source[source.index("tooltip=\"block/inner\""):]
     assert re.search(r'\[label="\*"', inner.split("}")[0])   # the Mul is drawn inside block/inner
 
 
 def test_collapse_by_name_depth_or_predicate_reduces_nodes_to_one_box_per_scope():
     loss, _ = lstm(steps=5)
-    full, _, full_clusters = parse(viz.draw(loss, "both").source)
+    full, _, full_clusters = parse(viz.draw(loss, "both", detail="ops").source)
     assert sum(1 for c in full_clusters if c["label"].startswith("t=")) == 5
     for collapse in ("t=*", 2, lambda path: path.rpartition("/")[2].startswith("t=")):
         nodes, edges, clusters = parse(viz.draw(loss, "both", collapse=collapse).source)
@@ -176,13 +176,13 @@ def test_collapse_rejects_what_it_cannot_use():
 def test_max_nodes_collapses_by_depth_and_says_so():
     loss, _ = lstm(steps=20)
     with pytest.warns(UserWarning, match="max_nodes=120"):
-        g = viz.draw(loss, "backward", max_nodes=120)
+        g = viz.draw(loss, "backward", max_nodes=120, detail="ops")
     nodes, _, _ = parse(g.source)
     assert len(nodes) <= 120
     assert "max_nodes=120" in g.source and sum(1 for a in nodes.values() if a.get("shape") == "box3d") == 20
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert len(parse(viz.draw(loss, "backward", max_nodes=None).source)[0]) > 120
+        assert len(parse(viz.draw(loss, "backward", max_nodes=None, detail="ops").source)[0]) > 120
 
 
 def test_max_nodes_without_scopes_draws_the_part_nearest_the_output():
@@ -191,7 +191,7 @@ def test_max_nodes_without_scopes_draws_the_part_nearest_the_output():
     for _ in range(300):
         y = y * 1.001
     with pytest.warns(UserWarning, match="nearest the output"):
-        nodes, edges, _ = parse(viz.draw(y, "forward", max_nodes=50).source)
+        nodes, edges, _ = parse(viz.draw(y, "forward", max_nodes=50, detail="ops").source)
     assert len(nodes) == 50 and all(a in nodes and b in nodes for a, b, _ in edges)
 
 
@@ -278,8 +278,8 @@ def test_an_explicit_recording_is_used_and_bad_inputs_are_named():
 def test_a_node_gathering_many_inputs_is_drawn_without_those_edges():
     x = ag.tensor([1.0, 2.0], requires_grad=True, name="x")
     y = ag.concatenate([x * float(i) for i in range(12)]).sum()
-    nodes, edges, _ = parse(viz.draw(y, "forward").source)
+    nodes, edges, _ = parse(viz.draw(y, "forward", detail="ops").source)
     (cat,) = [nid for nid, a in nodes.items() if a["label"].startswith("concat")]
     assert "gathers 12 nodes" in nodes[cat]["label"] and not any(b == cat for _, b, _ in edges)
-    nodes, edges, _ = parse(viz.draw(y, "forward", max_fanout=None).source)
+    nodes, edges, _ = parse(viz.draw(y, "forward", max_fanout=None, detail="ops").source)
     assert sum(1 for _, b, _ in edges if b == cat) == 12 and "gathers" not in nodes[cat]["label"]

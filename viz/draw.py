@@ -3,6 +3,7 @@ from .args import limits
 from .dot import Painter, to_digraph
 from .record import gradients
 from .trace import Trace
+from . import fit
 from .view import make_view
 
 MODES = ("forward", "backward", "both")
@@ -24,7 +25,8 @@ def style_options(who, labels="lecture", show_dtype=None, legend=True, chain_rul
 
 def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_values=6, precision=4,
          show_saved=False, recording=None, title=None, rankdir="LR", labels="lecture", show_dtype=None,
-         legend=True, chain_rule=False, _who="viz.draw"):
+         legend=True, chain_rule=False, detail="lecture", expand=None, style="default", dpi=None,
+         _who="viz.draw"):
     """Draw the graph that computed t (a Tensor or a list of them); returns a graphviz.Digraph.
 
     mode: "forward" (ops and tensors with their values), "backward" (gradient functions, each edge labelled
@@ -47,11 +49,16 @@ def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_v
     painting = style_options(_who, labels, show_dtype, legend, chain_rule)
     if not isinstance(rankdir, str) or rankdir not in RANKDIRS:
         raise ValueError(f"{_who}: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    fit.check_options(_who, detail, expand, style, dpi)
     trace = Trace(t, _who)
+    if detail == "lecture" and collapse is None:
+        grads = None if mode == "forward" else gradients(trace, recording)
+        painter = Painter(trace, mode, grads, max_values, precision, show_saved, **painting)
+        return fit.draw_fitted(trace, mode, painter, title, rankdir, expand, max_fanout, style, dpi)
     view = make_view(trace, wire=mode != "forward", collapse=collapse, max_nodes=max_nodes, max_fanout=max_fanout)
     grads = None if mode == "forward" else gradients(trace, recording)
     painter = Painter(trace, mode, grads, max_values, precision, show_saved, **painting)
-    return to_digraph(view, painter, title, rankdir)
+    return fit.apply_style(to_digraph(view, painter, title, "TB" if style == "slide" else rankdir), style, dpi)
 
 
 def draw_forward(t, **kwargs):

@@ -15,6 +15,8 @@ class Edge:
     head: str
     tensor: int                                   # tensor index the edge carries
     uses: list = field(default_factory=list)      # (op index, input position) pairs it stands for
+    name: str = ""                                # what the lecture calls it (h, c), drawn on the edge
+    loose: bool = False                           # drawn without pulling its head to a later rank
 
 
 @dataclass
@@ -26,6 +28,11 @@ class View:
     note: str = ""
     shared: dict = field(default_factory=dict)     # node id -> how many nodes use it (those edges not drawn)
     gathered: dict = field(default_factory=dict)   # node id -> how many nodes feed it (those edges not drawn)
+    labels: dict = field(default_factory=dict)     # box id -> its lines (lecture view), instead of scope and count
+    extra: dict = field(default_factory=dict)      # node id -> lines added under its label
+    folded: dict = field(default_factory=dict)     # node id -> {tensor kind: ids of leaves it uses, not drawn}
+    ranks: list = field(default_factory=list)      # groups of node ids drawn in one column (rank)
+    groups: dict = field(default_factory=dict)     # node id -> tensor indices drawn in it (a module's parameters)
 
 
 def scope_parts(path):

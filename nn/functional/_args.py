@@ -40,3 +40,16 @@ def check_dtypes(name, input, **params):
             raise TypeError(f"{name}: expected the input and {what} to have the same dtype, got input {input.dtype} "
                             f"and {what} {p.dtype}; cast the input (x.astype({str(p.dtype)!r})) or the model "
                             "(model.to(...), model.double())")
+
+
+def composite(fn):
+    """Record fn's ops under a scope named after it (`conv2d`, `cross_entropy`), so drawings show the call as one
+    node; inside a module's scope the module's node holds them."""
+    import functools
+    from autograd_core import name_scope
+
+    @functools.wraps(fn)
+    def scoped(*args, **kwargs):
+        with name_scope(fn.__name__):
+            return fn(*args, **kwargs)
+    return scoped

@@ -3,6 +3,7 @@ import numbers
 
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor
+from ._args import composite
 
 
 def _check_dim(x, dim, fn):
@@ -30,6 +31,7 @@ def leaky_relu(x, negative_slope=0.01):
     return as_tensor(x).leaky_relu(negative_slope)
 
 
+@composite
 def softmax(x, dim=-1):
     """exp(x) / sum(exp(x)) along dim, computed as exp(log_softmax) so large logits do not overflow."""
     x = as_tensor(x)
@@ -37,6 +39,7 @@ def softmax(x, dim=-1):
     return x.softmax(axis=dim) if x.ndim else x.reshape(1).softmax(axis=0).reshape(())
 
 
+@composite
 def log_softmax(x, dim=-1):
     """x - logsumexp(x) along dim (stable: the max is subtracted first)."""
     x = as_tensor(x)

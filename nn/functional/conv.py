@@ -9,7 +9,7 @@ matmul (tests/test_correlate.py), without holding the whole batch's window matri
 import numbers
 
 import autograd_core as ag
-from ._args import as_tensor, check_dtypes, check_input, ntuple
+from ._args import as_tensor, check_dtypes, check_input, ntuple, composite
 
 
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=False):
@@ -102,11 +102,13 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
+@composite
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution of x (N, C, L) or (C, L) with weight (out_channels, C/groups, kernel), like PyTorch's."""
     return _conv(x, weight, bias, stride, padding, dilation, groups, 1)
 
 
+@composite
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution of x (N, C, H, W) or (C, H, W) with weight (out_channels, C/groups, kH, kW), like PyTorch's.
 

@@ -1,7 +1,8 @@
 """The affine map x @ W.T + b, with PyTorch's weight layout (out_features, in_features)."""
-from ._args import as_tensor, check_dtypes
+from ._args import as_tensor, check_dtypes, composite
 
 
+@composite
 def linear(x, weight, bias=None):
     x, weight = as_tensor(x), as_tensor(weight)
     bias = None if bias is None else as_tensor(bias)

@@ -5,6 +5,7 @@ from autograd_core import Tensor
 from autograd_core.ops.loss import BinaryCrossEntropy
 from autograd_core.tensor import as_tensor
 from .activation import log_softmax, softplus
+from ._args import composite
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -57,6 +58,7 @@ def _raw(a):
 
 # ---- regression ------------------------------------------------------------------------------
 
+@composite
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error (input - target)**2."""
     input = as_tensor(input)
@@ -99,6 +101,7 @@ def _classes_last(x):
     return x.reshape(x.size // max(x.shape[-1], 1), x.shape[-1])  # not -1: ambiguous for an empty batch
 
 
+@composite
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood -weight[t] * input[t] of log-probabilities `input` (N, C, ...) at class indices t.
 
@@ -129,6 +132,7 @@ def _weighted(logp, weight, class_dim):
     return logp * w.reshape((w.shape[0],) + (1,) * (logp.ndim - class_dim - 1))
 
 
+@composite
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """Cross-entropy of logits `input` (N, C, ...) against class indices: nll_loss(log_softmax(input, 1)).
 
@@ -186,6 +190,7 @@ def _check_probabilities(a, name, fn):
                                                       if name == "input" else ""))
 
 
+@composite
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """-(t log p + (1 - t) log(1 - p)) for probabilities p and targets t in [0, 1]; each log is clamped at -100
     and the gradients are PyTorch's (see BinaryCrossEntropy)."""
@@ -202,6 +207,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     return _reduce(loss, reduction)
 
 
+@composite
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """binary_cross_entropy(sigmoid(x), t) computed from logits x without overflow, even for |x| = 1e4:
 

@@ -5,7 +5,7 @@ import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor
-from ._args import check_dtypes
+from ._args import check_dtypes, composite
 
 
 def _channel_shaped(a, ndim):
@@ -24,6 +24,7 @@ def _check(x, running_mean, running_var, weight, bias):
                              f"(shape {x.shape}), got {tuple(a.shape)}")
 
 
+@composite
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """(x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1).
 

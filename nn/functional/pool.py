@@ -11,7 +11,7 @@ import numpy as np
 
 import autograd_core as ag
 
-from ._args import as_tensor, check_input, ntuple
+from ._args import as_tensor, check_input, ntuple, composite
 from .conv import conv_output_size
 
 Geometry = namedtuple("Geometry", "kernel stride dilation pads")
@@ -101,21 +101,25 @@ def _avg_pool(x, k, kernel_size, stride, padding, ceil_mode, count_include_pad, 
     return total * ag.tensor((1.0 / counts).astype(total.dtype))
 
 
+@composite
 def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, *, ceil_mode=False):
     """Max over windows of x (N, C, L) or (C, L); stride defaults to the kernel size."""
     return _max_pool(x, 1, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+@composite
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, *, ceil_mode=False):
     """Max over windows of x (N, C, H, W) or (C, H, W); stride defaults to the kernel size."""
     return _max_pool(x, 2, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+@composite
 def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """Mean over windows of x (N, C, L) or (C, L); padding counts in the mean unless count_include_pad=False."""
     return _avg_pool(x, 1, kernel_size, stride, padding, ceil_mode, count_include_pad)
 
 
+@composite
 def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     """Mean over windows of x (N, C, H, W) or (C, H, W); padding counts unless count_include_pad=False."""
