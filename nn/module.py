@@ -144,13 +144,17 @@ class Module:
         return _HookHandle(self._forward_hooks, _callable(hook, "register_forward_hook"), prepend, with_kwargs)
 
     # ---- traversal ---------------------------------------------------------------------------
-    def named_modules(self, prefix=""):
-        seen, stack = set(), [(prefix, self)]
+    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+        """(path, module) pairs, this module first, depth first in registration order; a shared module once
+        (unless remove_duplicate=False). memo: a set of modules to skip, filled as they are visited (PyTorch's)."""
+        seen = set() if memo is None else memo
+        stack = [(prefix, self)]
         while stack:
             name, m = stack.pop()
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
+            if remove_duplicate:
+                if m in seen:
+                    continue
+                seen.add(m)
             yield name, m
             children = [(f"{name}.{n}" if name else n, c) for n, c in m._modules.items() if c is not None]
             stack.extend(reversed(children))
@@ -159,33 +163,39 @@ class Module:
         return (m for _, m in self.named_modules())
 
     def named_children(self):
-        return ((n, m) for n, m in self._modules.items() if m is not None)
+        seen = set()
+        for n, m in self._modules.items():
+            if m is not None and m not in seen:  # a module registered under two names is listed once
+                seen.add(m)
+                yield n, m
 
     def children(self):
         return (m for _, m in self.named_children())
 
-    def named_parameters(self, prefix="", recurse=True):
-        """(path, parameter) pairs: each module's own, then its children's, in registration order; shared ones once."""
+    def _named_members(self, store, prefix, recurse, remove_duplicate):
         seen = set()
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse \
+            else [(prefix, self)]
         for mname, m in modules:
-            for pname, p in m._parameters.items():
-                if p is None or id(p) in seen:
+            for n, v in getattr(m, store).items():
+                if v is None or (remove_duplicate and id(v) in seen):
                     continue
-                seen.add(id(p))
-                yield (f"{mname}.{pname}" if mname else pname), p
+                seen.add(id(v))
+                yield (f"{mname}.{n}" if mname else n), v
+
+    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+        """(path, parameter) pairs: each module's own, then its children's, in registration order; shared ones once."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse=True):
         return (p for _, p in self.named_parameters(recurse=recurse))
 
-    def named_buffers(self, prefix=""):
-        for mname, m in self.named_modules(prefix):
-            for bname, b in m._buffers.items():
-                if b is not None:
-                    yield (f"{mname}.{bname}" if mname else bname), b
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(path, array) pairs of every buffer, persistent or not."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self):
-        return (b for _, b in self.named_buffers())
+    def buffers(self, recurse=True):
+        return (b for _, b in self.named_buffers(recurse=recurse))
 
     def apply(self, fn):
         """Call fn on every submodule, children before their parent as in PyTorch (e.g. to initialise weights)."""

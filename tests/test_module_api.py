@@ -169,3 +169,36 @@ def test_prepend_and_with_kwargs_hooks():
 def test_to_another_tensor_takes_its_dtype():
     lin = nn.Linear(2, 2)
     assert lin.to(ag.tensor(np.zeros(1, np.float64))).weight.dtype == np.float64
+
+
+def test_traversal_with_memo_and_duplicates():
+    lin = nn.Linear(2, 2)
+    seq = nn.Sequential(lin, nn.ReLU(), lin)
+    assert [n for n, _ in seq.named_modules(remove_duplicate=False)] == ["", "0", "1", "2"]
+    assert [n for n, _ in seq.named_modules(memo={lin})] == ["", "1"]
+    assert [n for n, _ in seq.named_modules(prefix="net")] == ["net", "net.0", "net.1"]
+    assert [n for n, _ in seq.named_parameters(remove_duplicate=False)] == ["0.weight", "0.bias", "2.weight",
+                                                                             "2.bias"]
+    assert [n for n, _ in Net().named_buffers(recurse=False)] == []
+    assert len(list(Net().block.buffers(recurse=False))) == 2
+
+
+def test_traversal_orders_agree_with_pytorch():
+    torch = pytest.importorskip("torch")
+
+    def build(lib):
+        shared = lib.Linear(3, 3)
+        inner = lib.Sequential(lib.Linear(3, 4), lib.Tanh(), shared)
+        return lib.Sequential(inner, lib.ModuleList([lib.ReLU(), shared]), lib.ModuleDict({"head": lib.Linear(3, 1)}))
+
+    ours, theirs = build(nn), build(torch.nn)
+    for kw in ({}, {"remove_duplicate": False}, {"prefix": "m"}):
+        assert [n for n, _ in ours.named_modules(**kw)] == [n for n, _ in theirs.named_modules(**kw)]
+    for kw in ({}, {"remove_duplicate": False}, {"recurse": False}):
+        assert [n for n, _ in ours.named_parameters(**kw)] == [n for n, _ in theirs.named_parameters(**kw)]
+    assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
+    visited, tvisited = [], []
+    ours.apply(lambda m: visited.append(type(m).__name__))
+    theirs.apply(lambda m: tvisited.append(type(m).__name__))
+    assert visited == tvisited
+    assert list(ours.state_dict()) == list(theirs.state_dict())
