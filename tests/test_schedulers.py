@@ -182,3 +182,33 @@ def test_reduce_on_plateau_matches_pytorch():
             a.step(m)
             b.step(m)
             np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name,kw,opt_name,opt_kw", CASES[:2] + CASES[3:4] + CASES[6:8])
+def test_loads_pytorchs_scheduler_state_and_continues_its_rates(name, kw, opt_name, opt_kw):
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch.optim, opt_name)([{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": lr}
+                                             for lr in (0.1, 0.05)], **opt_kw)
+    b = getattr(torch.optim.lr_scheduler, name)(theirs, **kw)
+    for _ in range(5):
+        theirs.step(), b.step()
+    ours = _opt(getattr(nn.optim, opt_name), **opt_kw)
+    a = getattr(S, name)(ours, **kw)
+    ours.load_state_dict(theirs.state_dict())
+    a.load_state_dict(b.state_dict())
+    for _ in range(6):
+        ours.step(), theirs.step(), a.step(), b.step()
+        np.testing.assert_allclose(a.get_last_lr(), b.get_last_lr(), rtol=1e-12)
+
+
+def test_loads_pytorchs_reduce_on_plateau_state():
+    torch = pytest.importorskip("torch")
+    theirs = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    b = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs, patience=1)
+    for m in (1.0, 0.5, 0.6):
+        b.step(m)
+    ours = _opt(lrs=(0.1,))
+    a = S.ReduceLROnPlateau(ours, patience=1)
+    a.load_state_dict(b.state_dict())
+    a.step(0.6), b.step(0.6)
+    assert a.get_last_lr() == pytest.approx(b.get_last_lr()) == [pytest.approx(0.01)]

@@ -26,6 +26,10 @@ def _int(v):
     return isinstance(v, numbers.Integral)
 
 
+# What PyTorch's schedulers save that these do not keep (how it calls get_lr, derived values, LambdaLR's functions).
+_PYTORCH_ONLY = {"_get_lr_called_within_step", "_is_initial", "verbose", "default_min_lr", "mode_worse", "lr_lambdas"}
+
+
 class LRScheduler:
     """Base class: `get_lr()` gives every group's next rate from `last_epoch` (the number of steps taken)."""
     _not_state = ("optimizer",)
@@ -68,15 +72,19 @@ class LRScheduler:
         return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k not in self._not_state}
 
     def load_state_dict(self, state_dict):
+        """Restore a state saved by state_dict(), or by the same PyTorch scheduler (its own bookkeeping dropped)."""
         name = type(self).__name__
         if not isinstance(state_dict, dict):
             raise TypeError(f"{name}.load_state_dict: expected a dict (from state_dict()), got "
                             f"{type(state_dict).__name__}")
-        unexpected = sorted(set(state_dict) - set(self.state_dict()))
+        state = {k: v for k, v in state_dict.items() if k not in _PYTORCH_ONLY}
+        if "_anneal_func_type" in state:  # PyTorch's OneCycleLR keeps the strategy under this name
+            state.setdefault("anneal_strategy", state.pop("_anneal_func_type"))
+        unexpected = sorted(set(state) - set(self.state_dict()))
         if unexpected:
             raise ValueError(f"{name}.load_state_dict: unexpected keys {unexpected}; expected some of "
                              f"{sorted(self.state_dict())}; nothing loaded")
-        self.__dict__.update(copy.deepcopy(state_dict))
+        self.__dict__.update(copy.deepcopy(state))
 
     def _lrs(self):
         return [group["lr"] for group in self.optimizer.param_groups]
