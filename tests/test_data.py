@@ -142,3 +142,14 @@ def test_training_loop_over_a_loader_learns():
             opt.step()
         losses.append(loss.item())
     assert losses[-1] < 1e-3 < losses[0]
+
+
+def test_subset_and_concatenation():
+    a, b = TensorDataset(np.arange(3)), TensorDataset(np.arange(10, 12))
+    both = a + b
+    assert len(both) == 5 and [int(both[i][0]) for i in range(-5, 5)] == [0, 1, 2, 10, 11] * 2
+    with pytest.raises(IndexError, match="index 5 is out of range for a dataset of length 5"):
+        both[5]
+    sub = nn.data.Subset(both, [4, 0])
+    assert len(sub) == 2 and int(sub[0][0]) == 11
+    assert [int(x) for x in next(iter(DataLoader(sub, batch_size=2)))[0].numpy()] == [11, 0]

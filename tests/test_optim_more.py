@@ -200,3 +200,16 @@ def test_loads_pytorchs_state_dict_and_continues_its_trajectory(name, kw):
         (p ** 3).sum().backward()
         opt.step()
     np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("make", [lambda ps: OPT.Adadelta(ps, weight_decay=0.1), lambda ps: OPT.Adagrad(ps),
+                                  lambda ps: OPT.RMSprop(ps, momentum=0.5, centered=True),
+                                  lambda ps: OPT.NAdam(ps, weight_decay=0.1)])
+def test_float32_parameters_and_state_stay_float32(make):
+    p = nn.Parameter(np.array([1.0, -2.0], np.float32))
+    opt = make([p])
+    for _ in range(3):
+        p.grad = ag.tensor(np.array([0.5, 0.25], np.float32))
+        opt.step()
+    assert p.dtype == np.float32
+    assert all(v.dtype == np.float32 for v in opt.state[id(p)].values() if isinstance(v, np.ndarray))
