@@ -502,8 +502,11 @@ def layout_size(g):
     return w * scale * 96, h * scale * 96
 
 
+PAD = 8 * 96 / 72             # dot's pad (4 pt on each side) is in the SVG/PNG size, not in -Tplain's
+
+
 def fits(size, slide=SLIDE):
-    return size is None or (size[0] <= slide[0] and size[1] <= slide[1])
+    return size is None or (size[0] + PAD <= slide[0] and size[1] + PAD <= slide[1])
 
 
 def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdirs=("LR",)):

@@ -93,8 +93,11 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
 
     g, cg, og = groups, channels // groups, out_channels // groups
     x = x.reshape((batch, g, cg) + sizes)                               # (B, G, C/G, H, W)
+    data_name = x.name
     if any(lo or hi for lo, hi in pads):
         x = ag.pad(x, ((0, 0),) * 3 + pads)
+    if x.name is None and not x.requires_grad:  # data needing no gradient: not recorded, so keep its name for viz
+        x.name = data_name
     w = weight.reshape((g, og, cg) + kernel)                            # (G, O/G, C/G, KH, KW), a view
     y = ag.correlate(x, w, stride, dilation).reshape((batch, out_channels) + out)  # (B, G, O/G, OH, OW) -> (B, O, ..)
     if bias is not None:

@@ -186,6 +186,8 @@ class RNNBase(Module):
             # graph (-3.2 MiB for benchmarks/rnn.py's LSTM), and backward's one matmul gives the bias gradient too
             flat = concatenate([flat, Tensor(np.ones((flat.shape[0], 1), flat.dtype))], axis=1)
             w_ih_t = concatenate([w_ih_t, in_bias.reshape(1, -1)], axis=0)
+        if flat.name is None and not flat.requires_grad:  # the data needs no gradient: keep its name for viz
+            flat.name = x.name
         proj = (flat @ w_ih_t).reshape(x.shape[:2] + (w_ih_t.shape[1],))  # (T, B, G*H)
         return lambda t: proj[:, t] if time_axis else proj[t]
 
