@@ -31,4 +31,17 @@ from .ops.recurrent import fused_lstm_update, fused_gru_update
 from .gc_policy import relax_full_collections, restore_python_gc  # opt-in tuning: importing changes nothing
 from .malloc_policy import keep_freed_memory, release_freed_memory
 
-__all__ = [n for n in dir() if not n.startswith("_")]
+import numpy as _np
+
+# dtypes by PyTorch's names too (ag.long, ag.float32, ...), so `dtype=ag.long` reads as torch.long does
+float16 = half = _np.float16
+float32 = float = _np.float32
+float64 = double = _np.float64
+int32 = int = _np.int32
+int64 = long = _np.int64
+bool = _np.bool_
+
+import builtins as _builtins
+
+# `from autograd_core import *` must not replace Python's own any, all, round, float, int, bool
+__all__ = [n for n in dir() if not n.startswith("_") and not hasattr(_builtins, n)]

@@ -78,7 +78,10 @@ def from_numpy(a):
 
 
 def randint(low, high=None, size=(), dtype=np.int64, rng=None):
-    """Integers in [low, high) (or [0, low) with one bound), like torch.randint(low, high, size)."""
+    """Integers in [low, high) (or [0, low) with one bound), like torch.randint(low, high, size) and
+    torch.randint(high, size)."""
+    if isinstance(high, (tuple, list)):  # randint(high, size)
+        high, size = None, high
     low, high = (0, low) if high is None else (low, high)
     size = _shape((size,) if np.isscalar(size) else (tuple(size),))
     return Tensor(_rng(rng).integers(low, high, size).astype(dtype))

@@ -97,6 +97,21 @@ class TorchSpellings:
     def contiguous(self):
         return self
 
+    def cpu(self):
+        return self
+
+    def narrow(self, dim, start, length):
+        """length elements from start along dim (a view)."""
+        axis = dim % max(self.ndim, 1)
+        return self[(slice(None),) * axis + (slice(start, start + length),)]
+
+    def add(self, other, alpha=1): return self + (other if alpha == 1 else other * alpha)
+    def sub(self, other, alpha=1): return self - (other if alpha == 1 else other * alpha)
+    def mul(self, other): return self * other
+    def div(self, other): return self / other
+    def pow(self, exponent): return self ** exponent
+    def neg(self): return -self
+
     def clone(self):
         """A copy that stays in the graph (gradient passes through unchanged)."""
         return self.astype(self.dtype)

@@ -258,3 +258,25 @@ def test_save_and_load_nested_tensors_without_pickle(tmp_path):
         ag.load(tmp_path / "text.npz")
     with pytest.raises(FileNotFoundError):
         ag.load(tmp_path / "missing.npz")
+
+
+def test_more_pytorch_spellings():
+    ag.manual_seed(0)
+    assert ag.randint(5, (2, 3)).shape == (2, 3) and ag.randint(5, (100,)).numpy().max() < 5
+    x = ag.tensor(np.arange(10.0).reshape(2, 5), requires_grad=True)
+    np.testing.assert_array_equal(x.narrow(1, 1, 3).numpy(), x.numpy()[:, 1:4])
+    assert x.cpu() is x
+    np.testing.assert_array_equal(x.add(1, alpha=2).numpy(), x.numpy() + 2)
+    np.testing.assert_array_equal(x.sub(x).numpy(), np.zeros((2, 5)))
+    np.testing.assert_array_equal(x.div(2).numpy(), x.numpy() / 2)
+    np.testing.assert_array_equal(x.mul(x).pow(0.5).neg().numpy(), -np.abs(x.numpy()))
+    assert ag.zeros(2, dtype=ag.long).dtype == np.int64 and ag.zeros(1, dtype=ag.float).dtype == np.float32
+    assert ag.double == np.float64 and ag.bool == np.bool_
+
+
+def test_star_import_leaves_python_builtins_alone():
+    scope = {}
+    exec("from autograd_core import *", scope)
+    import builtins
+    assert not [n for n in scope if n != "__builtins__" and hasattr(builtins, n)]
+    assert "tensor" in scope and "einsum" in scope
