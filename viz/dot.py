@@ -288,8 +288,9 @@ def _tooltip(s):
 
 def _html(s):
     """Text inside an HTML-like label. Graphviz expands backslash escapes there too (\\N: the node's name), even
-    written as &#92;, so each backslash is doubled."""
-    return html.escape(L.visible(s), quote=False).replace("\\", "\\\\")
+    written as &#92;, so each backslash is doubled; a cell holding only ] (or ]]) runs into the next cell in
+    Graphviz's SVG unless written as &#93;."""
+    return html.escape(L.visible(s), quote=False).replace("\\", "\\\\").replace("]", "&#93;")
 
 
 def _plain(attrs):
