@@ -129,7 +129,7 @@ def elide_run(trace, unit, keep):
     return [ELIDED if (u if u is not None else ("op", k)) in middle else u for k, u in enumerate(unit)]
 
 
-def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanout=8):
+def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanout=8, fold_params=False):
     """The View of detail="lecture"; keep: units kept at each end of a long run (None: no run elided)."""
     unit = units(trace, expand)
     unit, n_steps = elide_steps(unit, first, last)
@@ -145,6 +145,8 @@ def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanou
     _columns(view)
     view = _unshare(view, None if max_fanout is None else max(max_fanout, 12))
     _fold_loose(trace, view)
+    if fold_params:
+        _fold_params(trace, view)
     _group_params(trace, view)
     _one_edge_per_layer(view)
     _label(trace, view, n_steps)
@@ -170,16 +172,18 @@ def _one_edge_per_layer(view):
             layer = _layer_of(view, getattr(e, end))
             if layer is not None and _layer_of(view, getattr(e, other)) is None:
                 groups.setdefault((getattr(e, other), layer), []).append(e)
-        drop = set()
+        drop, layers = set(), {}
         for (nid, layer), es in groups.items():
             steps = {getattr(e, end) for e in es}
             if len(steps) < 2:
                 continue
             pick = (min if end == "head" else max)(steps, key=order)
             drop |= {id(e) for e in es if getattr(e, end) != pick}
+            layers.setdefault(nid, []).append(layer)
+        for nid, ls in layers.items():
             what = "feeds" if end == "head" else "reads"
-            view.extra.setdefault(nid, []).append(f"{what} every step of {_layer_text(layer.rpartition('/')[2])}"
-                                                  f" (1 edge drawn)")
+            view.extra.setdefault(nid, []).append(f"{what} every step (1 edge drawn)" if len(ls) == 1 else
+                                                  f"{what} every step of {len(ls)} layers (1 edge each)")
         view.edges = [e for e in view.edges if id(e) not in drop]
 
 
@@ -200,6 +204,8 @@ def _wire_boxes(trace, view):
             continue
         if e.tail in made:
             e.tail = made[e.tail]
+            if e.tail == e.head:
+                continue      # made and used again inside the same node (between elided steps)
         edges.append(e)
     view.edges = edges
     for nid in made:
@@ -314,6 +320,17 @@ def _group_params(trace, view):
             seen[(e.tail, e.head)] = e
         keep.append(e)
     view.edges = keep
+
+
+def _fold_params(trace, view):
+    """Parameters are not drawn; each node they feed says how many it uses."""
+    drop = {nid for nid in _leaf_nodes(trace, view) if trace.tensor_kind(view.nodes[nid][1]) == "parameter"}
+    counted = set()
+    for e in view.edges:
+        if e.tail in drop and e.tail not in counted:     # said once, where it is first used
+            counted.add(e.tail)
+            _count(trace, view, e.head, e.tail)
+    _drop(view, drop)
 
 
 def _count(trace, view, head, nid):
@@ -450,15 +467,19 @@ def _columns(view):
         into.setdefault(e.head, []).append(e)
         out_of.setdefault(e.tail, []).append(e)
     drop, new = set(), []
-    for nid, node in view.nodes.items():
-        if node[0] != "box" or not node[1].endswith("/input"):
-            continue
+    is_input = {nid for nid, node in view.nodes.items() if node[0] == "box" and node[1].endswith("/input")}
+    for nid in is_input:
+        # the steps below, directly or through another layer's input (a bidirectional layer's two directions
+        # share the concatenation of the layer below)
         below = [e for e in into.get(nid, ()) if _column(view, e.tail) is not None]
+        for e in into.get(nid, ()):
+            if e.tail in is_input:
+                below += [b for b in into.get(e.tail, ()) if _column(view, b.tail) is not None]
+                if below:
+                    drop.add(id(e))
         above = [e for e in out_of.get(nid, ()) if _column(view, e.head) is not None]
         for e in above:
             e.loose = True
-        if not below:
-            continue
         for e in below:
             drop.add(id(e))
             for a in above:
@@ -483,7 +504,11 @@ def _flat(groups):
 # ---- fitting --------------------------------------------------------------------------------------------
 # (steps kept at the start of each layer, units kept at each end of a long run): most detailed first; for each,
 # full labels, then terse ones, then labels set beside the edges (xlabel: they take no room in the layout)
-SCHEDULE = [(3, None), (2, None), (1, None), (1, 8), (1, 5), (1, 3), (1, 2), (1, 1)]
+# (steps kept at the start of each layer, units kept at each end of a long run, parameters folded into the node
+# they feed): most detailed first. For each, full labels, then terse ones, then labels set beside the edges
+# (xlabel: they take no room in the layout).
+SCHEDULE = [(3, None, False), (3, None, True), (2, None, False), (2, None, True), (1, None, False),
+            (1, None, True)] + [(1, k, fold) for k in (8, 5, 3, 2, 1) for fold in (False, True)]
 LABELS = [(False, False), (True, False), (True, True)]
 
 
@@ -513,13 +538,14 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
     """The most detailed lecture view whose drawing `paint(view, terse, beside, rankdir)` fits the slide, trying
     each of rankdirs; returns (view, digraph). Without `dot` the first candidate is taken (it cannot be measured)."""
     size, tried = None, set()
-    for first, keep in SCHEDULE:
-        view = lecture_view(trace, wire, expand, first=first, last=1, keep=keep, max_fanout=max_fanout)
+    for first, keep, fold in SCHEDULE:
+        view = lecture_view(trace, wire, expand, first=first, last=1, keep=keep, max_fanout=max_fanout,
+                            fold_params=fold)
         key = (tuple(sorted(view.nodes)), len(view.edges))
         if key in tried:
             continue          # the same picture as one that did not fit
         tried.add(key)
-        if len(view.nodes) > 400 and keep != SCHEDULE[-1][1]:
+        if len(view.nodes) > 400 and (first, keep, fold) != SCHEDULE[-1]:
             continue          # hopeless: do not ask dot to lay it out
         # a recurrent net is a row of cells in the lectures: every label first, then another rankdir
         rows = any(node[0] == "box" and _is_step(node[1]) for node in view.nodes.values())
@@ -529,7 +555,7 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
             g = paint(view, terse, beside, rankdir)
             size = layout_size(g)
             if fits(size, slide):
-                view.fitted = (first, keep, terse, beside, rankdir, size)
+                view.fitted = (first, keep, fold, terse, beside, rankdir, size)
                 return view, g
     warnings.warn(f"viz: the drawing is {size[0]:.0f} x {size[1]:.0f} px, more than a slide ({slide[0]} x "
                   f"{slide[1]}); dot would have to shrink it: draw part of the graph, or collapse=/expand= scopes",
