@@ -4,7 +4,8 @@ from .linear import linear
 from .conv import conv_output_size, conv1d, conv2d
 from .pool import (max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, sum_pool1d, sum_pool2d,
                    adaptive_avg_pool1d, adaptive_avg_pool2d)
-from .activation import relu, tanh, sigmoid, leaky_relu, softmax, log_softmax, softplus
+from .activation import (relu, tanh, sigmoid, leaky_relu, softmax, log_softmax, softplus, silu, gelu, elu, selu, celu,
+                         hardtanh, relu6, hardsigmoid, hardswish, logsigmoid, mish, softsign, prelu, softmin)
 from .loss import mse_loss, cross_entropy, nll_loss, binary_cross_entropy, binary_cross_entropy_with_logits
 from .dropout import dropout
 from .normalization import batch_norm

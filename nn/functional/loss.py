@@ -4,7 +4,7 @@ import numpy as np
 from autograd_core import Tensor
 from autograd_core.ops.loss import BinaryCrossEntropy
 from autograd_core.tensor import as_tensor
-from .activation import log_softmax, softplus
+from .activation import log_softmax, _softplus
 from ._args import composite
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -219,7 +219,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
     _same_shape(input, target, "binary_cross_entropy_with_logits")
     _check_broadcasts(weight, input, "weight", "binary_cross_entropy_with_logits")
     _check_broadcasts(pos_weight, input, "pos_weight", "binary_cross_entropy_with_logits")
-    sp = softplus(-input)
+    sp = _softplus(-input)
     if pos_weight is None:
         loss = (1 - target) * input + sp
     else:

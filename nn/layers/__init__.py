@@ -5,7 +5,8 @@ from .pool import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, SumPool1d, SumPoo
                    AdaptiveAvgPool2d)
 from .flatten import Flatten
 from .blocks import ResidualBlock, InceptionBlock
-from .activation import ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax
+from .activation import (ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax, SiLU, GELU, ELU, SELU, CELU, ReLU6,
+                         Hardtanh, Hardsigmoid, Hardswish, LogSigmoid, Mish, Softsign, Softplus, Softmin, PReLU)
 from .loss import MSELoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss
 from .dropout import Dropout
 from .batchnorm import BatchNorm1d, BatchNorm2d

@@ -45,3 +45,61 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     def forward(self, x):
         return F.log_softmax(x, self.dim)
+
+
+def _activation(name, fn, **defaults):
+    """A Module class calling F.<fn> with the keyword arguments it was made with (PyTorch's names and defaults)."""
+    def __init__(self, *args, **kwargs):
+        Module.__init__(self)
+        names = list(defaults)
+        if len(args) > len(names):
+            raise TypeError(f"{name} takes at most {len(names)} positional arguments ({', '.join(names)}), "
+                            f"got {len(args)}")
+        unknown = set(kwargs) - set(names)
+        if unknown:
+            raise TypeError(f"{name} got unexpected arguments {sorted(unknown)}; it takes {names}")
+        self._options = {**defaults, **dict(zip(names, args)), **kwargs}
+        self.__dict__.update(self._options)
+
+    def forward(self, x):
+        return fn(x, **self._options)
+
+    def extra_repr(self):
+        return ", ".join(f"{k}={v!r}" for k, v in self._options.items())
+
+    return type(name, (Module,), {"__init__": __init__, "forward": forward, "extra_repr": extra_repr,
+                                  "__doc__": f"Module form of nn.functional.{fn.__name__}."})
+
+
+SiLU = _activation("SiLU", F.silu)
+GELU = _activation("GELU", F.gelu, approximate="none")
+ELU = _activation("ELU", F.elu, alpha=1.0)
+SELU = _activation("SELU", F.selu)
+CELU = _activation("CELU", F.celu, alpha=1.0)
+ReLU6 = _activation("ReLU6", F.relu6)
+Hardtanh = _activation("Hardtanh", F.hardtanh, min_val=-1.0, max_val=1.0)
+Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid)
+Hardswish = _activation("Hardswish", F.hardswish)
+LogSigmoid = _activation("LogSigmoid", F.logsigmoid)
+Mish = _activation("Mish", F.mish)
+Softsign = _activation("Softsign", F.softsign)
+Softplus = _activation("Softplus", F.softplus, beta=1.0, threshold=20.0)
+Softmin = _activation("Softmin", F.softmin, dim=-1)
+
+
+class PReLU(Module):
+    """max(0, x) + a * min(0, x) with a learnable a: one for all channels, or num_parameters of them (axis 1)."""
+
+    def __init__(self, num_parameters=1, init=0.25):
+        super().__init__()
+        from autograd_core import get_default_dtype
+        import numpy as np
+        from ..parameter import Parameter
+        self.num_parameters = num_parameters
+        self.weight = Parameter(np.full(num_parameters, init, get_default_dtype()))
+
+    def forward(self, x):
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
