@@ -1,4 +1,4 @@
-"""`python -m viz --example neuron|mlp|conv|lstm --mode forward|backward|both --out DIR`: draw a built-in graph."""
+"""`python -m viz --example neuron|mlp|conv|lstm --mode forward|backward|both --out DIR [--detail ops] [--style slide]`: draw a built-in graph."""
 import argparse
 import pathlib
 import re
@@ -46,6 +46,9 @@ def main(argv=None):
     ap.add_argument("--steps", type=steps, default=None, help="time steps of the lstm example (default: 5)")
     ap.add_argument("--collapse", type=collapse, default=None,
                     help="draw these scopes as boxes: a name, a glob (t=*) or a depth")
+    ap.add_argument("--detail", choices=("lecture", "ops"), default="lecture",
+                    help="lecture: modules and composites as one node, fitted to a slide (default); ops: every primitive")
+    ap.add_argument("--style", choices=("default", "slide"), default="default", help="slide: larger text, top to bottom")
     args = ap.parse_args(argv)
     if args.steps is not None and args.example != "lstm":
         ap.error(f"argument --steps: only the lstm example has time steps, not {args.example}")
@@ -54,10 +57,10 @@ def main(argv=None):
         check_collapse(ap, args, loss)
     path = args.out / f"{args.example}_{args.mode}.{args.format}"
     try:
-        render(loss, path, mode=args.mode, collapse=args.collapse)
+        render(loss, path, mode=args.mode, collapse=args.collapse, detail=args.detail, style=args.style)
     except DotNotFoundError as e:
         print(e, file=sys.stderr)
-        print(draw(loss, args.mode, collapse=args.collapse).source)
+        print(draw(loss, args.mode, collapse=args.collapse, detail=args.detail, style=args.style).source)
         return 1
     print(path)
     return 0
