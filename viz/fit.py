@@ -364,7 +364,7 @@ def describe(trace, path, ks):
     parts = scope_parts(path)
     role = parts[-1] if parts else ""
     if STEP.match(role):
-        kind = "LSTM" if "LSTMStep" in names else "GRU" if "GRUStep" in names else "RNN"
+        kind = _cell_kind(names)
         layer = parts[-2] if len(parts) > 1 else ""
         return [f"{kind} cell {role}", _layer_text(layer)]
     if role in ("input", "output") and len(parts) > 1:
@@ -397,6 +397,16 @@ def describe(trace, path, ks):
         real = [n for n in names if n not in GLUE_OPS] or names
         kind = ", ".join(dict.fromkeys(real[:3]))
     return [kind]
+
+
+def _cell_kind(names):
+    """LSTM, GRU or RNN, from the ops of one step: the fused steps, or the gates of a cell made of primitives."""
+    if "LSTMStep" in names:
+        return "LSTM"
+    if "GRUStep" in names:
+        return "GRU"
+    gates = names.count("Sigmoid")
+    return "LSTM" if gates >= 3 else "GRU" if gates == 2 else "RNN"
 
 
 def _layer_text(layer):
@@ -433,8 +443,18 @@ def _label(trace, view, n_steps):
     for e in view.edges:          # h and c between a layer's time steps
         head, tail = view.nodes.get(e.head), view.nodes.get(e.tail)
         if head and tail and head[0] == "box" and tail[0] == "box" and _is_step(head[1]) and _is_step(tail[1]):
-            positions = {pos for k, pos in e.uses if trace.op_name(k) in ("LSTMStep", "GRUStep", "MatMul", "Add")}
-            e.name = "c" if 2 in positions and any(trace.op_name(k) == "LSTMStep" for k, _ in e.uses) else "h"
+            e.name = _state_name(trace, e, view.nodes[e.head][2])
+
+
+def _state_name(trace, e, head_ops):
+    """h or c: what the edge between two steps of a layer carries. The cell state of an LSTM is the one the next
+    step does not multiply by a weight (or the fused step's third input)."""
+    ops = [(trace.op_name(k), pos) for k, pos in e.uses]
+    if any(name == "LSTMStep" for name, _ in ops):
+        return "c" if any(name == "LSTMStep" and pos == 2 for name, pos in ops) else "h"
+    if _cell_kind([trace.op_name(k) for k in head_ops]) == "LSTM" and not any(n == "MatMul" for n, _ in ops):
+        return "c"
+    return "h"
 
 
 def _is_step(path):
