@@ -191,3 +191,51 @@ def test_conv_transpose_names_bad_arguments():
         F.conv_transpose1d(ag.zeros(1, 2, 4), ag.zeros(2, 3, 3), output_padding=2, stride=2)
     with pytest.raises(ValueError, match="expects 2 input channels"):
         F.conv_transpose1d(ag.zeros(1, 3, 4), ag.zeros(2, 3, 3))
+
+
+# ---- 3-D convolution and pooling, max pooling with indices and unpooling ---------------------------------------
+
+@pytest.mark.parametrize("kw", [{}, {"stride": 2, "padding": 1}, {"dilation": (1, 2, 1), "groups": 2}])
+def test_conv3d(kw):
+    rng = np.random.default_rng(6)
+    x, w, b = rng.standard_normal((2, 4, 5, 5, 4)), rng.standard_normal((6, 4 // kw.get("groups", 1), 2, 3, 2)), rng.standard_normal(6)
+    assert ag.gradcheck(lambda a, c, d: F.conv3d(a, c, d, **kw), [_t(x[:1, :, :, :]), _t(w), _t(b)])
+    if torch is not None:
+        _same(F.conv3d(_t(x), _t(w), _t(b), **kw), TF.conv3d(torch.tensor(x), torch.tensor(w), torch.tensor(b), **kw))
+    assert nn.Conv3d(4, 6, 3, padding=1)(ag.randn(1, 4, 4, 4, 4, rng=0)).shape == (1, 6, 4, 4, 4)
+
+
+@needs_torch
+@pytest.mark.parametrize("k", [1, 2, 3])
+@pytest.mark.parametrize("kw", [{"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 2, "dilation": 2}])
+def test_max_pool_with_indices_and_unpool_equal_pytorchs(k, kw):
+    rng = np.random.default_rng(7)
+    a = np.round(rng.standard_normal((2, 3) + (6,) * k) * 2) / 2  # ties included
+    ours, theirs = getattr(F, f"max_pool{k}d"), getattr(TF, f"max_pool{k}d")
+    x, tx = _t(a), torch.tensor(a, requires_grad=True)
+    v, i = ours(x, **kw, return_indices=True)
+    tv, ti = theirs(tx, **kw, return_indices=True)
+    _same(v, tv)
+    np.testing.assert_array_equal(i.numpy(), ti.numpy())
+    w = rng.standard_normal(tv.shape)
+    (v * ag.tensor(w)).sum().backward()
+    (tv * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())  # to the element picked, ties too
+    if "dilation" not in kw:
+        un = getattr(F, f"max_unpool{k}d")(v, i, kw["kernel_size"], kw.get("stride"), kw.get("padding", 0),
+                                             output_size=a.shape)
+        tun = getattr(TF, f"max_unpool{k}d")(tv, ti, kw["kernel_size"], kw.get("stride"), kw.get("padding", 0),
+                                               output_size=a.shape)
+        _same(un, tun)
+
+
+@needs_torch
+def test_avg_pool3d_and_pool_modules():
+    a = values((2, 3, 4, 4, 4))
+    _same(F.avg_pool3d(_t(a), 2), TF.avg_pool3d(torch.tensor(a), 2))
+    _same(nn.AvgPool3d(3, 1, 1, count_include_pad=False)(_t(a)),
+          torch.nn.AvgPool3d(3, 1, 1, count_include_pad=False)(torch.tensor(a)))
+    v, i = nn.MaxPool2d(2, return_indices=True)(_t(a[:, :, 0]))
+    back = nn.MaxUnpool2d(2)(v, i)
+    assert back.shape == (2, 3, 4, 4) and (back.numpy() != 0).sum() == v.size
+    assert ag.gradcheck(lambda t: F.max_unpool1d(t, np.array([[[0, 3]]]), 2), [_t(values((1, 1, 2)))])

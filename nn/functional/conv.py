@@ -119,3 +119,9 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     groups: split the channels into independent convolutions; groups == C gives a depthwise convolution.
     """
     return _conv(x, weight, bias, stride, padding, dilation, groups, 2)
+@composite
+def conv3d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution of x (N, C, D, H, W) or (C, D, H, W) with weight (out_channels, C/groups, kD, kH, kW)."""
+    return _conv(x, weight, bias, stride, padding, dilation, groups, 3)
+
+

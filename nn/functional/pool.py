@@ -66,10 +66,29 @@ def _reduce_windows(win, k, op):
     return getattr(offsets_first.reshape((window_size,) + win.shape[:lead]), op)(axis=0)
 
 
-def _max_pool(x, k, kernel_size, stride, padding, dilation, ceil_mode):
+def _max_pool(x, k, kernel_size, stride, padding, dilation, ceil_mode, return_indices=False):
     x = as_tensor(x)
     geo = _geometry(x, k, f"max_pool{k}d", kernel_size, stride, padding, dilation, ceil_mode)
-    return _reduce_windows(_windows(x, geo, -np.inf), k, "max")
+    win = _windows(x, geo, -np.inf)
+    if not return_indices:
+        return _reduce_windows(win, k, "max")
+    return _max_with_indices(x, win.data, geo, k)
+
+
+def _max_with_indices(x, win, geo, k):
+    """PyTorch's (values, indices): each window's first max, as an index into the flattened spatial axes of x;
+    the values are read at those indices, so the gradient goes to that element alone, as in PyTorch."""
+    out_sizes = win.shape[-2 * k:-k]
+    flat = win.reshape(win.shape[:-k] + (-1,))
+    offset = np.unravel_index(flat.argmax(axis=-1), geo.kernel)           # per window: where its max is
+    grid = np.indices(out_sizes, sparse=True)
+    coords = [o * s + f * d - lo for o, s, f, d, (lo, _) in zip(grid, geo.stride, offset, geo.dilation, geo.pads)]
+    sizes = x.shape[-k:]
+    index = np.ravel_multi_index(coords, sizes).astype(np.int64)          # (..., O1..Ok)
+    lead = x.shape[:-k]
+    flat_x = x.reshape(lead + (math.prod(sizes),))
+    values = flat_x.gather(x.ndim - k, index.reshape(lead + (-1,))).reshape(index.shape)
+    return values, ag.tensor(index)
 
 
 def _sum_pool(x, k, kernel_size, stride, padding, ceil_mode):
@@ -102,15 +121,58 @@ def _avg_pool(x, k, kernel_size, stride, padding, ceil_mode, count_include_pad, 
 
 
 @composite
-def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, *, ceil_mode=False):
-    """Max over windows of x (N, C, L) or (C, L); stride defaults to the kernel size."""
-    return _max_pool(x, 1, kernel_size, stride, padding, dilation, ceil_mode)
+def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over windows of x (N, C, L) or (C, L); stride defaults to the kernel size. return_indices: PyTorch's
+    (values, indices), the gradient to each window's first max only."""
+    return _max_pool(x, 1, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 @composite
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, *, ceil_mode=False):
+def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Max over windows of x (N, C, H, W) or (C, H, W); stride defaults to the kernel size."""
-    return _max_pool(x, 2, kernel_size, stride, padding, dilation, ceil_mode)
+    return _max_pool(x, 2, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+@composite
+def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over windows of x (N, C, D, H, W) or (C, D, H, W)."""
+    return _max_pool(x, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def _max_unpool(x, indices, k, kernel_size, stride, padding, output_size):
+    """Each value of x put back at its index of the flattened spatial output; zeros elsewhere."""
+    name = f"max_unpool{k}d"
+    x = as_tensor(x)
+    idx = np.asarray(getattr(indices, "data", indices))
+    if idx.shape != x.shape or idx.dtype.kind not in "iu":
+        raise ValueError(f"{name}: indices must be integers of the input's shape {x.shape}, got {idx.dtype} "
+                         f"{idx.shape}")
+    kernel = ntuple(kernel_size, k, f"{name}: kernel_size")
+    stride = kernel if stride is None else ntuple(stride, k, f"{name}: stride")
+    padding = ntuple(padding, k, f"{name}: padding", minimum=0)
+    if output_size is None:
+        sizes = tuple((n - 1) * s - 2 * p + f for n, s, p, f in zip(x.shape[-k:], stride, padding, kernel))
+    else:
+        sizes = tuple(output_size)[-k:]
+    total = math.prod(sizes)
+    if idx.size and (idx.min() < 0 or idx.max() >= total):
+        raise ValueError(f"{name}: an index is outside the output of spatial size {sizes}")
+    lead = x.shape[:-k]
+    flat = ag.zeros(lead + (total,), dtype=x.dtype).scatter(len(lead), idx.reshape(lead + (-1,)),
+                                                              x.reshape(lead + (-1,)))
+    return flat.reshape(lead + sizes)
+
+
+def max_unpool1d(x, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(x, indices, 1, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(x, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(x, indices, 2, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(x, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpool(x, indices, 3, kernel_size, stride, padding, output_size)
 
 
 @composite
@@ -124,6 +186,13 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
                divisor_override=None):
     """Mean over windows of x (N, C, H, W) or (C, H, W); padding counts unless count_include_pad=False."""
     return _avg_pool(x, 2, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+@composite
+def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over windows of x (N, C, D, H, W) or (C, D, H, W)."""
+    return _avg_pool(x, 3, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 def sum_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False):

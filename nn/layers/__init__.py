@@ -1,8 +1,8 @@
 """Layers: Modules that hold parameters and call nn.functional."""
 from .linear import Linear, Identity
-from .conv import Conv1d, Conv2d
-from .pool import (MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, SumPool1d, SumPool2d, AdaptiveAvgPool1d,
-                   AdaptiveAvgPool2d)
+from .conv import Conv1d, Conv2d, Conv3d
+from .pool import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, SumPool1d, SumPool2d,
+                   AdaptiveAvgPool1d, AdaptiveAvgPool2d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d)
 from .flatten import Flatten
 from .blocks import ResidualBlock, InceptionBlock
 from .activation import (ReLU, Tanh, Sigmoid, LeakyReLU, Softmax, LogSoftmax, SiLU, GELU, ELU, SELU, CELU, ReLU6,

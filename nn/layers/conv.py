@@ -78,3 +78,11 @@ class Conv2d(_ConvNd):
 
     def forward(self, x):
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution over (N, C, D, H, W) inputs, PyTorch's arguments and weight layout (out, in/groups, kD, kH, kW)."""
+    _k = 3
+
+    def forward(self, x):
+        return F.conv3d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
