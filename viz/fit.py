@@ -392,10 +392,11 @@ def describe(trace, path, ks):
         if len(set(real)) == 1:
             kind = {"Relu": "ReLU"}.get(real[0], real[0])
     if role and not role.isdigit():
-        return [role if kind is None else f"{role}: {kind}" if role.lower() not in kind.lower() else kind]
+        return [role if kind is None else kind if role.lower() == kind.split()[0].lower() else f"{role}: {kind}"]
     if kind is None:
-        real = [n for n in names if n not in GLUE_OPS] or names
-        kind = ", ".join(dict.fromkeys(real[:3]))
+        order = sorted(range(len(ks)), key=lambda i: getattr(trace.ops[ks[i]], "seq", i))
+        real = [names[i] for i in order if names[i] not in GLUE_OPS] or [names[i] for i in order]
+        kind = ", ".join({"Relu": "ReLU"}.get(n, n) for n in dict.fromkeys(real[:3]))
     return [kind]
 
 

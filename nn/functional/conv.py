@@ -76,6 +76,7 @@ def _check_shapes(x, weight, bias, groups, k, name):
 def _conv(x, weight, bias, stride, padding, dilation, groups, k):
     name = f"conv{k}d"
     x, weight = as_tensor(x), as_tensor(weight)
+    data_name = x.name
     bias = None if bias is None else as_tensor(bias)
     _check_shapes(x, weight, bias, groups, k, name)
     check_dtypes(name, x, weight=weight, bias=bias)
@@ -93,7 +94,6 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
 
     g, cg, og = groups, channels // groups, out_channels // groups
     x = x.reshape((batch, g, cg) + sizes)                               # (B, G, C/G, H, W)
-    data_name = x.name
     if any(lo or hi for lo, hi in pads):
         x = ag.pad(x, ((0, 0),) * 3 + pads)
     if x.name is None and not x.requires_grad:  # data needing no gradient: not recorded, so keep its name for viz
