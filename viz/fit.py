@@ -129,12 +129,20 @@ def elide_run(trace, unit, keep):
     return [ELIDED if (u if u is not None else ("op", k)) in middle else u for k, u in enumerate(unit)]
 
 
-def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanout=8, fold_params=False):
-    """The View of detail="lecture"; keep: units kept at each end of a long run (None: no run elided)."""
-    unit = units(trace, expand)
+def _elided(trace, unit, first, last, keep):
     unit, n_steps = elide_steps(unit, first, last)
     if keep is not None:
         unit = elide_run(trace, unit, keep)
+    return unit, n_steps
+
+
+def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanout=8, fold_params=False,
+                 base=None):
+    """The View of detail="lecture"; keep: units kept at each end of a long run (None: no run elided)."""
+    if isinstance(base, tuple):          # (units, steps per layer) already elided by the caller
+        unit, n_steps = base
+    else:
+        unit, n_steps = _elided(trace, units(trace, expand) if base is None else base, first, last, keep)
     view = build(trace, wire, unit)
     if not wire:
         _wire_boxes(trace, view)
@@ -558,16 +566,18 @@ def fits(size, slide=SLIDE):
 def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdirs=("LR",)):
     """The most detailed lecture view whose drawing `paint(view, terse, beside, rankdir)` fits the slide, trying
     each of rankdirs; returns (view, digraph). Without `dot` the first candidate is taken (it cannot be measured)."""
-    size, tried = None, set()
+    size, tried, base = None, set(), units(trace, expand)
     for first, keep, fold in SCHEDULE:
-        view = lecture_view(trace, wire, expand, first=first, last=1, keep=keep, max_fanout=max_fanout,
-                            fold_params=fold)
-        key = (tuple(sorted(view.nodes)), len(view.edges))
+        unit, n_steps = _elided(trace, base, first, 1, keep)
+        key = (tuple(unit), fold)
         if key in tried:
             continue          # the same picture as one that did not fit
         tried.add(key)
-        if len(view.nodes) > 400 and (first, keep, fold) != SCHEDULE[-1]:
-            continue          # hopeless: do not ask dot to lay it out
+        n_units = len(set(unit)) + sum(u is None for u in unit)
+        if n_units > 300 and (first, keep, fold) != SCHEDULE[-1]:
+            continue          # hopeless: do not build it or ask dot to lay it out
+        view = lecture_view(trace, wire, expand, first=first, last=1, keep=keep, max_fanout=max_fanout,
+                            fold_params=fold, base=(unit, n_steps))
         # a recurrent net is a row of cells in the lectures: every label first, then another rankdir
         rows = any(node[0] == "box" and _is_step(node[1]) for node in view.nodes.values())
         order = ([(lab, rd) for rd in rankdirs for lab in LABELS] if rows
