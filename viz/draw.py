@@ -58,7 +58,9 @@ def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_v
     view = make_view(trace, wire=mode != "forward", collapse=collapse, max_nodes=max_nodes, max_fanout=max_fanout)
     grads = None if mode == "forward" else gradients(trace, recording)
     painter = Painter(trace, mode, grads, max_values, precision, show_saved, **painting)
-    return fit.apply_style(to_digraph(view, painter, title, "TB" if style == "slide" else rankdir), style, dpi)
+    fit.name_numbered_boxes(trace, view)
+    g = fit.paint(view, painter, title, "TB" if style == "slide" else rankdir, style, dpi)
+    return fit.name_numbered_clusters(trace, g)
 
 
 def draw_forward(t, **kwargs):

@@ -366,7 +366,7 @@ def _params(trace, ks):
     return out
 
 
-def describe(trace, path, ks):
+def describe(trace, path, ks, fallback=True):
     """A lecture label for the unit `path` made of ops ks: `Conv2d 1→32 3x3`, `LSTM cell t=3`, `Linear 4→4`."""
     names = [trace.op_name(k) for k in ks]
     parts = scope_parts(path)
@@ -401,6 +401,8 @@ def describe(trace, path, ks):
             kind = {"Relu": "ReLU"}.get(real[0], real[0])
     if role and not role.isdigit():
         return [role if kind is None else kind if role.lower() == kind.split()[0].lower() else f"{role}: {kind}"]
+    if kind is None and not fallback:
+        return None
     if kind is None:
         order = sorted(range(len(ks)), key=lambda i: getattr(trace.ops[ks[i]], "seq", i))
         real = [names[i] for i in order if names[i] not in GLUE_OPS] or [names[i] for i in order]
@@ -707,6 +709,46 @@ def apply_style(g, style="default", dpi=None):
         g.edge_attr.update(fontsize="12")
     if dpi is not None:
         g.graph_attr["dpi"] = f"{dpi:g}"
+    return g
+
+
+def _ops_by_scope(trace):
+    ops_in = {}
+    for k in range(len(trace.ops)):
+        parts = scope_parts(trace.scope(k))
+        for n in range(1, len(parts) + 1):
+            ops_in.setdefault("/".join(parts[:n]), []).append(k)
+    return ops_in
+
+
+def name_numbered_boxes(trace, view):
+    """detail="ops": a box whose scope is a number (a Sequential's child) is named by what it holds
+    (`Conv2d 1→32 3x3`), never `0`, `1`, `2`."""
+    for nid, node in view.nodes.items():
+        if node[0] == "box" and node[1].rpartition("/")[2].isdigit():
+            kind = describe(trace, node[1], node[2], fallback=False)
+            if kind:            # a module viz recognises; otherwise the number stays, it is all there is
+                view.labels.setdefault(nid, kind + [f"{len(node[2])} ops"])
+    return view
+
+
+_CLUSTER = re.compile(r'label=(?:"\d+"|\d+) (.*?)tooltip=("[^"]*"|\S+)')
+
+
+def name_numbered_clusters(trace, g):
+    """The same for the clusters of a drawing (their tooltip holds the scope path)."""
+    from .dot import _escape
+    ops_in = None
+    for i, line in enumerate(g.body):
+        m = _CLUSTER.search(line)
+        if m and "->" not in line:
+            ops_in = _ops_by_scope(trace) if ops_in is None else ops_in
+            path = m[2][1:-1] if m[2].startswith('"') else m[2]
+            kind = describe(trace, path, ops_in.get(path, []), fallback=False)
+            if not kind:
+                continue
+            label = _escape(kind[0])
+            g.body[i] = line[:m.start()] + f'label="{label}" {m[1]}tooltip={m[2]}' + line[m.end():]
     return g
 
 
