@@ -42,3 +42,14 @@ def test_an_unnamed_scope_number_stays_when_viz_cannot_tell_what_it_holds():
         y = (x * 3.0).tanh().sum()
     _, _, clusters = parse(viz.draw(y, "forward", detail="ops").source)
     assert [c["label"] for c in clusters] == ["7"]
+
+
+def test_ops_detail_auto_collapse_leaves_no_parameter_without_edges_and_counts_the_ones_it_folds():
+    nn.init.manual_seed(0)
+    net = nn.Sequential(*[m for _ in range(150) for m in (nn.Linear(3, 3), nn.Tanh())])
+    loss = (net(ag.tensor(np.ones((2, 3)), dtype="float32", name="x")) ** 2).mean()
+    src = viz.draw(loss, "forward", detail="ops").source
+    nodes, edges, _ = parse(src)
+    touched = {a for a, _, _ in edges} | {b for _, b, _ in edges}
+    assert all(n in touched for n in nodes), [n for n in nodes if n not in touched]
+    assert "+ 300 parameters (not drawn)" in src and "gathers" not in src

@@ -609,6 +609,8 @@ class _LecturePainter:
         self._groups = {view.nodes[nid][1]: tis for nid, tis in view.groups.items()}
         self._op_extra = {node[1]: view.extra[nid] for nid, node in view.nodes.items()
                           if node[0] == "op" and nid in view.extra}
+        self._box_extra = {node[1]: view.extra[nid] for nid, node in view.nodes.items()
+                           if node[0] == "box" and nid in view.extra and nid not in view.labels}
         self._tensor_extra = {node[1]: view.extra[nid] for nid, node in view.nodes.items()
                               if node[0] == "tensor" and nid in view.extra}
 
@@ -619,6 +621,8 @@ class _LecturePainter:
         from .dot import _escape
         attrs = self._p.box_attrs(path, ks, outs)
         lines = self._box_label.get(path)
+        if lines is None and path in self._box_extra:
+            attrs["label"] += "".join("\\n" + _escape(x) for x in self._box_extra[path])
         if lines is not None:
             attrs["label"] = "\\n".join(_escape(s) for s in lines)
             if path.endswith(ELIDED):
@@ -650,7 +654,8 @@ class _LecturePainter:
     def edge_attrs(self, e):
         from .dot import Html, _escape, _html
         attrs = dict(self._p.edge_attrs(e))
-        if self._p.mode == "forward" and "label" not in attrs and self._view.nodes[e.tail][0] == "box":
+        if self._p.mode == "forward" and "label" not in attrs and self._view.nodes[e.tail][0] == "box" \
+                and self._view.nodes[e.head][0] != "tensor":
             attrs["label"] = _escape(self._p.value(e.tensor))
         if getattr(e, "merged", False):
             attrs.pop("label", None)     # each tensor's numbers are on the nodes at its ends

@@ -128,7 +128,7 @@ def build(trace, wire, box_of):
 def make_view(trace, wire, collapse=None, max_nodes=500, max_fanout=8):
     """The view to draw; above max_nodes, scopes are collapsed by depth (deepest first) and the view says so."""
     user_rule = collapse_rule(collapse)
-    view = _unshare(build(trace, wire, boxes(trace, user_rule)), max_fanout)
+    view = _unshare(build(trace, wire, boxes(trace, user_rule)), max_fanout, trace)
     if max_nodes is None or len(view.nodes) <= max_nodes:
         return view
     n = len(view.nodes)
@@ -136,7 +136,7 @@ def make_view(trace, wire, collapse=None, max_nodes=500, max_fanout=8):
     for d in range(depth - 1, -1, -1):
         depth_rule = collapse_rule(d)
         rule = depth_rule if user_rule is None else (lambda p, r=depth_rule: user_rule(p) or r(p))
-        view = _unshare(build(trace, wire, boxes(trace, rule)), max_fanout)
+        view = _unshare(build(trace, wire, boxes(trace, rule)), max_fanout, trace)
         if len(view.nodes) <= max_nodes:
             view.note = (f"{n} nodes > max_nodes={max_nodes}: scopes deeper than {d} drawn as boxes "
                          "(choose with collapse=, or max_nodes=None)")
@@ -149,7 +149,7 @@ def make_view(trace, wire, collapse=None, max_nodes=500, max_fanout=8):
     return view
 
 
-def _unshare(view, max_fanout):
+def _unshare(view, max_fanout, trace=None):
     """A node feeding more than max_fanout others (a weight, or its transpose, shared by every time step), or fed
     by more than max_fanout others (the stack of every step's output), is drawn without those edges: dozens of
     long edges at one node make a picture unreadable and take Graphviz minutes to route."""
@@ -163,7 +163,34 @@ def _unshare(view, max_fanout):
     view.gathered = {nid: len(tails) for nid, tails in fan_in.items() if len(tails) > max_fanout}
     if view.shared or view.gathered:
         view.edges = [e for e in view.edges if e.tail not in view.shared and e.head not in view.gathered]
+        if trace is not None:
+            _fold_gathered_leaves(trace, view, fan_out)
     return view
+
+
+def _fold_gathered_leaves(trace, view, fan_out):
+    """A leaf (a parameter, the data) whose only users gather too many inputs to draw their edges would be a box
+    without edges: it is not drawn, and the node it feeds says how many of each kind it uses."""
+    drawn = {e.tail for e in view.edges} | {e.head for e in view.edges}
+    counts = {}
+    for nid, heads in fan_out.items():
+        node = view.nodes.get(nid)
+        if node is None or node[0] != "tensor" or trace.producer[node[1]] is not None or nid in drawn:
+            continue
+        if not heads or not all(h in view.gathered for h in heads):
+            continue
+        kind = trace.tensor_kind(node[1])
+        for h in heads:
+            counts.setdefault(h, {}).setdefault(kind, 0)
+            counts[h][kind] += 1
+            view.gathered[h] -= 1
+        del view.nodes[nid]
+        view.cluster.pop(nid, None)
+    for h, kinds in counts.items():
+        view.extra.setdefault(h, []).extend(f"+ {n} {kind}{'s' if n != 1 else ''} (not drawn)"
+                                            for kind, n in sorted(kinds.items()))
+        if view.gathered[h] <= 0:
+            del view.gathered[h]
 
 
 def _truncate(trace, view, max_nodes):
