@@ -1,8 +1,8 @@
 """The lesson notebooks run without errors on their small setting and show what they teach; the stored files
 have no outputs and are what notebooks/build.py writes.
 
-Each notebook runs in a kernel of this interpreter (a kernel spec written to a temporary JUPYTER_PATH, so no
-user-level Jupyter setup is read or needed), with AG_NOTEBOOK_SMALL=1.
+Each notebook runs in a kernel of this interpreter (a kernel spec written to a temporary JUPYTER_PATH, with
+temporary Jupyter and IPython folders, so no user-level setup is read or needed), with AG_NOTEBOOK_SMALL=1.
 """
 import importlib.util
 import json
@@ -62,6 +62,8 @@ def kernel(tmp_path_factory):
         "display_name": "autograd-core tests", "language": "python"}))
     mp = pytest.MonkeyPatch()
     mp.setenv("JUPYTER_PATH", str(root))
+    for var, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "config"), ("IPYTHONDIR", "ipython")):
+        mp.setenv(var, str(root / sub))   # nothing of the user's Jupyter or IPython setup is read or written
     mp.setenv("AG_NOTEBOOK_SMALL", "1")
     mp.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # the kernel's debugger otherwise warns on stderr
     yield KERNEL
