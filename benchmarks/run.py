@@ -1,13 +1,17 @@
-"""Every benchmark workload in one run: engine vs PyTorch CPU time, their ratio, the target, and peak memory.
+"""Every benchmark workload in one run: the engine against PyTorch CPU, its peers (MyGrad, micrograd, when installed)
+and, for conv2d and the LSTM, the matrix products alone; ratios with their inter-quartile range, and peak memory.
 
-    python -m benchmarks                 # full run (a few minutes); writes benchmarks/results.json
-    python -m benchmarks --quick         # under a minute
+    python -m benchmarks                 # full run (several minutes); writes benchmarks/results.json
+    python -m benchmarks --quick         # under a minute (no peak memory)
+    python -m benchmarks --threads 1,2 --markdown     # the whole table at 1 thread, then at 2
     python -m benchmarks --json out.json --threads 1 --no-memory
 
-Timing: for each workload the engine's step and PyTorch's step take turns (the order flips every round), so a busy
-moment of the machine hits both; the table shows medians and the ratio is the median of the per-round ratios.
-"spread" is the half inter-quartile range of those ratios, relative to the ratio: a wide one means a noisy machine.
+Timing: for each workload the engine's step and every reference's step take turns in this one process (the order
+flips every round), so a busy moment of the machine hits them all; each ratio is the median of at least 15 per-round
+ratios, printed with its inter-quartile range [q1-q3]. A workload whose spread (IQR / median) of any ratio exceeds
+25% is measured once more; if it still does, its row says "noisy".
 Threads: NumPy's BLAS (threadpoolctl) and PyTorch (set_num_threads) get the same count, --threads (default 2).
+MyGrad and micrograd run on NumPy (micrograd on Python floats) and get no other threads.
 
 Memory (conv and LSTM workloads): each library runs its step in a fresh subprocess, after a warm-up step; the
 figure is the growth of the process's peak resident memory (VmHWM, reset through /proc/self/clear_refs) during one
@@ -35,12 +39,16 @@ if ROOT not in sys.path:
 
 import autograd_core as ag  # noqa: E402
 import nn  # noqa: E402
-from benchmarks import conv, ops, rnn  # noqa: E402
+from benchmarks import conv, floor, models, ops, peers, rnn  # noqa: E402
 
 try:
     import torch
 except ImportError:
     torch = None
+
+ROUNDS = 15          # paired rounds per measurement, quick or not: fewer make the quartiles meaningless
+NOISY_SPREAD = 0.25  # IQR / median of a ratio above which a workload is measured again, then called noisy
+FLOOR = "products alone"
 
 
 @dataclass
@@ -48,10 +56,16 @@ class Workload:
     key: str
     name: str
     unit: str        # what one figure means, e.g. "µs/op", "ms"
-    scale: float     # seconds of one timed call -> figures in `unit`
-    target: float    # the issue's target for engine / torch
+    scale: object    # scale(quick): seconds of one timed call -> figures in `unit`
+    target: float    # the issue's target for engine / PyTorch (None: no target)
     make: object     # make(lib, quick) -> the callable to time (lib is ag or torch)
     memory: bool = False
+    peer: object = None   # peer(name, quick) -> the step in MyGrad / micrograd, or None where it has no such op
+    floor: object = None  # floor(quick) -> the engine's matrix products alone (benchmarks/floor.py)
+
+
+def ms(quick):
+    return 1e3
 
 
 def _conv_maker(index):
@@ -62,7 +76,15 @@ def _conv_maker(index):
         if lib is ag:
             return conv.engine_step(x_shape, w_shape, padding, rng)
         return conv.torch_step(torch, x_shape, w_shape, padding, rng)
-    return make
+
+    def peer(name, quick):
+        if quick and index == 1:  # MyGrad's large conv takes several times the engine's: too slow for --quick
+            return None
+        return peers.conv_step(name, x_shape, w_shape, padding, np.random.default_rng(0))
+
+    def products(quick):
+        return floor.conv_products(x_shape, w_shape, np.random.default_rng(0))
+    return make, peer, (products if w_shape is not None else None)
 
 
 def _rnn_maker(kind, torch_form):
@@ -77,6 +99,10 @@ def _rnn_maker(kind, torch_form):
     return make
 
 
+def _lstm_products(quick):
+    return floor.lstm_products(np.random.default_rng(0))
+
+
 def _chain_length(quick):
     return 2_000 if quick else 20_000
 
@@ -85,49 +111,89 @@ def _mlp_steps(quick):
     return 20 if quick else 100
 
 
-def _make_chain(lib, quick):
-    return ops.scalar_chain(lib, _chain_length(quick))
+def _per_op(quick):
+    return 1e6 / (3 * _chain_length(quick))
 
 
-def _make_mlp(lib, quick):
-    return ops.mlp(lib, _mlp_steps(quick))[0]
+def _per_step(quick):
+    return 1e3 / _mlp_steps(quick)
 
+
+# A tiny step takes well under a millisecond: timed alone, the timer's and the scheduler's noise would rule. micrograd's
+# takes tens of milliseconds, and its graphs are reference cycles that pile up for the collector: it runs one step.
+TINY_STEPS = 10
+
+
+def _repeated(step, calls):
+    """step run `calls` times in one timed call; measure() divides by `calls`."""
+    def run():
+        for _ in range(calls):
+            step()
+    run.calls = calls
+    return run
+
+
+def _whole(step):
+    """A training-step maker for Workload.make: the example's model in the engine, its twin in PyTorch."""
+    return lambda lib, quick: step(lib)
+
+
+_conv = [_conv_maker(i) for i in range(3)]
 
 WORKLOADS = [
-    Workload("scalar_chain", "scalar op chain (mul/add/tanh)", "µs/op", None, 0.7, _make_chain),
-    Workload("mlp", "MLP step 784-256-10, batch 64", "ms", None, 0.9, _make_mlp),
-    Workload("conv_small", conv.WORKLOADS[0][0], "ms", 1e3, 1.5, _conv_maker(0), memory=True),
-    Workload("conv_large", conv.WORKLOADS[1][0], "ms", 1e3, 1.5, _conv_maker(1), memory=True),
-    Workload("max_pool", conv.WORKLOADS[2][0], "ms", 1e3, 1.0, _conv_maker(2), memory=True),
-    Workload("lstm_cells", "LSTM T=50 vs LSTMCell loop", "ms", 1e3, 1.0, _rnn_maker("LSTM", "cells"), memory=True),
-    Workload("lstm_layer", "LSTM T=50 vs nn.LSTM", "ms", 1e3, 1.5, _rnn_maker("LSTM", "layer")),
-    Workload("gru_layer", "GRU T=50 vs nn.GRU", "ms", 1e3, 1.2, _rnn_maker("GRU", "layer")),
+    Workload("scalar_chain", "scalar op chain (mul/add/tanh)", "µs/op", _per_op, 0.7,
+             lambda lib, quick: ops.scalar_chain(lib, _chain_length(quick)),
+             peer=lambda name, quick: peers.scalar_chain(name, _chain_length(quick))),
+    Workload("mlp", "MLP step 784-256-10, batch 64", "ms", _per_step, 0.9,
+             lambda lib, quick: ops.mlp(lib, _mlp_steps(quick))[0],
+             peer=lambda name, quick: peers.mlp(name, _mlp_steps(quick))),
+    Workload("tiny_mlp", "tiny MLP step 2-16-16-1, batch 16, float64", "ms", ms, None,
+             lambda lib, quick: _repeated(peers.tiny_mlp_engine(lib), TINY_STEPS),
+             peer=lambda name, quick: _repeated(peers.tiny_mlp(name), 1 if name == "micrograd" else TINY_STEPS)),
+    Workload("conv_small", conv.WORKLOADS[0][0], "ms", ms, 1.5, _conv[0][0], memory=True, peer=_conv[0][1],
+             floor=_conv[0][2]),
+    Workload("conv_large", conv.WORKLOADS[1][0], "ms", ms, 1.5, _conv[1][0], memory=True, peer=_conv[1][1],
+             floor=_conv[1][2]),
+    Workload("max_pool", conv.WORKLOADS[2][0], "ms", ms, 1.0, _conv[2][0], memory=True, peer=_conv[2][1]),
+    Workload("lstm_cells", "LSTM T=50 vs LSTMCell loop", "ms", ms, 1.0, _rnn_maker("LSTM", "cells"), memory=True,
+             floor=_lstm_products),
+    Workload("lstm_layer", "LSTM T=50 vs nn.LSTM", "ms", ms, 1.5, _rnn_maker("LSTM", "layer"),
+             floor=_lstm_products),
+    Workload("gru_layer", "GRU T=50 vs nn.GRU", "ms", ms, 1.2, _rnn_maker("GRU", "layer")),
+    Workload("cnn_digits", "training step: examples/cnn_digits.py (Adam, batch 32)", "ms", ms, None,
+             _whole(models.cnn_digits_step)),
+    Workload("mnist_style", "training step: examples/mnist_style.py (Adadelta, batch 64)", "ms", ms, None,
+             _whole(models.mnist_style_step)),
+    Workload("word_lm", "training step: word LM, LSTM 2x200, batch 20, bptt 35", "ms", ms, None,
+             _whole(models.word_lm_step)),
 ]
 
 
-def _scale(w, quick):
-    """Seconds of one call -> the unit's figure (per op, per step)."""
-    if w.key == "scalar_chain":
-        return 1e6 / (3 * _chain_length(quick))
-    if w.key == "mlp":
-        return 1e3 / _mlp_steps(quick)
-    return w.scale
+# ---- statistics ---------------------------------------------------------------------------------------------
+
+def quartiles(xs):
+    """(q1, median, q3) of xs."""
+    q = statistics.quantiles(xs, n=4) if len(xs) > 1 else [xs[0]] * 3
+    return q[0], statistics.median(xs), q[2]
 
 
-# ---- timing -------------------------------------------------------------------------------------------------
+def spread(q):
+    """Inter-quartile range relative to the median: how far one run's figure can be trusted."""
+    lo, mid, hi = q
+    return (hi - lo) / mid if mid else float("inf")
 
-def paired_times(steps, repeats):
-    """Seconds of each step over `repeats` rounds; steps take turns and the order flips every round."""
+
+def paired_times(steps, rounds):
+    """Seconds of each step over `rounds` rounds; steps take turns and the order flips every round."""
     for step in steps:
         step()  # warm-up: lazy imports, first-call allocations
     times = [[] for _ in steps]
-    for r in range(repeats):
+    for r in range(rounds):
         order = range(len(steps)) if r % 2 == 0 else reversed(range(len(steps)))
         for i in order:
             # Garbage of the other library's step is not this step's cost: collect the young generation, where it
-            # is. Not a full gc.collect(): with PyTorch imported that walks ~170k objects (~90 ms) and leaves the
-            # caches cold for the timed step, which no training loop does (it made max pooling's ratio 0.82 instead
-            # of 0.45-0.55 at 1 thread; the conv ratios moved by under 3%).
+            # is. Not a full gc.collect(): with PyTorch imported that walks ~170k objects and leaves the caches
+            # cold for the timed step, which no training loop does.
             gc.collect(0)
             t0 = time.perf_counter()
             steps[i]()
@@ -135,20 +201,31 @@ def paired_times(steps, repeats):
     return times
 
 
-def _quartiles(xs):
-    q = statistics.quantiles(xs, n=4) if len(xs) > 1 else [xs[0]] * 3
-    return q[0], statistics.median(xs), q[2]
+def measure(steps, rounds=ROUNDS, timer=paired_times):
+    """steps: {name: step}, the engine's first; a step with a `calls` attribute is that many steps (times are
+    divided by it). Returns ({name: per-round seconds}, {reference: ratio quartiles},
+    attempts, the references whose ratio stayed noisy). A noisy measurement is repeated once, not kept: two draws
+    and keeping the better would bias the figure."""
+    names = list(steps)
+    for attempt in (1, 2):
+        runs = timer([steps[n] for n in names], rounds)
+        times = {n: [t / getattr(steps[n], "calls", 1) for t in ts] for n, ts in zip(names, runs)}
+        ratios = {n: quartiles([a / b for a, b in zip(times[names[0]], times[n])]) for n in names[1:]}
+        noisy = [n for n, q in ratios.items() if spread(q) > NOISY_SPREAD]
+        if not noisy:
+            break
+    return times, ratios, attempt, noisy
 
 
 def import_time_ms(repeats):
-    """Median wall milliseconds of `python -c "import autograd_core, nn"` in fresh processes."""
+    """Quartiles of the wall milliseconds of `python -c "import autograd_core, nn"`, each in a fresh process."""
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", "import autograd_core, nn"], cwd=ROOT, check=True,
                        env=dict(os.environ, PYTHONPATH=ROOT))
         times.append((time.perf_counter() - t0) * 1e3)
-    return _quartiles(times)
+    return quartiles(times)
 
 
 # ---- memory -------------------------------------------------------------------------------------------------
@@ -194,89 +271,162 @@ def memory_in_subprocess(key, lib_name, quick, threads):
 
 # ---- the run ------------------------------------------------------------------------------------------------
 
+def references(w, quick):
+    """{name: step} of every reference this workload has here: PyTorch, the peers installed, the products alone."""
+    refs = {}
+    if torch is not None:
+        refs["PyTorch"] = w.make(torch, quick)
+    for name in peers.available():
+        step = w.peer(name, quick) if w.peer else None
+        if step is not None:
+            refs[name] = step
+    if w.floor:
+        refs[FLOOR] = w.floor(quick)
+    return refs
+
+
+def run_workload(w, quick, threads, memory):
+    steps = {"engine": w.make(ag, quick), **references(w, quick)}
+    times, ratios, attempts, noisy = measure(steps)
+    scale = w.scale(quick)
+    row = {"key": w.key, "workload": w.name, "unit": w.unit, "target": w.target, "rounds": ROUNDS,
+           "attempts": attempts, "noisy": noisy, "engine": quartiles([t * scale for t in times["engine"]]),
+           "times": {n: quartiles([t * scale for t in ts]) for n, ts in times.items() if n != "engine"},
+           "ratios": ratios}
+    if memory and w.memory:
+        row["memory"] = {name: memory_in_subprocess(w.key, name, quick, threads)
+                         for name in (["engine", "torch"] if torch is not None else ["engine"])}
+    return row
+
+
 def run_all(quick, threads, memory, only=None):
-    repeats = 5 if quick else 15
     rows = []
     for w in WORKLOADS:
         if only and w.key not in only:
             continue
-        libs = [ag] + ([torch] if torch is not None else [])
-        n = max(3, repeats // 3) if w.key in ("scalar_chain", "mlp") else repeats
-        times = paired_times([w.make(lib, quick) for lib in libs], n)
-        scale = _scale(w, quick)
-        row = {"key": w.key, "workload": w.name, "unit": w.unit, "target": w.target, "repeats": n,
-               "engine": _quartiles([t * scale for t in times[0]])}
-        if torch is not None:
-            row["torch"] = _quartiles([t * scale for t in times[1]])
-            row["ratio"] = _quartiles([a / b for a, b in zip(*times)])
-        if memory and w.memory:
-            row["memory"] = {name: memory_in_subprocess(w.key, name, quick, threads)
-                             for name in (["engine", "torch"] if torch is not None else ["engine"])}
-        rows.append(row)
-        print_row(row)
+        rows.append(run_workload(w, quick, threads, memory))
+        print_row(rows[-1])
     if not only or "import" in only:
-        row = {"key": "import", "workload": 'python -c "import autograd_core, nn"', "unit": "ms",
-               "target_ms": 150.0, "engine": import_time_ms(5 if quick else 11)}
-        rows.append(row)
-        print_row(row)
+        q = import_time_ms(5 if quick else 11)
+        rows.append({"key": "import", "workload": 'python -c "import autograd_core, nn"', "unit": "ms",
+                     "target_ms": 150.0, "engine": q, "noisy": ["engine"] if spread(q) > NOISY_SPREAD else []})
+        print_row(rows[-1])
     return rows
 
 
-HEADER = f"{'workload':44} {'unit':>6} {'engine':>9} {'torch':>9} {'ratio':>6} {'spread':>7} {'target':>7} " \
-         f"{'met':>4}  {'peak MiB engine / torch (engine tracemalloc)':s}"
+# ---- tables -------------------------------------------------------------------------------------------------
+
+REF_COLUMNS = ["PyTorch", FLOOR, "MyGrad", "micrograd"]
+
+
+def fmt_ratio(q):
+    digits = 2 if q[0] >= 0.1 else 3  # micrograd's ratios are hundredths
+    lo, mid, hi = (f"{x:.{digits}f}" for x in q)
+    return f"{mid} [{lo}-{hi}]"
+
+
+def fmt_time(x):
+    return f"{x:.2f}" if x < 100 else f"{x:.1f}"
+
+
+def met(row):
+    if row["key"] == "import":
+        return "yes" if row["engine"][1] <= row["target_ms"] else "no"
+    if row["target"] is None or "PyTorch" not in row.get("ratios", {}):
+        return ""
+    return "yes" if row["ratios"]["PyTorch"][1] <= row["target"] else "no"
+
+
+def note(row):
+    return f"noisy ({', '.join(row['noisy'])})" if row.get("noisy") else ""
+
+
+def _memory_text(row, digits):
+    mem = row.get("memory", {})
+    return " / ".join(f"{mem[k]['rss_peak_mib']:.{digits}f}" for k in ("engine", "torch")
+                      if k in mem and "rss_peak_mib" in mem[k])
+
+
+HEADER = f"{'workload':60} {'unit':>6} {'engine':>8} {'PyTorch':>8} " + \
+    " ".join(f"{'eng/' + c.split()[0]:>18}" for c in REF_COLUMNS) + f" {'target':>6} {'met':>4} " \
+    f" note / peak MiB engine / torch"
+
+
+def format_row(row):
+    """One line of the console table."""
+    e = row["engine"][1]
+    if row["key"] == "import":  # an absolute target; the IQR is that of the engine's own times
+        lo, _, hi = row["engine"]
+        line = f"{row['workload']:60} {row['unit']:>6} {e:8.1f} {f'[{lo:.0f}-{hi:.0f}]':>8} " + \
+            " ".join(f"{'':>18}" for _ in REF_COLUMNS) + f" {'<=150':>6} {met(row):>4}  {note(row)}"
+        return line.rstrip()
+    torch_t = row["times"].get("PyTorch")
+    line = f"{row['workload']:60} {row['unit']:>6} {fmt_time(e):>8} {fmt_time(torch_t[1]) if torch_t else '-':>8} "
+    line += " ".join(f"{fmt_ratio(row['ratios'][c]) if c in row['ratios'] else '-':>18}" for c in REF_COLUMNS)
+    target = "-" if row["target"] is None else f"{row['target']:.1f}"
+    line += f" {target:>6} {met(row):>4}  {note(row)}"
+    mem = _memory_text(row, 1)
+    if mem:
+        line += f" {mem}"
+        engine_mem = row["memory"].get("engine", {})
+        if "tracemalloc_peak_mib" in engine_mem:
+            line += f" ({engine_mem['tracemalloc_peak_mib']:.1f})"
+    return line.rstrip()
 
 
 def print_row(row):
-    lo, e, hi = row["engine"]
-    if row["key"] == "import":  # an absolute target; the spread is that of the engine's own times
-        met = "yes" if e <= row["target_ms"] else "no"
-        print(f"{row['workload']:44} {row['unit']:>6} {e:9.1f} {'':>9} {'':>6} {100 * (hi - lo) / 2 / e:6.0f}% "
-              f"{'<=150ms':>7} {met:>4}")
-        return
-    line = f"{row['workload']:44} {row['unit']:>6} {e:9.2f}"
-    if "torch" in row:
-        lo, r, hi = row["ratio"]
-        met = "yes" if r <= row["target"] else "no"
-        line += f" {row['torch'][1]:9.2f} {r:6.2f} {100 * (hi - lo) / 2 / r:6.0f}% {row['target']:7.1f} {met:>4}"
-    mem = row.get("memory")
-    if mem:
-        def fmt(m):
-            return "err" if "error" in m else f"{m['rss_peak_mib']:.1f}"
-        line += f"  {fmt(mem['engine'])}"
-        if "torch" in mem:
-            line += f" / {fmt(mem['torch'])}"
-        if "tracemalloc_peak_mib" in mem["engine"]:
-            line += f" ({mem['engine']['tracemalloc_peak_mib']:.1f})"
-    print(line, flush=True)
+    print(format_row(row), flush=True)
 
 
 def markdown(rows):
-    """The table as Markdown, for the README."""
-    lines = ["| workload | engine | PyTorch | ratio (spread) | target | peak memory engine / PyTorch |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    """The table as Markdown, for the README: medians, each ratio with its inter-quartile range."""
+    lines = ["| workload | engine | PyTorch | engine / PyTorch [IQR] | engine / products alone | engine / MyGrad | "
+             "engine / micrograd | target | peak memory engine / PyTorch (MiB) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         e = row["engine"][1]
         if row["key"] == "import":
-            lines.append(f"| `{row['workload']}` | {e:.0f} ms | | | <= 150 ms | |")
+            lo, _, hi = row["engine"]
+            lines.append(f"| `{row['workload']}` (median of fresh processes) | {e:.0f} ms [{lo:.0f}-{hi:.0f}] | | | "
+                         f"| | | <= 150 ms | {note(row)} |")
             continue
-        digits = 2 if e < 100 else 1
-        torch_ms = f"{row['torch'][1]:.{digits}f}" if "torch" in row else "-"
-        ratio = ""
-        if "ratio" in row:
-            lo, r, hi = row["ratio"]
-            ratio = f"{r:.2f} (±{100 * (hi - lo) / 2 / r:.0f}%)"
-        mem = row.get("memory", {})
-        mem_text = " / ".join(f"{mem[k]['rss_peak_mib']:.0f} MiB" for k in ("engine", "torch")
-                              if k in mem and "rss_peak_mib" in mem[k])
-        lines.append(f"| {row['workload']} | {e:.{digits}f} {row['unit']} | {torch_ms} | {ratio} | "
-                     f"<= {row['target']} | {mem_text} |")
+        torch_t = row["times"].get("PyTorch")
+        cells = [fmt_ratio(row["ratios"][c]) + (" noisy" if c in row["noisy"] else "") if c in row["ratios"]
+                 else "" for c in REF_COLUMNS]
+        target = "" if row["target"] is None else f"<= {row['target']}"
+        lines.append(f"| {row['workload']} | {fmt_time(e)} {row['unit']} | {fmt_time(torch_t[1]) if torch_t else ''} "
+                     f"| {' | '.join(cells)} | {target} | {_memory_text(row, 0)} |")
     return "\n".join(lines)
+
+
+def parse_threads(text):
+    """'1', '2' or '1,2' -> [1], [2], [1, 2]."""
+    counts = [int(part) for part in text.split(",") if part.strip()]
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"--threads takes counts >= 1 separated by commas, got {text!r}")
+    return counts
+
+
+def set_threads(n):
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(n)
+    if torch is not None:
+        torch.set_num_threads(n)
+
+
+def versions():
+    out = {"python": platform.python_version(), "numpy": np.__version__,
+           "torch": torch.__version__ if torch is not None else None}
+    out.update({name: peers.version(name) for name in peers.available()})
+    return out
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats: under a minute")
-    parser.add_argument("--threads", type=int, default=2, help="BLAS threads for NumPy and intra-op threads for torch")
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes, no peak-memory subprocesses (each imports PyTorch): under a minute")
+    parser.add_argument("--threads", type=parse_threads, default=[2],
+                        help="BLAS threads for NumPy and intra-op threads for torch; '1,2' runs the table at each")
     parser.add_argument("--json", default=os.path.join(ROOT, "benchmarks", "results.json"), help="where to write")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--only", nargs="+", help="workload keys to run: " + " ".join(w.key for w in WORKLOADS)
@@ -285,29 +435,37 @@ def main(argv=None):
     parser.add_argument("--memory-probe", nargs=2, metavar=("KEY", "LIB"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(args.threads)
-    if torch is not None:
-        torch.set_num_threads(args.threads)
     if args.memory_probe:
+        set_threads(args.threads[0])
         print(json.dumps(measure_memory(*args.memory_probe, args.quick)))
         return None
 
-    meta = {"date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "mode": "quick" if args.quick else "full",
-            "threads": args.threads, "python": platform.python_version(), "numpy": np.__version__,
-            "torch": torch.__version__ if torch is not None else None, "cpus": os.cpu_count(),
-            "load_avg_at_start": os.getloadavg()}
-    print(f"autograd_core vs PyTorch {meta['torch'] or '(not installed)'} CPU; numpy {meta['numpy']}; "
-          f"{args.threads} thread(s) each; medians, ratio = median of paired ratios; load {meta['load_avg_at_start']}")
-    print(HEADER)
-    rows = run_all(args.quick, args.threads, not args.no_memory, args.only)
-    meta["load_avg_at_end"] = os.getloadavg()
+    runs = []
+    for threads in args.threads:
+        set_threads(threads)
+        meta = {"date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "mode": "quick" if args.quick else "full",
+                "threads": threads, **versions(), "cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
+        print()
+        print(header_line(meta))
+        print(HEADER)
+        rows = run_all(args.quick, threads, not (args.no_memory or args.quick), args.only)
+        meta["load_avg_at_end"] = os.getloadavg()
+        runs.append({"meta": meta, "rows": rows})
+        if args.markdown:
+            print("\n" + header_line(meta) + "\n\n" + markdown(rows))
     with open(args.json, "w") as f:
-        json.dump({"meta": meta, "rows": rows}, f, indent=1)
+        json.dump({"runs": runs}, f, indent=1)
     print(f"written: {args.json}")
-    if args.markdown:
-        print(markdown(rows))
-    return rows
+    return runs
+
+
+def header_line(meta):
+    refs = [f"PyTorch {meta['torch']} CPU"] if meta["torch"] else ["PyTorch (not installed)"]
+    refs += [f"{name} {meta[name]}" for name in peers.available()]
+    return (f"{meta['date_utc']} UTC, {meta['mode']} run: autograd_core (NumPy {meta['numpy']}, Python "
+            f"{meta['python']}) vs {', '.join(refs)}; {meta['threads']} thread(s) each, {meta['cpus']} CPUs; "
+            f"medians of {ROUNDS} interleaved rounds, ratio = median of the paired ratios [q1-q3]; "
+            f"load average {meta['load_avg_at_start'][0]:.1f}")
 
 
 if __name__ == "__main__":
