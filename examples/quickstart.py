@@ -22,8 +22,8 @@ def neuron_demo(out=None):
     print(viz.to_text(o))
     if out:
         try:
-            path = viz.render(o, os.path.join(out, "neuron.svg"), mode="both")
-            print(f"drawing (value above, gradient below each edge): {path}")
+            path = viz.render(o, os.path.join(out, "neuron.svg"), mode="both", chain_rule=True)
+            print(f"drawing (each tensor's data | grad, each backward edge local × upstream = sent): {path}")
         except viz.DotNotFoundError as e:
             print(f"(no drawing: {e})")
     print(f"neuron: o = {o.item():.4f}, do/dw1 = {w1.grad.item():.4f}, do/dw2 = {w2.grad.item():.4f}")
