@@ -320,7 +320,7 @@ REF_COLUMNS = ["PyTorch", FLOOR, "MyGrad", "micrograd"]
 
 
 def fmt_ratio(q):
-    digits = 2 if q[0] >= 0.1 else 3  # micrograd's ratios are hundredths
+    digits = 2 if q[1] >= 0.1 else 3  # micrograd's ratios are thousandths
     lo, mid, hi = (f"{x:.{digits}f}" for x in q)
     return f"{mid} [{lo}-{hi}]"
 
