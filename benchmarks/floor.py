@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 from autograd_core.ops.correlate import CHUNK_BYTES  # noqa: E402
 from benchmarks import conv, rnn  # noqa: E402
 

@@ -11,12 +11,12 @@ import autograd_core as ag
 import viz
 from viz.__main__ import main
 
-VIZ = pathlib.Path(viz.__file__).parent
+VIZ = pathlib.Path(viz.__file__).resolve().parent
 
 
 def raised_by_viz(excinfo):
     """The error comes from viz's own check, not from deep inside NumPy, graphviz or the engine."""
-    return VIZ in pathlib.Path(str(excinfo.traceback[-1].path)).parents
+    return VIZ in pathlib.Path(str(excinfo.traceback[-1].path)).resolve().parents
 
 
 def small():
