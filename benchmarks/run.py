@@ -414,6 +414,12 @@ def set_threads(n):
         torch.set_num_threads(n)
 
 
+def commit():
+    """The tree's commit, so that a table can say what it measured (None outside a git checkout)."""
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
 def versions():
     out = {"python": platform.python_version(), "numpy": np.__version__,
            "torch": torch.__version__ if torch is not None else None}
@@ -444,7 +450,7 @@ def main(argv=None):
     for threads in args.threads:
         set_threads(threads)
         meta = {"date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "mode": "quick" if args.quick else "full",
-                "threads": threads, **versions(), "cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
+                "threads": threads, "commit": commit(), **versions(), "cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
         print()
         print(header_line(meta))
         print(HEADER)
@@ -462,7 +468,7 @@ def main(argv=None):
 def header_line(meta):
     refs = [f"PyTorch {meta['torch']} CPU"] if meta["torch"] else ["PyTorch (not installed)"]
     refs += [f"{name} {meta[name]}" for name in peers.available()]
-    return (f"{meta['date_utc']} UTC, {meta['mode']} run: autograd_core (NumPy {meta['numpy']}, Python "
+    return (f"{meta['date_utc']} UTC, {meta['mode']} run at {meta['commit']}: autograd_core (NumPy {meta['numpy']}, Python "
             f"{meta['python']}) vs {', '.join(refs)}; {meta['threads']} thread(s) each, {meta['cpus']} CPUs; "
             f"medians of {ROUNDS} interleaved rounds, ratio = median of the paired ratios [q1-q3]; "
             f"load average {meta['load_avg_at_start'][0]:.1f}")
