@@ -417,7 +417,7 @@ def set_threads(n):
 def commit():
     """The tree's commit, so that a table can say what it measured (None outside a git checkout)."""
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    return (out.stdout.strip() or None) if out.returncode == 0 else None
 
 
 def versions():
