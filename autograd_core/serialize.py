@@ -1,8 +1,6 @@
 """`ag.save(obj, path)` / `ag.load(path)`: tensors, arrays and numbers in nested dicts, lists and tuples, as one
 .npz file. Never pickle: the structure is stored as JSON text beside the arrays, and loading refuses object arrays."""
-import json
 import numbers
-import zipfile
 
 import numpy as np
 
@@ -36,6 +34,7 @@ def save(obj, path):
         raise TypeError(f"ag.save: {where} is a {type(o).__name__}; only tensors, arrays, numbers, strings, None "
                         "and dicts, lists and tuples of them are saved (no pickle)")
 
+    import json  # here, not at import: `import autograd_core` stays quick
     structure = encode(obj, "the object")
     with open(path, "wb") as f:
         np.savez(f, **arrays, **{_STRUCTURE: np.array(json.dumps(structure))})
@@ -43,6 +42,8 @@ def save(obj, path):
 
 def load(path):
     """What save(obj, path) wrote, with Tensors as Tensors (requires_grad as saved)."""
+    import json
+    import zipfile
     try:
         with np.load(path, allow_pickle=False) as z:
             if _STRUCTURE not in z.files:

@@ -1,7 +1,5 @@
 """`Module`: the base of every layer. Attributes that are Parameters or Modules are registered in order."""
 import os
-import zipfile
-import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 
@@ -439,6 +437,8 @@ def _read_npz(path):
     if not head.startswith(b"PK"):
         raise ValueError(f"{where} is not an .npz file written by Module.save (it starts with {head!r}); "
                          "nothing loaded")
+    import zipfile  # here, not at import: `import nn` stays quick
+    import zlib
     arrays = {}
     try:
         with np.load(path, allow_pickle=False) as f:
