@@ -533,14 +533,12 @@ def _flat(groups):
 
 
 # ---- fitting --------------------------------------------------------------------------------------------
-# (steps kept at the start of each layer, units kept at each end of a long run): most detailed first; for each,
-# full labels, then terse ones, then labels set beside the edges (xlabel: they take no room in the layout)
 # (steps kept at the start of each layer, units kept at each end of a long run, parameters folded into the node
-# they feed): most detailed first. For each, full labels, then terse ones, then labels set beside the edges
-# (xlabel: they take no room in the layout).
+# they feed): most detailed first. For each, full labels, then terse ones, then named edges (h, c) with their name
+# only, then labels set beside the edges (xlabel: they take no room in the layout, but may overlap nodes).
 SCHEDULE = [(3, None, False), (3, None, True), (2, None, False), (2, None, True), (1, None, False),
             (1, None, True)] + [(1, k, fold) for k in (8, 5, 3, 2, 1) for fold in (False, True)]
-LABELS = [(False, False), (True, False), (True, True)]
+LABELS = [(False, False), (True, False), (True, "names"), (True, True)]
 
 
 def layout_size(g):
@@ -569,9 +567,13 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
     """The most detailed lecture view whose drawing `paint(view, terse, beside, rankdir)` fits the slide, trying
     each of rankdirs; returns (view, digraph). Without `dot` the first candidate is taken (it cannot be measured)."""
     size, tried, base = None, set(), units(trace, expand)
-    for first, keep, fold in SCHEDULE:
+    # A recurrent net is a row of cells in the lectures: fewer steps in a row before a column. Labels beside their
+    # edges may overlap nodes: every candidate with labels on their edges comes first.
+    rows = any(u is not None and _is_step(u) for u in base)
+    passes = ([(False, rankdirs[:1])] if rows else []) + [(False, rankdirs), (True, rankdirs)]
+    for first, keep, fold, beside_ok, allowed in [c + p for p in passes for c in SCHEDULE]:
         unit, n_steps = _elided(trace, base, first, 1, keep)
-        key = (tuple(unit), fold)
+        key = (tuple(unit), fold, beside_ok, allowed)
         if key in tried:
             continue          # the same picture as one that did not fit
         tried.add(key)
@@ -580,11 +582,11 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
             continue          # hopeless: do not build it or ask dot to lay it out
         view = lecture_view(trace, wire, expand, first=first, last=1, keep=keep, max_fanout=max_fanout,
                             fold_params=fold, base=(unit, n_steps))
-        # a recurrent net is a row of cells in the lectures: every label first, then another rankdir
-        rows = any(node[0] == "box" and _is_step(node[1]) for node in view.nodes.values())
-        order = ([(lab, rd) for rd in rankdirs for lab in LABELS] if rows
-                 else [(lab, rd) for lab in LABELS for rd in rankdirs])
+        order = ([(lab, rd) for rd in allowed for lab in LABELS] if rows
+                 else [(lab, rd) for lab in LABELS for rd in allowed])
         for (terse, beside), rankdir in order:
+            if (beside is True) != beside_ok:
+                continue
             g = paint(view, terse, beside, rankdir)
             size = layout_size(g)
             if fits(size, slide):
@@ -604,7 +606,8 @@ class _LecturePainter:
     """The painter of the drawing, with the lecture view's box labels, notes, edge names and loose edges."""
 
     def __init__(self, painter, view, beside=False):
-        self._p, self._view, self._beside = painter, view, beside
+        # beside: True sets edge labels beside their edges; "names": a named edge (h, c) shows its name alone
+        self._p, self._view, self._beside, self._names_only = painter, view, beside is True, beside == "names"
         self._box_label = {node[1]: view.labels[nid] for nid, node in view.nodes.items() if nid in view.labels}
         self._groups = {view.nodes[nid][1]: tis for nid, tis in view.groups.items()}
         self._op_extra = {node[1]: view.extra[nid] for nid, node in view.nodes.items()
@@ -661,7 +664,7 @@ class _LecturePainter:
             attrs.pop("label", None)     # each tensor's numbers are on the nodes at its ends
         if e.name:
             label = attrs.get("label")
-            if label is None:
+            if label is None or self._names_only:
                 attrs["label"] = e.name
             elif isinstance(label, Html):
                 attrs["label"] = Html(f"<<b>{_html(e.name)}</b><br/>{label[1:]}")
