@@ -570,7 +570,7 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
     # A recurrent net is a row of cells in the lectures: fewer steps in a row before a column. Labels beside their
     # edges may overlap nodes: every candidate with labels on their edges comes first.
     rows = any(u is not None and _is_step(u) for u in base)
-    passes = ([(False, rankdirs[:1])] if rows else []) + [(False, rankdirs), (True, rankdirs)]
+    passes = [(False, rankdirs[:1]), (False, rankdirs), (True, rankdirs)] if rows else [(True, rankdirs)]
     for first, keep, fold, beside_ok, allowed in [c + p for p in passes for c in SCHEDULE]:
         unit, n_steps = _elided(trace, base, first, 1, keep)
         key = (tuple(unit), fold, beside_ok, allowed)
@@ -585,7 +585,7 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
         order = ([(lab, rd) for rd in allowed for lab in LABELS] if rows
                  else [(lab, rd) for lab in LABELS for rd in allowed])
         for (terse, beside), rankdir in order:
-            if (beside is True) != beside_ok:
+            if beside is True and not beside_ok:
                 continue
             g = paint(view, terse, beside, rankdir)
             size = layout_size(g)
