@@ -11,19 +11,24 @@ from ..module import Module
 from ..parameter import Parameter
 
 
+def check_channels(name, in_channels, out_channels, groups):
+    """(in_channels, out_channels, groups) after checking them: positive ints, groups dividing both."""
+    for what, v in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
+        if not isinstance(v, numbers.Integral) or v < 1:
+            raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(f"{name}: groups={groups} must divide in_channels ({in_channels}) and "
+                         f"out_channels ({out_channels})")
+    return in_channels, out_channels, groups
+
+
 class _ConvNd(Module):
     _k = None  # number of spatial axes
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True):
         super().__init__()
         k, name = self._k, type(self).__name__
-        for what, v in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-            if not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(f"{name}: groups={groups} must divide in_channels ({in_channels}) and "
-                             f"out_channels ({out_channels})")
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.in_channels, self.out_channels, self.groups = check_channels(name, in_channels, out_channels, groups)
         self.kernel_size = ntuple(kernel_size, k, f"{name}: kernel_size")
         self.stride = ntuple(stride, k, f"{name}: stride")
         self.dilation = ntuple(dilation, k, f"{name}: dilation")

@@ -1,6 +1,5 @@
 """Transposed convolution layers: a weight (in_channels, out_channels/groups, *kernel), initialised like PyTorch."""
 import math
-import numbers
 
 import numpy as np
 
@@ -10,6 +9,7 @@ from ..functional._args import ntuple
 from ..functional.conv_transpose import conv_transpose1d, conv_transpose2d
 from ..module import Module
 from ..parameter import Parameter
+from .conv import check_channels
 
 
 class _ConvTransposeNd(Module):
@@ -19,13 +19,7 @@ class _ConvTransposeNd(Module):
                  bias=True, dilation=1):
         super().__init__()
         k, name = self._k, type(self).__name__
-        for what, v in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-            if not isinstance(v, numbers.Integral) or v < 1:
-                raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(f"{name}: groups={groups} must divide in_channels ({in_channels}) and "
-                             f"out_channels ({out_channels})")
-        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.in_channels, self.out_channels, self.groups = check_channels(name, in_channels, out_channels, groups)
         self.kernel_size = ntuple(kernel_size, k, f"{name}: kernel_size")
         self.stride, self.dilation = ntuple(stride, k, f"{name}: stride"), ntuple(dilation, k, f"{name}: dilation")
         self.padding = ntuple(padding, k, f"{name}: padding", minimum=0)
