@@ -158,3 +158,18 @@ def test_slide_style_and_dpi_reach_the_dot_graph():
 def test_viz_fit_does_not_import_nn():
     import viz.fit
     assert "nn" not in viz.fit.__dict__
+
+
+@pytest.mark.parametrize("mode", ["forward", "backward", "both"])
+def test_an_lstm_layer_hands_the_layer_above_its_h_not_its_c(mode):
+    nodes, edges, _ = dotparse.parse(draw("lstm", mode).source)
+    edges = [e for e in edges if e[2].get("style") != "invis"]   # the columns' ordering edges
+    label = {nid: a.get("label", "") for nid, a in nodes.items()}
+    between = [(t, h, a) for t, h, a in edges if "layer 0" in label.get(t, "") and "layer 1" in label.get(h, "")
+               and re.search(r"t=\d+", label[t]) and re.search(r"t=\d+", label[t])[0] == re.search(r"t=\d+", label[h])[0]]
+    between += [(h, t, a) for t, h, a in edges if "layer 1" in label.get(t, "") and "layer 0" in label.get(h, "")
+                and re.search(r"t=\d+", label[t]) and re.search(r"t=\d+", label[t])[0] == re.search(r"t=\d+", label[h])[0]]
+    assert between, "no edge between the layers at one time step"
+    for _, _, attrs in between:
+        text = attrs.get("label", "") + attrs.get("xlabel", "")
+        assert re.match(r"<?<?b?>?h\b", text.strip('"')) or text.startswith("h"), text

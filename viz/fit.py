@@ -461,8 +461,8 @@ def _state_name(trace, e, head_ops):
     """h or c: what the edge between two steps of a layer carries. The cell state of an LSTM is the one the next
     step does not multiply by a weight (or the fused step's third input)."""
     ops = [(trace.op_name(k), pos) for k, pos in e.uses]
-    if any(name == "LSTMStep" for name, _ in ops):
-        return "c" if any(name == "LSTMStep" and pos == 2 for name, pos in ops) else "h"
+    if any(trace.op_name(k) == "LSTMStep" for k in head_ops):  # fused: c is its third input; the layer below's
+        return "c" if any(name == "LSTMStep" and pos == 2 for name, pos in ops) else "h"  # h reaches it as x
     if _cell_kind([trace.op_name(k) for k in head_ops]) == "LSTM" and not any(n == "MatMul" for n, _ in ops):
         return "c"
     return "h"
