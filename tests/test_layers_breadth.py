@@ -51,10 +51,11 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_gradcheck(name):
+def test_gradcheck_and_gradgradcheck(name):
     ours, _, shape = CASES[name]
     x = _t(values(shape))
     assert ag.gradcheck(lambda t: ours(t), [x])
+    assert ag.gradgradcheck(lambda t: ours(t * t), [x])  # squared first: linear ones have a second derivative too
 
 
 @needs_torch
@@ -94,6 +95,7 @@ def test_scaled_dot_product_attention(mask):
         k, v = k[:, :3], v[:, :3]
     ts = [_t(a) for a in (q, k, v)]
     assert ag.gradcheck(lambda *t: F.scaled_dot_product_attention(*t, **kw), ts)
+    assert ag.gradgradcheck(lambda *t: F.scaled_dot_product_attention(*t, **kw), [_t(a[:1]) for a in (q, k, v)])
     if torch is not None:
         tm = None if m is None else torch.tensor(m)
         want = TF.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=tm,
@@ -167,6 +169,8 @@ def test_conv_transpose_gradcheck_and_pytorch(xs, ws, kw):
     k = len(ws) - 2
     ours = F.conv_transpose1d if k == 1 else F.conv_transpose2d
     assert ag.gradcheck(lambda a, c, d: ours(a, c, d, **kw), [_t(x), _t(w), _t(b)])
+    batch = x[:1] if x.ndim == len(ws) else x  # one image (an unbatched input is one already)
+    assert ag.gradgradcheck(lambda a, c: ours(a, c, None, **kw), [_t(batch), _t(w)])
     if torch is not None:
         theirs = TF.conv_transpose1d if k == 1 else TF.conv_transpose2d
         _same(ours(_t(x), _t(w), _t(b), **kw), theirs(torch.tensor(x), torch.tensor(w), torch.tensor(b), **kw))
