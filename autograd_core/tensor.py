@@ -5,7 +5,7 @@ import numpy as np
 
 from . import dtype as _dtype
 from . import state, version
-from .spellings import Size, TorchSpellings, ValuesIndices
+from .spellings import Size, TorchSpellings
 
 
 class Tensor(TorchSpellings):

@@ -1,6 +1,6 @@
 """The drawing functions: a recorded graph -> graphviz.Digraph, forward, backward or both."""
 from .args import limits
-from .dot import Painter, to_digraph
+from .dot import Painter
 from .record import gradients
 from .trace import Trace
 from . import fit

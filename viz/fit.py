@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import warnings
 
-from .view import Edge, View, build, scope_parts, _unshare
+from .view import Edge, build, scope_parts, _unshare
 
 SLIDE = (2000, 1200)          # px at 96 dpi
 STEP = re.compile(r"t=(\d+)$")

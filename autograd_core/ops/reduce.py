@@ -5,6 +5,7 @@ import numpy as np
 
 from ..function import Function, broadcast_to
 from ..tensor import Tensor, _axes, as_tensor
+from .gather import _grid
 
 
 def _kept_shape(shape, axis):
@@ -79,9 +80,7 @@ def max_with_indices(x, axis, keepdims=False, lowest=False):
     if x.shape[axis] == 0:
         raise ValueError(f"{what} over an empty axis of a tensor of shape {x.shape}")
     idx = (np.argmin if lowest else np.argmax)(x.data, axis=axis, keepdims=True)
-    grid = list(np.indices(idx.shape, sparse=True))
-    grid[axis] = idx
-    values = x[tuple(grid)]
+    values = x[_grid(idx, axis)]
     if not keepdims:
         values, idx = values.squeeze(axis), np.squeeze(idx, axis)
     return ValuesIndices(values, Tensor(idx.astype(np.int64)))

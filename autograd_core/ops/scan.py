@@ -6,13 +6,10 @@ import numbers
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor, as_tensor, _axes
-
-
-def _axis(x, axis, what):
-    if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
-        raise TypeError(f"{what} takes one axis (an int), got {axis!r}")
-    return _axes(axis, x.ndim)[0]
+from ..tensor import Tensor, as_tensor, _axes, _spelled
+from .gather import _grid
+from .movement import concatenate
+from .reduce import _one_axis
 
 
 def _slice(x, axis, start=None, stop=None, step=None):
@@ -44,19 +41,18 @@ def cumsum(x, axis=None, *, dim=None):
         x, axis = x.reshape(-1), 0
     if isinstance(x, np.ndarray):
         return np.cumsum(x, axis=axis)
-    return Cumsum.apply(x, axis=_axis(x, axis, "cumsum") if x.ndim else 0) if x.ndim else x * 1
+    return Cumsum.apply(x, axis=_one_axis(x, axis, "cumsum")) if x.ndim else x * 1
 
 
 def cumprod(x, axis=None, *, dim=None):
     """Running products: a log-depth scan of multiplies (y[i] *= y[i - d] for d = 1, 2, 4, ...)."""
-    from .movement import concatenate
     x = as_tensor(x)
     axis = axis if dim is None else dim
     if axis is None:
         x, axis = x.reshape(-1), 0
     if x.ndim == 0:
         return x * 1
-    axis = _axis(x, axis, "cumprod")
+    axis = _one_axis(x, axis, "cumprod")
     n, d, y = x.shape[axis], 1, x
     while d < n:
         y = concatenate([_slice(y, axis, stop=d), _slice(y, axis, start=d) * _slice(y, axis, stop=n - d)], axis)
@@ -67,8 +63,7 @@ def cumprod(x, axis=None, *, dim=None):
 def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Product over axes: pairwise multiplies of halves, log2(n) ops per axis."""
     x = as_tensor(x)
-    axis = axis if dim is None else dim
-    keepdims = keepdims if keepdim is None else keepdim
+    axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
     axes = _axes(axis, x.ndim)
     axes = tuple(range(x.ndim)) if axes is None else axes
     y = x
@@ -77,19 +72,11 @@ def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
             half = y.shape[a] // 2
             paired = _slice(y, a, stop=half) * _slice(y, a, start=half, stop=2 * half)
             if y.shape[a] % 2:
-                from .movement import concatenate
                 paired = concatenate([paired, _slice(y, a, start=2 * half)], a)
             y = paired
         if y.shape[a] == 0:  # the empty product
             y = y.sum(a, keepdims=True) + 1
     return y if keepdims else y.reshape(tuple(n for i, n in enumerate(y.shape) if i not in axes))
-
-
-def _take(x, idx, axis):
-    """x's elements at idx along axis (np.take_along_axis), as a recorded index, so the gradient goes back there."""
-    grid = list(np.indices(idx.shape, sparse=True))
-    grid[axis] = idx
-    return x[tuple(grid)]
 
 
 def cummax(x, axis, lowest=False):
@@ -98,16 +85,16 @@ def cummax(x, axis, lowest=False):
     x = as_tensor(x)
     if x.ndim == 0:
         return ValuesIndices(x * 1, Tensor(np.zeros((), np.int64)))
-    axis = _axis(x, axis, "cummin" if lowest else "cummax")
+    axis = _one_axis(x, axis, "cummin" if lowest else "cummax")
     run = (np.minimum if lowest else np.maximum).accumulate(x.data, axis=axis)
     pos = np.arange(x.shape[axis]).reshape((-1,) + (1,) * (x.ndim - axis - 1))
     idx = np.maximum.accumulate(np.where(x.data == run, pos, 0), axis=axis)
-    return ValuesIndices(_take(x, idx, axis), Tensor(idx.astype(np.int64)))
+    return ValuesIndices(x[_grid(idx, axis)], Tensor(idx.astype(np.int64)))
 
 
 def argsort(x, axis=-1, descending=False, *, dim=None):
     x = as_tensor(x)
-    axis = _axis(x, axis if dim is None else dim, "argsort") if x.ndim else 0
+    axis = _one_axis(x, axis if dim is None else dim, "argsort") if x.ndim else 0
     a = x.data if x.ndim else x.data.reshape(1)
     idx = np.argsort(-a if descending else a, axis=axis, kind="stable")
     return Tensor(idx.astype(np.int64) if x.ndim else idx.reshape(()).astype(np.int64))
@@ -118,7 +105,7 @@ def sort(x, axis=-1, descending=False, *, dim=None):
     from ..spellings import ValuesIndices
     x = as_tensor(x)
     idx = argsort(x, axis, descending, dim=dim)
-    values = _take(x, idx.data, _axis(x, axis if dim is None else dim, "sort")) if x.ndim else x * 1
+    values = x[_grid(idx.data, _one_axis(x, axis if dim is None else dim, "sort"))] if x.ndim else x * 1
     return values if dim is None else ValuesIndices(values, idx)
 
 
@@ -126,11 +113,11 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
     """PyTorch's topk: the k largest (or smallest) along dim, as (values, indices)."""
     from ..spellings import ValuesIndices
     x = as_tensor(x)
-    axis = _axis(x, dim, "topk")
+    axis = _one_axis(x, dim, "topk")
     if not isinstance(k, numbers.Integral) or not 0 <= k <= x.shape[axis]:
         raise ValueError(f"topk: k must be an int in [0, {x.shape[axis]}] for axis {axis} of shape {x.shape}, got {k!r}")
     idx = _slice(argsort(x, axis, descending=largest), axis, stop=k).data
-    return ValuesIndices(_take(x, idx, axis), Tensor(idx))
+    return ValuesIndices(x[_grid(idx, axis)], Tensor(idx))
 
 
 def median(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
@@ -139,17 +126,17 @@ def median(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     from ..spellings import ValuesIndices
     x = as_tensor(x)
     if dim is not None:
-        axis = _axis(x, dim, "median")
+        axis = _one_axis(x, dim, "median")
         idx = argsort(x, axis).data
         mid = np.take(idx, [(x.shape[axis] - 1) // 2], axis=axis)
-        values, mid = _take(x, mid, axis), mid.astype(np.int64)
+        values, mid = x[_grid(mid, axis)], mid.astype(np.int64)
         if not keepdim:
             values, mid = values.squeeze(axis), np.squeeze(mid, axis)
         return ValuesIndices(values, Tensor(mid))
     if axis is None:
         flat = median(x.reshape(-1), 0)
         return flat.reshape((1,) * x.ndim) if keepdims else flat
-    axis = _axis(x, axis, "median")
+    axis = _one_axis(x, axis, "median")
     n = x.shape[axis]
     if n == 0:
         raise ValueError(f"median over an empty axis of a tensor of shape {x.shape}")
@@ -186,8 +173,7 @@ def norm(x, ord=None, axis=None, keepdims=False, *, p=None, dim=None, keepdim=No
     if ord is not None and p is not None:
         raise TypeError("give ord= (NumPy) or p= (PyTorch), not both")
     order = 2 if (ord if p is None else p) in (None, "fro") else (ord if p is None else p)
-    axis = axis if dim is None else dim
-    keepdims = keepdims if keepdim is None else keepdim
+    axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
     axes = _axes(axis, x.ndim)
     if order == np.inf:
         return x.abs().max(axis, keepdims)
@@ -202,20 +188,20 @@ def norm(x, ord=None, axis=None, keepdims=False, *, p=None, dim=None, keepdim=No
 
 def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Max over axes; ties share the gradient evenly (PyTorch's amax)."""
-    return as_tensor(x).max(axis if dim is None else dim, keepdims if keepdim is None else keepdim)
+    return as_tensor(x).max(*_spelled(axis, keepdims, dim, keepdim))
 
 
 def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
-    return as_tensor(x).min(axis if dim is None else dim, keepdims if keepdim is None else keepdim)
+    return as_tensor(x).min(*_spelled(axis, keepdims, dim, keepdim))
 
 
 def any(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     x = as_tensor(x)
-    return Tensor(np.any(x.data, axis=_axes(axis if dim is None else dim, x.ndim),
-                         keepdims=keepdims if keepdim is None else keepdim))
+    axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
+    return Tensor(np.any(x.data, axis=_axes(axis, x.ndim), keepdims=keepdims))
 
 
 def all(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     x = as_tensor(x)
-    return Tensor(np.all(x.data, axis=_axes(axis if dim is None else dim, x.ndim),
-                         keepdims=keepdims if keepdim is None else keepdim))
+    axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
+    return Tensor(np.all(x.data, axis=_axes(axis, x.ndim), keepdims=keepdims))
