@@ -1,4 +1,5 @@
 """`detect_anomaly()`: find the first op whose forward or backward produces NaN or Inf, and where it was made."""
+
 import contextlib
 import sys
 import traceback
@@ -6,6 +7,8 @@ import traceback
 import numpy as np
 
 from . import state
+
+__all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled", "record", "check_forward", "check_backward"]
 
 
 class AnomalyError(RuntimeError):
@@ -61,8 +64,9 @@ def check_backward(ctx, grads):
             continue
         a = g.data if hasattr(g, "_ctx") else g
         if a.dtype.kind in "fc" and not np.isfinite(a).all():
-            raise AnomalyError(f"backward produced {_bad(a)} in the gradient of input {i}: "
-                               f"{_describe(ctx, ctx.parents)}")
+            raise AnomalyError(
+                f"backward produced {_bad(a)} in the gradient of input {i}: {_describe(ctx, ctx.parents)}"
+            )
 
 
 def _bad(a):

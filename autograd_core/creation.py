@@ -1,10 +1,14 @@
 """Ways to make tensors: from data, filled, ranges and random."""
+
 import numpy as np
 
 from . import dtype as _dtype
 from . import random as _random
 from .spellings import _shape
 from .tensor import Tensor, _to_array
+
+__all__ = ["tensor", "zeros", "ones", "full", "zeros_like", "ones_like", "arange", "randn", "rand", "from_numpy",
+           "randint", "randperm", "multinomial"]  # fmt: skip
 
 
 def tensor(data, dtype=None, requires_grad=False, name=None):
@@ -15,8 +19,6 @@ def tensor(data, dtype=None, requires_grad=False, name=None):
     elif isinstance(data, np.ndarray):
         data = data.copy(order="K")  # same layout; in-place updates of .data must not reach the caller's array
     return Tensor(data, dtype=dtype, requires_grad=requires_grad, name=name)
-
-
 
 
 def _dt(dtype):
@@ -35,8 +37,9 @@ def full(shape, fill_value, dtype=None, requires_grad=False):
     fill = _to_array(fill_value)
     if fill.ndim or fill.dtype.kind not in "biuf":
         raise TypeError(f"full: fill_value must be a real number, got {fill_value!r}")
-    return Tensor(np.full(_shape((shape,) if np.isscalar(shape) else (shape,)), fill, _dt(dtype)),
-                  requires_grad=requires_grad)
+    return Tensor(
+        np.full(_shape((shape,) if np.isscalar(shape) else (shape,)), fill, _dt(dtype)), requires_grad=requires_grad
+    )
 
 
 def zeros_like(t, dtype=None, requires_grad=False):
@@ -102,9 +105,12 @@ def multinomial(probs, num_samples, replacement=False, rng=None):
     if (totals <= 0).any():
         raise ValueError("multinomial: every row of weights must have a positive sum")
     if not replacement and num_samples > (rows > 0).sum(axis=1).min():
-        raise ValueError(f"multinomial: cannot draw {num_samples} samples without replacement from a row with "
-                         f"{(rows > 0).sum(axis=1).min()} categories of positive weight")
+        raise ValueError(
+            f"multinomial: cannot draw {num_samples} samples without replacement from a row with "
+            f"{(rows > 0).sum(axis=1).min()} categories of positive weight"
+        )
     g = _rng(rng)
-    out = np.stack([g.choice(rows.shape[1], num_samples, replace=replacement, p=r / t.item())
-                    for r, t in zip(rows, totals)])
+    out = np.stack(
+        [g.choice(rows.shape[1], num_samples, replace=replacement, p=r / t.item()) for r, t in zip(rows, totals)]
+    )
     return Tensor(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))

@@ -1,5 +1,8 @@
 """The default floating dtype of new tensors made from Python numbers."""
+
 import numpy as np
+
+__all__ = ["get_default_dtype", "set_default_dtype"]
 
 _default = np.dtype(np.float32)
 
@@ -15,4 +18,3 @@ def set_default_dtype(dtype):
     if d.kind != "f":
         raise TypeError(f"default dtype must be a floating dtype, got {d}")
     _default = d
-

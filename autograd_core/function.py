@@ -12,12 +12,15 @@ path backward gets the arrays; with `create_graph=True` it gets the matching Ten
 the same code, written with operators arrays and Tensors share, records a differentiable backward pass. A
 floating array saved without a role cannot be matched to a Tensor: `create_graph=True` then raises, naming it.
 """
+
 import itertools
 
 import numpy as np
 
 from . import anomaly, state, version
-from .tensor import Tensor, as_tensor, _plain
+from .tensor import Tensor, _plain, as_tensor
+
+__all__ = ["Function", "Scattered", "unbroadcast", "broadcast_to", "select"]
 
 
 class Function:
@@ -71,9 +74,11 @@ class Function:
             version.share_if_view(result, inputs, arrays)
         if True in needs and state.grad_enabled.get():
             if out.dtype.kind == "c":
-                raise TypeError(f"{cls.__name__}: complex results cannot carry gradients in this engine (inputs of "
-                                f"dtype {', '.join(str(a.dtype) for a in arrays)}); compute on real and "
-                                "imaginary parts as float tensors")
+                raise TypeError(
+                    f"{cls.__name__}: complex results cannot carry gradients in this engine (inputs of "
+                    f"dtype {', '.join(str(a.dtype) for a in arrays)}); compute on real and "
+                    "imaginary parts as float tensors"
+                )
             ctx.needs_input_grad = tuple(needs)
             ctx.scope = state.scope.get()
             ctx.epoch = version.epoch
@@ -110,6 +115,7 @@ class Scattered:
     The backward pass adds it in place into one gradient buffer per input instead of making a zero array of the
     input's shape per slice, so a loop over x[t] for t < T costs O(T) instead of O(T^2) (see graph.run_backward).
     """
+
     __slots__ = ("shape", "index", "values")
 
     def __init__(self, shape, index, values):
@@ -127,8 +133,7 @@ def unbroadcast(g, shape):
     if g.shape == shape:
         return g
     lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
     if axes:
         g = g.sum(axis=axes, keepdims=True)
     return g.reshape(shape)
@@ -142,5 +147,6 @@ def select(cond, g):
     """g where cond holds, 0 elsewhere (a mask product would turn inf * 0 into nan)."""
     if isinstance(g, Tensor):
         from .ops.elementwise import Where
+
         return Where.apply(cond, g, np.zeros((), g.dtype))
     return np.where(cond, g, np.zeros((), g.dtype))

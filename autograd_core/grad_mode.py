@@ -5,10 +5,13 @@ stack of its own, so one instance may be nested or re-entered; a decorated funct
 (recursion, threads), and a decorated generator or coroutine runs each of its steps in the mode and gives the
 caller's mode back whenever it yields.
 """
+
 import functools
 import inspect
 
 from . import state
+
+__all__ = ["is_grad_enabled", "no_grad", "enable_grad"]
 
 
 def is_grad_enabled():
@@ -37,6 +40,7 @@ class _GradMode:
 
     def __call__(self, fn):
         if inspect.isgeneratorfunction(fn):
+
             @functools.wraps(fn)
             def generator(*args, **kwargs):
                 gen = fn(*args, **kwargs)
@@ -54,26 +58,32 @@ class _GradMode:
                         raise
                     except BaseException as e:  # thrown in by the caller: handed on, inside the mode
                         value, resume = e, gen.throw
+
             return generator
         if inspect.iscoroutinefunction(fn):
+
             @functools.wraps(fn)
             async def coroutine(*args, **kwargs):
                 with type(self)():
                     return await fn(*args, **kwargs)
+
             return coroutine
 
         @functools.wraps(fn)
         def function(*args, **kwargs):
             with type(self)():
                 return fn(*args, **kwargs)
+
         return function
 
 
 class no_grad(_GradMode):
     """Record nothing inside: results have no graph and do not require grad."""
+
     mode = False
 
 
 class enable_grad(_GradMode):
     """Record again, even inside `no_grad`."""
+
     mode = True

@@ -1,9 +1,12 @@
 """Finite-difference checks of gradients, for the engine's own ops and for users' functions."""
+
 import numpy as np
 
 from . import grad_mode
 from .graph import grad as _grad
 from .tensor import Tensor
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(RuntimeError):
@@ -56,13 +59,13 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
 
     def projected():
         with grad_mode.no_grad():
-            return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * v))
-                       for o, v in zip(_as_tuple(fn(*xs)), vs))
+            return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * v)) for o, v in zip(_as_tuple(fn(*xs)), vs))
 
     live = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
     if live:
-        analytic = _grad([o for o, _ in live], [xs[i] for i in checked],
-                         grad_outputs=[Tensor(v) for _, v in live], allow_unused=True)
+        analytic = _grad(
+            [o for o, _ in live], [xs[i] for i in checked], grad_outputs=[Tensor(v) for _, v in live], allow_unused=True
+        )
     else:
         analytic = [None] * len(checked)
 
@@ -83,9 +86,11 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
         bad = err > atol + rtol * np.abs(numeric)
         if bad.any():
             idx = np.unravel_index(int(np.argmax(bad)), x.shape)
-            msg = (f"gradcheck failed for input {i} (shape {x.shape}) at index {tuple(int(k) for k in idx)}: "
-                   f"analytic {a[idx]:.8g}, numeric {numeric[idx]:.8g}; max abs error over this input "
-                   f"{err.max():.3g} (atol={atol}, rtol={rtol})")
+            msg = (
+                f"gradcheck failed for input {i} (shape {x.shape}) at index {tuple(int(k) for k in idx)}: "
+                f"analytic {a[idx]:.8g}, numeric {numeric[idx]:.8g}; max abs error over this input "
+                f"{err.max():.3g} (atol={atol}, rtol={rtol})"
+            )
             if raise_exception:
                 raise GradcheckError(msg)
             return False
@@ -111,9 +116,11 @@ def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=Tr
         wrt = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
         if not live:
             return tuple(Tensor(np.zeros(x.shape)) for x in wrt)
-        gs = _grad([o for o, _ in live], wrt, grad_outputs=[Tensor(v) for _, v in live],
-                   create_graph=True, allow_unused=True)
+        gs = _grad(
+            [o for o, _ in live], wrt, grad_outputs=[Tensor(v) for _, v in live], create_graph=True, allow_unused=True
+        )
         return tuple(Tensor(np.zeros(x.shape)) if g is None else g for x, g in zip(wrt, gs))
 
-    return gradcheck(first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception, seed=seed)
+    return gradcheck(
+        first_derivatives, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception, seed=seed
+    )

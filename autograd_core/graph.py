@@ -4,15 +4,17 @@ No recursion anywhere, so a chain of a million ops backpropagates. Leaf gradient
 whole pass succeeded, and saved arrays are freed only then: an exception inside a backward leaves every
 `.grad` and the graph as they were.
 """
+
+import contextlib
 from heapq import heappop, heappush
 
 import numpy as np
 
-import contextlib
-
 from . import anomaly, state, version
 from .function import Scattered
 from .tensor import Tensor, _to_array
+
+__all__ = ["recording", "toposort", "run_backward", "backward", "grad"]
 
 
 @contextlib.contextmanager
@@ -40,7 +42,8 @@ def toposort(roots):
 def _freed_error(ctx):
     return RuntimeError(
         f"trying to backward through {type(ctx).__name__} a second time, but its saved arrays were freed by "
-        "the first backward(); pass retain_graph=True to the first backward() (or ag.grad) to keep them")
+        "the first backward(); pass retain_graph=True to the first backward() (or ag.grad) to keep them"
+    )
 
 
 def _saved_sources(ctx, out):
@@ -57,7 +60,7 @@ def _saved_sources(ctx, out):
             found += [("input", p) for p in ctx.parents if p.data is saved[name]]
         else:
             found.append(("input", ctx.parents[role]))
-    for a, role in zip(saved.get("saved_tensors", ()), saved.get("saved_roles", ())):
+    for _a, role in zip(saved.get("saved_tensors", ()), saved.get("saved_roles", ())):
         found.append(("output", out) if role is None else ("input", ctx.parents[role]))
     return found
 
@@ -71,7 +74,8 @@ def _check_not_modified(ctx, out):
                 f"the {role} tensor {label + ' ' if label else ''}of shape {t.shape} that {type(ctx).__name__} saved for its backward was "
                 f"modified in place after it was saved (by an in-place operation: now at version {t.version}), so its "
                 "gradient would use the new values: run backward() before changing it (an optimizer step, "
-                "+=, t[i] = v, or a change through a view of it), or use out-of-place ops (x = x + y)")
+                "+=, t[i] = v, or a change through a view of it), or use out-of-place ops (x = x + y)"
+            )
 
 
 def _recorded_value(ctx, name, value, out):
@@ -86,7 +90,8 @@ def _recorded_value(ctx, name, value, out):
                 f"{cls.__name__} saved ctx.{name}, a floating array of no declared role, so a recorded backward "
                 "(create_graph=True) would treat it as a constant and its second derivative would be silently "
                 f"wrong: declare it in {cls.__name__}.saves (an input's index, 'output', 'constant' or "
-                "'recomputed'), or save inputs and the output with ctx.save_for_backward")
+                "'recomputed'), or save inputs and the output with ctx.save_for_backward"
+            )
         return value
     if role == "output":
         return out
@@ -94,8 +99,10 @@ def _recorded_value(ctx, name, value, out):
         return value
     parent = ctx.parents[role]
     if value is not parent.data:
-        raise RuntimeError(f"{cls.__name__}.saves declares ctx.{name} as input {role}, but it is another array "
-                           f"(shape {getattr(value, 'shape', None)}): save the input itself, or declare its role")
+        raise RuntimeError(
+            f"{cls.__name__}.saves declares ctx.{name} as input {role}, but it is another array "
+            f"(shape {getattr(value, 'shape', None)}): save the input itself, or declare its role"
+        )
     return parent
 
 
@@ -104,10 +111,12 @@ def _saved_tensor(ctx, a, role, out):
         return ctx.parents[role]
     if a is out.data:
         return out
-    raise RuntimeError(f"{type(ctx).__name__} passed to save_for_backward an array that is neither one of its "
-                       f"inputs nor the array its forward returned (shape {getattr(a, 'shape', None)}), so a "
-                       "recorded backward (create_graph=True) cannot differentiate through it: save the inputs and "
-                       "compute the rest in backward")
+    raise RuntimeError(
+        f"{type(ctx).__name__} passed to save_for_backward an array that is neither one of its "
+        f"inputs nor the array its forward returned (shape {getattr(a, 'shape', None)}), so a "
+        "recorded backward (create_graph=True) cannot differentiate through it: save the inputs and "
+        "compute the rest in backward"
+    )
 
 
 def _holds_float_array(v):
@@ -134,10 +143,14 @@ def _run_hooks(t, g, create_graph):
         new = hook(wrapped)
         if new is not None:
             if not isinstance(new, (Tensor, np.ndarray)):
-                raise TypeError(f"hook {getattr(hook, '__name__', hook)!r} returned a {type(new).__name__}; a hook "
-                                f"returns None or a Tensor of the gradient's shape {t.shape}")
+                raise TypeError(
+                    f"hook {getattr(hook, '__name__', hook)!r} returned a {type(new).__name__}; a hook "
+                    f"returns None or a Tensor of the gradient's shape {t.shape}"
+                )
             if tuple(new.shape) != t.shape:
-                raise RuntimeError(f"hook returned a gradient of shape {tuple(new.shape)} for a tensor of shape {t.shape}")
+                raise RuntimeError(
+                    f"hook returned a gradient of shape {tuple(new.shape)} for a tensor of shape {t.shape}"
+                )
             g = new if create_graph else np.asarray(new.data if isinstance(new, Tensor) else new)
     return g
 
@@ -215,8 +228,9 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         if checking:
             anomaly.check_backward(ctx, [pg.values if type(pg) is Scattered else pg for pg in parent_grads])
         if len(parent_grads) != len(ctx.parents):
-            raise RuntimeError(f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients "
-                               f"for {len(ctx.parents)} inputs")
+            raise RuntimeError(
+                f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients for {len(ctx.parents)} inputs"
+            )
         for p, pg in zip(ctx.parents, parent_grads):
             if pg is None or not p.requires_grad:
                 continue
@@ -225,10 +239,14 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
                 continue
             if getattr(pg, "shape", None) != p.data.shape:
                 if not hasattr(pg, "shape"):
-                    raise TypeError(f"{type(ctx).__name__}.backward returned a {type(pg).__name__} as the gradient "
-                                    "of an input; return an array (or None) per input")
-                raise RuntimeError(f"{type(ctx).__name__}.backward returned a gradient of shape {pg.shape} "
-                                   f"for an input of shape {p.data.shape}")
+                    raise TypeError(
+                        f"{type(ctx).__name__}.backward returned a {type(pg).__name__} as the gradient "
+                        "of an input; return an array (or None) per input"
+                    )
+                raise RuntimeError(
+                    f"{type(ctx).__name__}.backward returned a gradient of shape {pg.shape} "
+                    f"for an input of shape {p.data.shape}"
+                )
             if pg.dtype != p.data.dtype:
                 pg = pg.astype(p.data.dtype)
             arrive(p, pg)
@@ -257,8 +275,10 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
 def _as_tuple(ctx, grads):
     """A backward's result as a tuple: one gradient is allowed bare; a list is a mistake worth naming."""
     if isinstance(grads, list):
-        raise TypeError(f"{type(ctx).__name__}.backward returned a list; return one array per input as a tuple "
-                        f"({len(ctx.parents)} inputs), with None where an input needs no gradient")
+        raise TypeError(
+            f"{type(ctx).__name__}.backward returned a list; return one array per input as a tuple "
+            f"({len(ctx.parents)} inputs), with None where an input needs no gradient"
+        )
     return (grads,)
 
 
@@ -281,8 +301,10 @@ def _accumulate(t, g, create_graph):
 def _root_grad(root, grad, create_graph):
     if grad is None:
         if root.data.size != 1:
-            raise RuntimeError(f"backward() without a gradient needs a scalar output, this one has shape "
-                               f"{root.shape}: pass grad= of that shape, or reduce first (e.g. .sum())")
+            raise RuntimeError(
+                f"backward() without a gradient needs a scalar output, this one has shape "
+                f"{root.shape}: pass grad= of that shape, or reduce first (e.g. .sum())"
+            )
         g = np.ones_like(root.data)
     else:
         raw = grad.data if isinstance(grad, Tensor) else _to_array(grad)  # refuses None, strings, objects
@@ -303,8 +325,10 @@ def _check_roots(roots):
         if not isinstance(r, Tensor):
             raise TypeError(f"backward needs Tensors, got {type(r).__name__}")
         if not r.requires_grad:
-            raise RuntimeError("this tensor does not require grad and has no graph: did any input have "
-                               "requires_grad=True, and was it computed outside ag.no_grad()?")
+            raise RuntimeError(
+                "this tensor does not require grad and has no graph: did any input have "
+                "requires_grad=True, and was it computed outside ag.no_grad()?"
+            )
 
 
 def backward(tensor, grad=None, retain_graph=None, create_graph=False):
@@ -317,8 +341,10 @@ def backward(tensor, grad=None, retain_graph=None, create_graph=False):
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
     """The gradients of outputs with respect to inputs, as a tuple; `.grad` of leaves is left untouched."""
     if not isinstance(outputs, (Tensor, list, tuple)) or not isinstance(inputs, (Tensor, list, tuple)):
-        raise TypeError(f"ag.grad needs a Tensor or a list of Tensors for outputs and inputs, got "
-                        f"{type(outputs).__name__} and {type(inputs).__name__}")
+        raise TypeError(
+            f"ag.grad needs a Tensor or a list of Tensors for outputs and inputs, got "
+            f"{type(outputs).__name__} and {type(inputs).__name__}"
+        )
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
@@ -338,8 +364,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         g = captured.get(id(t))
         if g is None:
             if not allow_unused:
-                raise RuntimeError(f"input {i} (shape {t.shape}) was not used to compute the outputs; "
-                                   "pass allow_unused=True to get None for it")
+                raise RuntimeError(
+                    f"input {i} (shape {t.shape}) was not used to compute the outputs; "
+                    "pass allow_unused=True to get None for it"
+                )
             result.append(None)
         else:
             result.append(g if isinstance(g, Tensor) else Tensor(g))

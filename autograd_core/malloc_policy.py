@@ -8,11 +8,14 @@ step, benchmarks/run.py's LSTM shows no difference either way): measure before o
 up to TRIM_THRESHOLD bytes of freed memory stay with the process; `release_freed_memory()` gives them back.
 PyTorch in the same process is not slowed by it (its figures in benchmarks/run.py are those without the policy).
 """
+
 import ctypes
 import os
 
+__all__ = ["keep_freed_memory", "release_freed_memory"]
+
 TRIM_THRESHOLD = 64 << 20  # keep up to 64 MiB free at the top of the heap (glibc: 128 KiB)
-TOP_PAD = 16 << 20          # grow the heap 16 MiB at a time (glibc: 128 KiB)
+TOP_PAD = 16 << 20  # grow the heap 16 MiB at a time (glibc: 128 KiB)
 # Setting either of those turns off glibc's sliding mmap threshold (which rises to 32 MiB as large blocks are
 # freed), and every block over 128 KiB would then be a fresh mmap whose pages fault in: keep glibc's upper value.
 MMAP_THRESHOLD = 32 << 20
@@ -38,8 +41,13 @@ def _set(trim_threshold, top_pad, mmap_threshold):
     libc = _libc()
     if libc is None:
         return False
-    return all([libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold), libc.mallopt(_M_TOP_PAD, top_pad),
-                libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold)])
+    return all(
+        [
+            libc.mallopt(_M_TRIM_THRESHOLD, trim_threshold),
+            libc.mallopt(_M_TOP_PAD, top_pad),
+            libc.mallopt(_M_MMAP_THRESHOLD, mmap_threshold),
+        ]
+    )
 
 
 def release_freed_memory():

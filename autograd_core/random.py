@@ -1,6 +1,9 @@
 """The engine's one random generator: `ag.manual_seed(n)` seeds every random op of the engine and of nn
 (initialisation, dropout, `randn`, `rand_`, `randint`, ...) that is not handed a generator of its own."""
+
 import numpy as np
+
+__all__ = ["manual_seed", "generator"]
 
 _rng = None  # made on first use
 

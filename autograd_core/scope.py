@@ -1,7 +1,10 @@
 """Scopes: a path such as `lstm/t=3` recorded on every node, so drawings can group ops (per thread: state.py)."""
+
 import contextlib
 
 from . import state
+
+__all__ = ["name_scope", "current_scope"]
 
 
 @contextlib.contextmanager

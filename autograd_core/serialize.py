@@ -1,10 +1,13 @@
 """`ag.save(obj, path)` / `ag.load(path)`: tensors, arrays and numbers in nested dicts, lists and tuples, as one
 .npz file. Never pickle: the structure is stored as JSON text beside the arrays, and loading refuses object arrays."""
+
 import numbers
 
 import numpy as np
 
 from .tensor import Tensor
+
+__all__ = ["save", "load"]
 
 _STRUCTURE = "__structure__"
 
@@ -31,10 +34,13 @@ def save(obj, path):
             return {"list" if isinstance(o, list) else "tuple": [encode(v, f"{where}[{i}]") for i, v in enumerate(o)]}
         if o is None or isinstance(o, (bool, str)) or isinstance(o, numbers.Number) and not isinstance(o, complex):
             return {"value": o.item() if isinstance(o, np.generic) else o}
-        raise TypeError(f"ag.save: {where} is a {type(o).__name__}; only tensors, arrays, numbers, strings, None "
-                        "and dicts, lists and tuples of them are saved (no pickle)")
+        raise TypeError(
+            f"ag.save: {where} is a {type(o).__name__}; only tensors, arrays, numbers, strings, None "
+            "and dicts, lists and tuples of them are saved (no pickle)"
+        )
 
     import json  # here, not at import: `import autograd_core` stays quick
+
     structure = encode(obj, "the object")
     with open(path, "wb") as f:
         np.savez(f, **arrays, **{_STRUCTURE: np.array(json.dumps(structure))})
@@ -44,6 +50,7 @@ def load(path):
     """What save(obj, path) wrote, with Tensors as Tensors (requires_grad as saved)."""
     import json
     import zipfile
+
     try:
         with np.load(path, allow_pickle=False) as z:
             if _STRUCTURE not in z.files:
@@ -60,7 +67,7 @@ def load(path):
         raise
 
     def decode(s):
-        (kind, v), = ((k, v) for k, v in s.items() if k != "requires_grad")
+        ((kind, v),) = ((k, v) for k, v in s.items() if k != "requires_grad")
         if kind == "tensor":
             return Tensor(arrays[v], requires_grad=s["requires_grad"])
         if kind == "array":

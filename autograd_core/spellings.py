@@ -5,6 +5,7 @@ Tensor inherits these; each is a line over the NumPy-named op it means. In-place
 records a graph (a leaf that requires grad outside `no_grad`, or any result in a graph) they raise, as PyTorch does
 for leaves.
 """
+
 import collections
 import numbers
 
@@ -12,6 +13,8 @@ import numpy as np
 
 from . import random as _random
 from . import state, version
+
+__all__ = ["Size", "TorchSpellings"]
 
 ValuesIndices = collections.namedtuple("ValuesIndices", "values indices")  # PyTorch's max(dim=) / min(dim=) result
 
@@ -32,13 +35,20 @@ class Size(int):
         return self.shape[dim] if self.shape else 1
 
 
-_DTYPES = {"float": np.float32, "double": np.float64, "half": np.float16, "long": np.int64, "int": np.int32,
-           "bool": np.bool_}
+_DTYPES = {
+    "float": np.float32,
+    "double": np.float64,
+    "half": np.float16,
+    "long": np.int64,
+    "int": np.int32,
+    "bool": np.bool_,
+}
 
 
 def _dtype_method(name, dtype):
     def cast(self):
         return self.astype(dtype)
+
     cast.__name__ = name
     cast.__doc__ = f"This tensor as {np.dtype(dtype)} (PyTorch's .{name}())."
     return cast
@@ -47,18 +57,23 @@ def _dtype_method(name, dtype):
 def _inplace_method(name, change):
     def method(self, *args, **kwargs):
         if state.grad_enabled.get() and self.requires_grad:
-            raise RuntimeError(f"{name} on a tensor that requires grad would change values its graph may need "
-                               "(PyTorch: a leaf Variable that requires grad is being used in an in-place "
-                               "operation): call it inside ag.no_grad()")
+            raise RuntimeError(
+                f"{name} on a tensor that requires grad would change values its graph may need "
+                "(PyTorch: a leaf Variable that requires grad is being used in an in-place "
+                "operation): call it inside ag.no_grad()"
+            )
         new = change(self, *args, **kwargs)
         try:
             np.copyto(self.data, new, casting="same_kind")
         except (TypeError, ValueError) as e:
-            raise type(e)(f"{name}: cannot write a result of shape {np.shape(new)} and dtype "
-                          f"{getattr(new, 'dtype', type(new).__name__)} into a tensor of shape {self.shape} and "
-                          f"dtype {self.dtype}: {e}") from None
+            raise type(e)(
+                f"{name}: cannot write a result of shape {np.shape(new)} and dtype "
+                f"{getattr(new, 'dtype', type(new).__name__)} into a tensor of shape {self.shape} and "
+                f"dtype {self.dtype}: {e}"
+            ) from None
         version.bump(self)
         return self
+
     method.__name__ = name
     return method
 
@@ -105,23 +120,45 @@ class TorchSpellings:
         axis = dim % max(self.ndim, 1)
         return self[(slice(None),) * axis + (slice(start, start + length),)]
 
-    def add(self, other, alpha=1): return self + (other if alpha == 1 else other * alpha)
-    def sub(self, other, alpha=1): return self - (other if alpha == 1 else other * alpha)
-    def mul(self, other): return self * other
-    def div(self, other): return self / other
-    def pow(self, exponent): return self ** exponent
-    def neg(self): return -self
+    def add(self, other, alpha=1):
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self, other, alpha=1):
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self**exponent
+
+    def neg(self):
+        return -self
 
     def clone(self):
         """A copy that stays in the graph (gradient passes through unchanged)."""
         return self.astype(self.dtype)
 
-    def eq(self, other): return self == other
-    def ne(self, other): return self != other
-    def lt(self, other): return self < other
-    def le(self, other): return self <= other
-    def gt(self, other): return self > other
-    def ge(self, other): return self >= other
+    def eq(self, other):
+        return self == other
+
+    def ne(self, other):
+        return self != other
+
+    def lt(self, other):
+        return self < other
+
+    def le(self, other):
+        return self <= other
+
+    def gt(self, other):
+        return self > other
+
+    def ge(self, other):
+        return self >= other
 
     float = _dtype_method("float", np.float32)
     double = _dtype_method("double", np.float64)
@@ -145,8 +182,9 @@ class TorchSpellings:
                 try:
                     dtype = np.dtype(a)
                 except TypeError:
-                    raise ValueError(f"to(): expected a dtype, 'cpu' or a tensor, got {a!r} (this engine runs "
-                                     "on the CPU only)") from None
+                    raise ValueError(
+                        f"to(): expected a dtype, 'cpu' or a tensor, got {a!r} (this engine runs on the CPU only)"
+                    ) from None
         return self if dtype is None or np.dtype(dtype) == self.dtype else self.astype(dtype)
 
     def new_zeros(self, *shape, dtype=None):
@@ -169,10 +207,13 @@ class TorchSpellings:
     fill_ = _inplace_method("fill_", lambda self, value: np.asarray(_raw(value)))
     clamp_ = _inplace_method("clamp_", lambda self, min=None, max=None: np.clip(self.data, _raw(min), _raw(max)))
     copy_ = _inplace_method("copy_", lambda self, src: np.asarray(_raw(src)))
-    uniform_ = _inplace_method("uniform_", lambda self, a=0.0, b=1.0, generator=None:
-                               _random.generator(generator).uniform(a, b, self.shape))
-    normal_ = _inplace_method("normal_", lambda self, mean=0.0, std=1.0, generator=None:
-                              _random.generator(generator).normal(mean, std, self.shape))
+    uniform_ = _inplace_method(
+        "uniform_", lambda self, a=0.0, b=1.0, generator=None: _random.generator(generator).uniform(a, b, self.shape)
+    )
+    normal_ = _inplace_method(
+        "normal_",
+        lambda self, mean=0.0, std=1.0, generator=None: _random.generator(generator).normal(mean, std, self.shape),
+    )
 
 
 def _shape(shape):

@@ -6,11 +6,14 @@ stops another from recording, and a scope entered in one thread never names the 
 starts from the defaults. `setting` is the one way to change a value for a block, and it puts back exactly the
 value it found, whatever happens inside (nesting, recursion, exceptions).
 """
+
 import contextlib
 from contextvars import ContextVar
 
+__all__ = ["setting"]
+
 grad_enabled = ContextVar("grad_enabled", default=True)
-scope = ContextVar("scope", default="")           # "Tagger/lstm/l0/t=3"
+scope = ContextVar("scope", default="")  # "Tagger/lstm/l0/t=3"
 anomaly = ContextVar("anomaly", default=False)
 recorders = ContextVar("grad_recorders", default=())  # callbacks fn(tensor, grad, input_grads), see graph.py
 

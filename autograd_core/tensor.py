@@ -1,4 +1,5 @@
 """`Tensor`: an `np.ndarray` plus what the backward pass needs (requires_grad, grad, the op that made it)."""
+
 import numbers
 
 import numpy as np
@@ -7,6 +8,8 @@ from . import dtype as _dtype
 from . import state, version
 from .spellings import Size, TorchSpellings
 
+__all__ = ["Tensor", "as_tensor"]
+
 
 class Tensor(TorchSpellings):
     """An n-dimensional array that records the ops applied to it, so gradients can flow back.
@@ -14,6 +17,7 @@ class Tensor(TorchSpellings):
     `.data` is the NumPy array; `.grad` is a Tensor of the same shape after `backward()`; `._ctx` is the
     Function instance that made it (None for leaves and for results computed without grad).
     """
+
     # Defaults live on the class: a new tensor sets only what differs (usually just .data), which keeps the
     # per-op cost low. _counter (version.py) is made on the first in-place change or view.
     _grad = None
@@ -36,10 +40,14 @@ class Tensor(TorchSpellings):
     shape = property(lambda self: self.data.shape)
     dtype = property(lambda self: self.data.dtype)
     ndim = property(lambda self: self.data.ndim)
-    size = property(lambda self: Size(self.data.shape), doc="The element count (NumPy); size() / size(d): the shape (PyTorch).")
+    size = property(
+        lambda self: Size(self.data.shape), doc="The element count (NumPy); size() / size(d): the shape (PyTorch)."
+    )
     is_leaf = property(lambda self: self._ctx is None)
-    version = property(lambda self: 0 if self._counter is None else self._counter.version,
-                       doc="How many times modified in place (through this tensor or any view of its memory).")
+    version = property(
+        lambda self: 0 if self._counter is None else self._counter.version,
+        doc="How many times modified in place (through this tensor or any view of its memory).",
+    )
     grad_fn = property(lambda self: self._ctx)
 
     def numpy(self):
@@ -93,8 +101,10 @@ class Tensor(TorchSpellings):
     # ---- autograd ----------------------------------------------------------------------------
     def requires_grad_(self, requires_grad=True):
         if requires_grad and self.data.dtype.kind != "f":
-            raise TypeError(f"only real floating-point tensors can require gradients, this one is {self.dtype}"
-                            + (" (complex gradients are not supported)" if self.data.dtype.kind == "c" else ""))
+            raise TypeError(
+                f"only real floating-point tensors can require gradients, this one is {self.dtype}"
+                + (" (complex gradients are not supported)" if self.data.dtype.kind == "c" else "")
+            )
         if not requires_grad and self._ctx is not None:
             raise RuntimeError("requires_grad_(False) on a non-leaf tensor: use detach() instead")
         self.requires_grad = bool(requires_grad)
@@ -111,8 +121,10 @@ class Tensor(TorchSpellings):
             if not isinstance(value, Tensor):
                 raise TypeError(f"grad must be a Tensor or None, got {type(value).__name__}")
             if value.shape != self.shape or value.dtype != self.dtype:
-                raise ValueError(f"assigned grad of shape {value.shape} and dtype {value.dtype} to a tensor of "
-                                 f"shape {self.shape} and dtype {self.dtype}: they must match")
+                raise ValueError(
+                    f"assigned grad of shape {value.shape} and dtype {value.dtype} to a tensor of "
+                    f"shape {self.shape} and dtype {self.dtype}: they must match"
+                )
         self._grad = value
 
     def detach(self):
@@ -124,6 +136,7 @@ class Tensor(TorchSpellings):
     def backward(self, grad=None, retain_graph=None, create_graph=False):
         """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad."""
         from .graph import backward
+
         backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     def register_hook(self, fn):
@@ -143,33 +156,68 @@ class Tensor(TorchSpellings):
             self._retains_grad = True
 
     # ---- operators ---------------------------------------------------------------------------
-    def __add__(self, other): return E.Add.apply(self, _operand(other, self))
-    def __radd__(self, other): return E.Add.apply(_operand(other, self), self)
-    def __sub__(self, other): return E.Sub.apply(self, _operand(other, self))
-    def __rsub__(self, other): return E.Sub.apply(_operand(other, self), self)
-    def __mul__(self, other): return E.Mul.apply(self, _operand(other, self))
-    def __rmul__(self, other): return E.Mul.apply(_operand(other, self), self)
-    def __truediv__(self, other): return E.Div.apply(self, _operand(other, self))
-    def __rtruediv__(self, other): return E.Div.apply(_operand(other, self), self)
-    def __neg__(self): return E.Neg.apply(self)
-    def __pos__(self): return self
+    def __add__(self, other):
+        return E.Add.apply(self, _operand(other, self))
+
+    def __radd__(self, other):
+        return E.Add.apply(_operand(other, self), self)
+
+    def __sub__(self, other):
+        return E.Sub.apply(self, _operand(other, self))
+
+    def __rsub__(self, other):
+        return E.Sub.apply(_operand(other, self), self)
+
+    def __mul__(self, other):
+        return E.Mul.apply(self, _operand(other, self))
+
+    def __rmul__(self, other):
+        return E.Mul.apply(_operand(other, self), self)
+
+    def __truediv__(self, other):
+        return E.Div.apply(self, _operand(other, self))
+
+    def __rtruediv__(self, other):
+        return E.Div.apply(_operand(other, self), self)
+
+    def __neg__(self):
+        return E.Neg.apply(self)
+
+    def __pos__(self):
+        return self
 
     def __pow__(self, exponent):
         if isinstance(exponent, numbers.Number):
             return E.PowScalar.apply(self, exponent=exponent)
         return E.Pow.apply(self, _operand(exponent, self))
 
-    def __rpow__(self, base): return E.Pow.apply(_operand(base, self), self)
-    def __matmul__(self, other): return L.matmul(self, _operand(other, self))
-    def __rmatmul__(self, other): return L.matmul(_operand(other, self), self)
+    def __rpow__(self, base):
+        return E.Pow.apply(_operand(base, self), self)
+
+    def __matmul__(self, other):
+        return L.matmul(self, _operand(other, self))
+
+    def __rmatmul__(self, other):
+        return L.matmul(_operand(other, self), self)
 
     # Comparisons give bool tensors, outside the graph.
-    def __lt__(self, other): return Tensor(self.data < _raw(other))
-    def __le__(self, other): return Tensor(self.data <= _raw(other))
-    def __gt__(self, other): return Tensor(self.data > _raw(other))
-    def __ge__(self, other): return Tensor(self.data >= _raw(other))
-    def __eq__(self, other): return Tensor(self.data == _raw(other))
-    def __ne__(self, other): return Tensor(self.data != _raw(other))
+    def __lt__(self, other):
+        return Tensor(self.data < _raw(other))
+
+    def __le__(self, other):
+        return Tensor(self.data <= _raw(other))
+
+    def __gt__(self, other):
+        return Tensor(self.data > _raw(other))
+
+    def __ge__(self, other):
+        return Tensor(self.data >= _raw(other))
+
+    def __eq__(self, other):
+        return Tensor(self.data == _raw(other))
+
+    def __ne__(self, other):
+        return Tensor(self.data != _raw(other))
 
     # ---- in-place ops: they change .data and bump the version; with a graph to record, += is out of place ----
     def _records(self, other):
@@ -178,14 +226,18 @@ class Tensor(TorchSpellings):
     def _inplace(self, ufunc, other, symbol):
         if self._records(other):
             if self.requires_grad and self._ctx is None:
-                raise RuntimeError(f"in-place {symbol} on a leaf tensor that requires grad would change values its "
-                                   "graph may need: update parameters inside ag.no_grad()")
+                raise RuntimeError(
+                    f"in-place {symbol} on a leaf tensor that requires grad would change values its "
+                    "graph may need: update parameters inside ag.no_grad()"
+                )
             return None
         try:
             ufunc(self.data, _raw(other), out=self.data, casting="same_kind")
         except (ValueError, TypeError) as e:
-            raise _plain(e)(f"in-place {symbol} into a tensor of shape {self.shape} and dtype {self.dtype} "
-                          f"with an operand of shape {np.shape(_raw(other))}: {e}") from None
+            raise _plain(e)(
+                f"in-place {symbol} into a tensor of shape {self.shape} and dtype {self.dtype} "
+                f"with an operand of shape {np.shape(_raw(other))}: {e}"
+            ) from None
         version.bump(self)
         return self
 
@@ -207,57 +259,140 @@ class Tensor(TorchSpellings):
 
     def __setitem__(self, index, value):
         if self._records(value):
-            raise RuntimeError("t[index] = value on a tensor in a graph would hide the assignment from the "
-                               "gradient: build a new tensor (ag.where, ag.concatenate) or use ag.no_grad()")
+            raise RuntimeError(
+                "t[index] = value on a tensor in a graph would hide the assignment from the "
+                "gradient: build a new tensor (ag.where, ag.concatenate) or use ag.no_grad()"
+            )
         try:
             self.data[_raw_index(index)] = _raw(value)
         except (ValueError, IndexError, TypeError) as e:
-            raise _plain(e)(f"cannot assign a value of shape {np.shape(_raw(value))} to index {index!r} of a tensor "
-                          f"of shape {self.shape}: {e}") from None
+            raise _plain(e)(
+                f"cannot assign a value of shape {np.shape(_raw(value))} to index {index!r} of a tensor "
+                f"of shape {self.shape}: {e}"
+            ) from None
         version.bump(self)
 
     # ---- elementwise -------------------------------------------------------------------------
-    def exp(self): return E.Exp.apply(self)
-    def log(self): return E.Log.apply(self)
-    def sqrt(self): return E.Sqrt.apply(self)
-    def abs(self): return E.Abs.apply(self)
-    def tanh(self): return E.Tanh.apply(self)
-    def sigmoid(self): return E.Sigmoid.apply(self)
-    def relu(self): return E.Relu.apply(self)
-    def leaky_relu(self, negative_slope=0.01): return E.leaky_relu(self, negative_slope)
-    def clip(self, min=None, max=None): return E.clip(self, min, max)
-    def astype(self, dtype): return E.Cast.apply(self, dtype=np.dtype(dtype))
+    def exp(self):
+        return E.Exp.apply(self)
+
+    def log(self):
+        return E.Log.apply(self)
+
+    def sqrt(self):
+        return E.Sqrt.apply(self)
+
+    def abs(self):
+        return E.Abs.apply(self)
+
+    def tanh(self):
+        return E.Tanh.apply(self)
+
+    def sigmoid(self):
+        return E.Sigmoid.apply(self)
+
+    def relu(self):
+        return E.Relu.apply(self)
+
+    def leaky_relu(self, negative_slope=0.01):
+        return E.leaky_relu(self, negative_slope)
+
+    def clip(self, min=None, max=None):
+        return E.clip(self, min, max)
+
+    def astype(self, dtype):
+        return E.Cast.apply(self, dtype=np.dtype(dtype))
+
     __abs__ = abs
-    def sin(self): return X.sin(self)
-    def cos(self): return X.cos(self)
-    def tan(self): return X.tan(self)
-    def arcsin(self): return X.arcsin(self)
-    def arccos(self): return X.arccos(self)
-    def arctan(self): return X.arctan(self)
-    def arctan2(self, x): return X.arctan2(self, x)
-    def sinh(self): return X.sinh(self)
-    def cosh(self): return X.cosh(self)
-    def log2(self): return X.log2(self)
-    def log10(self): return X.log10(self)
-    def log1p(self): return X.log1p(self)
-    def expm1(self): return X.expm1(self)
-    def exp2(self): return X.exp2(self)
-    def erf(self): return X.erf(self)
-    def square(self): return X.square(self)
-    def rsqrt(self): return X.rsqrt(self)
-    def sign(self): return X.sign(self)
-    def floor(self): return X.floor(self)
-    def ceil(self): return X.ceil(self)
-    def round(self): return X.round(self)
-    def trunc(self): return X.trunc(self)
-    def isnan(self): return X.isnan(self)
-    def isinf(self): return X.isinf(self)
-    def isfinite(self): return X.isfinite(self)
+
+    def sin(self):
+        return X.sin(self)
+
+    def cos(self):
+        return X.cos(self)
+
+    def tan(self):
+        return X.tan(self)
+
+    def arcsin(self):
+        return X.arcsin(self)
+
+    def arccos(self):
+        return X.arccos(self)
+
+    def arctan(self):
+        return X.arctan(self)
+
+    def arctan2(self, x):
+        return X.arctan2(self, x)
+
+    def sinh(self):
+        return X.sinh(self)
+
+    def cosh(self):
+        return X.cosh(self)
+
+    def log2(self):
+        return X.log2(self)
+
+    def log10(self):
+        return X.log10(self)
+
+    def log1p(self):
+        return X.log1p(self)
+
+    def expm1(self):
+        return X.expm1(self)
+
+    def exp2(self):
+        return X.exp2(self)
+
+    def erf(self):
+        return X.erf(self)
+
+    def square(self):
+        return X.square(self)
+
+    def rsqrt(self):
+        return X.rsqrt(self)
+
+    def sign(self):
+        return X.sign(self)
+
+    def floor(self):
+        return X.floor(self)
+
+    def ceil(self):
+        return X.ceil(self)
+
+    def round(self):
+        return X.round(self)
+
+    def trunc(self):
+        return X.trunc(self)
+
+    def isnan(self):
+        return X.isnan(self)
+
+    def isinf(self):
+        return X.isinf(self)
+
+    def isfinite(self):
+        return X.isfinite(self)
+
     asin, acos, atan, atan2 = arcsin, arccos, arctan, arctan2  # PyTorch's names
-    def __mod__(self, other): return X.remainder(self, other)
-    def __rmod__(self, other): return X.remainder(_operand(other, self), self)
-    def __floordiv__(self, other): return X.floor_divide(self, other)
-    def __rfloordiv__(self, other): return X.floor_divide(_operand(other, self), self)
+
+    def __mod__(self, other):
+        return X.remainder(self, other)
+
+    def __rmod__(self, other):
+        return X.remainder(_operand(other, self), self)
+
+    def __floordiv__(self, other):
+        return X.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return X.floor_divide(_operand(other, self), self)
 
     # ---- reductions --------------------------------------------------------------------------
     # NumPy's axis=/keepdims= and PyTorch's dim=/keepdim= alike; where the two disagree the keyword decides:
@@ -290,8 +425,7 @@ class Tensor(TorchSpellings):
         return R.var(self, axis, _ddof(ddof, dim, unbiased, correction), keepdims)
 
     def std(self, axis=None, ddof=None, keepdims=False, *, dim=None, keepdim=None, unbiased=None, correction=None):
-        return self.var(axis, ddof, keepdims, dim=dim, keepdim=keepdim, unbiased=unbiased,
-                        correction=correction).sqrt()
+        return self.var(axis, ddof, keepdims, dim=dim, keepdim=keepdim, unbiased=unbiased, correction=correction).sqrt()
 
     def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return R.logsumexp(self, *_spelled(axis, keepdims, dim, keepdim))
@@ -299,13 +433,26 @@ class Tensor(TorchSpellings):
     def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return S.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def cumsum(self, axis=None, *, dim=None): return S.cumsum(self, axis, dim=dim)
-    def cumprod(self, axis=None, *, dim=None): return S.cumprod(self, axis, dim=dim)
-    def cummax(self, dim): return S.cummax(self, dim)
-    def cummin(self, dim): return S.cummax(self, dim, lowest=True)
-    def sort(self, axis=-1, descending=False, *, dim=None): return S.sort(self, axis, descending, dim=dim)
-    def argsort(self, axis=-1, descending=False, *, dim=None): return S.argsort(self, axis, descending, dim=dim)
-    def topk(self, k, dim=-1, largest=True, sorted=True): return S.topk(self, k, dim, largest, sorted)
+    def cumsum(self, axis=None, *, dim=None):
+        return S.cumsum(self, axis, dim=dim)
+
+    def cumprod(self, axis=None, *, dim=None):
+        return S.cumprod(self, axis, dim=dim)
+
+    def cummax(self, dim):
+        return S.cummax(self, dim)
+
+    def cummin(self, dim):
+        return S.cummax(self, dim, lowest=True)
+
+    def sort(self, axis=-1, descending=False, *, dim=None):
+        return S.sort(self, axis, descending, dim=dim)
+
+    def argsort(self, axis=-1, descending=False, *, dim=None):
+        return S.argsort(self, axis, descending, dim=dim)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return S.topk(self, k, dim, largest, sorted)
 
     def median(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         return S.median(self, axis, keepdims, dim=dim, keepdim=keepdim)
@@ -326,8 +473,11 @@ class Tensor(TorchSpellings):
         return S.all(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     # ---- more movement and indexing (ops/arrange.py, ops/gather.py) --------------------------------------
-    def flip(self, axis=None, *, dims=None): return A.flip(self, axis, dims=dims)
-    def roll(self, shift, axis=None, *, dims=None): return A.roll(self, shift, axis, dims=dims)
+    def flip(self, axis=None, *, dims=None):
+        return A.flip(self, axis, dims=dims)
+
+    def roll(self, shift, axis=None, *, dims=None):
+        return A.roll(self, shift, axis, dims=dims)
 
     def repeat(self, *sizes, axis=None, repeats=None):
         """NumPy's repeat when given axis= or repeats= (each element repeated); else PyTorch's repeat(*sizes)
@@ -336,27 +486,62 @@ class Tensor(TorchSpellings):
             return A.repeat(self, sizes[0] if repeats is None else repeats, axis)
         return A.tile(self, sizes[0] if len(sizes) == 1 and not isinstance(sizes[0], int) else sizes)
 
-    def repeat_interleave(self, repeats, dim=None): return A.repeat(self, repeats, dim)
-    def tile(self, reps): return A.tile(self, reps)
-    def diagonal(self, offset=0, axis1=0, axis2=1, **dims): return A.diagonal(self, offset, axis1, axis2, **dims)
-    def tril(self, k=0, *, diagonal=None): return A.tril(self, k, diagonal=diagonal)
-    def triu(self, k=0, *, diagonal=None): return A.triu(self, k, diagonal=diagonal)
-    def unflatten(self, dim, sizes): return A.unflatten(self, dim, sizes)
-    def gather(self, dim, index): return G.gather(self, dim, index)
-    def take_along_axis(self, indices, axis): return G.take_along_axis(self, indices, axis)
-    def index_select(self, dim, index): return G.index_select(self, dim, index)
-    def scatter(self, dim, index, src): return G.scatter(self, dim, index, src)
-    def scatter_add(self, dim, index, src): return G.scatter_add(self, dim, index, src)
-    def index_add(self, dim, index, source, alpha=1): return G.index_add(self, dim, index, source, alpha)
-    def masked_fill(self, mask, value): return G.masked_fill(self, mask, value)
-    def nonzero(self, as_tuple=False): return G.nonzero(self, as_tuple)
+    def repeat_interleave(self, repeats, dim=None):
+        return A.repeat(self, repeats, dim)
 
-    def dot(self, other): return N.dot(self, other)
-    def outer(self, other): return N.outer(self, other)
-    def cross(self, other, axis=-1, *, dim=None): return N.cross(self, other, axis, dim=dim)
+    def tile(self, reps):
+        return A.tile(self, reps)
 
-    def softmax(self, axis=-1, *, dim=None): return R.softmax(self, axis if dim is None else dim)
-    def log_softmax(self, axis=-1, *, dim=None): return R.log_softmax(self, axis if dim is None else dim)
+    def diagonal(self, offset=0, axis1=0, axis2=1, **dims):
+        return A.diagonal(self, offset, axis1, axis2, **dims)
+
+    def tril(self, k=0, *, diagonal=None):
+        return A.tril(self, k, diagonal=diagonal)
+
+    def triu(self, k=0, *, diagonal=None):
+        return A.triu(self, k, diagonal=diagonal)
+
+    def unflatten(self, dim, sizes):
+        return A.unflatten(self, dim, sizes)
+
+    def gather(self, dim, index):
+        return G.gather(self, dim, index)
+
+    def take_along_axis(self, indices, axis):
+        return G.take_along_axis(self, indices, axis)
+
+    def index_select(self, dim, index):
+        return G.index_select(self, dim, index)
+
+    def scatter(self, dim, index, src):
+        return G.scatter(self, dim, index, src)
+
+    def scatter_add(self, dim, index, src):
+        return G.scatter_add(self, dim, index, src)
+
+    def index_add(self, dim, index, source, alpha=1):
+        return G.index_add(self, dim, index, source, alpha)
+
+    def masked_fill(self, mask, value):
+        return G.masked_fill(self, mask, value)
+
+    def nonzero(self, as_tuple=False):
+        return G.nonzero(self, as_tuple)
+
+    def dot(self, other):
+        return N.dot(self, other)
+
+    def outer(self, other):
+        return N.outer(self, other)
+
+    def cross(self, other, axis=-1, *, dim=None):
+        return N.cross(self, other, axis, dim=dim)
+
+    def softmax(self, axis=-1, *, dim=None):
+        return R.softmax(self, axis if dim is None else dim)
+
+    def log_softmax(self, axis=-1, *, dim=None):
+        return R.log_softmax(self, axis if dim is None else dim)
 
     # ---- movement ----------------------------------------------------------------------------
     def reshape(self, *shape):
@@ -387,7 +572,8 @@ class Tensor(TorchSpellings):
         axes[a], axes[b] = axes[b], axes[a]
         return M.Transpose.apply(self, axes=tuple(axes))
 
-    def broadcast_to(self, shape): return M.broadcast_to(self, shape)
+    def broadcast_to(self, shape):
+        return M.broadcast_to(self, shape)
 
     def expand(self, *shape):
         """PyTorch's expand: broadcast to shape, where -1 keeps that axis."""
@@ -395,8 +581,11 @@ class Tensor(TorchSpellings):
         lead = len(shape) - self.ndim
         return M.broadcast_to(self, tuple(self.shape[i - lead] if n == -1 else n for i, n in enumerate(shape)))
 
-    def squeeze(self, axis=None, *, dim=None): return M.squeeze(self, axis if dim is None else dim)
-    def unsqueeze(self, axis=None, *, dim=None): return M.unsqueeze(self, axis if dim is None else dim)
+    def squeeze(self, axis=None, *, dim=None):
+        return M.squeeze(self, axis if dim is None else dim)
+
+    def unsqueeze(self, axis=None, *, dim=None):
+        return M.unsqueeze(self, axis if dim is None else dim)
 
     def flatten(self, start_axis=0, end_axis=-1, *, start_dim=None, end_dim=None):
         """Axes start..end (both included) merged into one (PyTorch's flatten; NumPy's when called bare)."""
@@ -406,9 +595,11 @@ class Tensor(TorchSpellings):
         end = _axes(end_axis if end_dim is None else end_dim, self.ndim)[0]
         if start > end:
             raise ValueError(f"flatten: start axis {start} comes after end axis {end} (shape {self.shape})")
-        merged = int(np.prod(self.shape[start:end + 1], dtype=np.int64))
-        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
-    def __getitem__(self, index): return M.getitem(self, index)
+        merged = int(np.prod(self.shape[start : end + 1], dtype=np.int64))
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1 :])
+
+    def __getitem__(self, index):
+        return M.getitem(self, index)
 
 
 class _HookHandle:
@@ -547,4 +738,13 @@ def _axes(axis, ndim):
     return tuple(sorted(out))
 
 
-from .ops import elementwise as E, reduce as R, movement as M, linalg as L, math as X, scan as S, arrange as A, gather as G, einsum as N  # noqa: E402
+# the ops import Tensor: bound last, as the methods above call them
+from .ops import arrange as A  # noqa: E402
+from .ops import einsum as N  # noqa: E402
+from .ops import elementwise as E  # noqa: E402
+from .ops import gather as G  # noqa: E402
+from .ops import linalg as L  # noqa: E402
+from .ops import math as X  # noqa: E402
+from .ops import movement as M  # noqa: E402
+from .ops import reduce as R  # noqa: E402
+from .ops import scan as S  # noqa: E402

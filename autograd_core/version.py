@@ -6,10 +6,13 @@ change through either is seen by both. `epoch` counts in-place changes since sta
 was made in, a counter the epoch of its last change, and at backward a saved input or output whose counter
 changed after the node was made would make the gradient silently use the new values, so the pass raises.
 """
+
 import threading
 import weakref
 
 import numpy as np
+
+__all__ = ["Counter", "counter", "describe", "share_if_view", "bump", "modified_since"]
 
 epoch = 0
 _lock = threading.Lock()  # an epoch and the counter it stamps change together, whichever thread bumps

@@ -8,6 +8,7 @@ The engine's matrix products run in NumPy's BLAS, whose thread count comes from 
 NumPy is imported); on a machine whose cores are busy, BLAS threads that wait for a core can make the small
 products here several times slower, so compare one thread with one thread there.
 """
+
 import argparse
 import os
 import statistics
@@ -42,8 +43,11 @@ def median_ms(steps, repeats):
 def upstream_gradient(x_shape, w_shape):
     """A fixed random gradient of the output, as a loss further on would send back (y.sum() would send a
     broadcast array of ones, which neither library sees in training)."""
-    out_shape = (x_shape[0], x_shape[1], x_shape[2] // 2, x_shape[3] // 2) if w_shape is None else \
-        (x_shape[0], w_shape[0]) + x_shape[2:]
+    out_shape = (
+        (x_shape[0], x_shape[1], x_shape[2] // 2, x_shape[3] // 2)
+        if w_shape is None
+        else (x_shape[0], w_shape[0]) + x_shape[2:]
+    )
     return np.random.default_rng(1).standard_normal(out_shape).astype(np.float32)
 
 
@@ -59,6 +63,7 @@ def engine_step(x_shape, w_shape, padding, rng):
         for t in (x, w, b):
             if t is not None:
                 t.grad = None
+
     return step
 
 
@@ -74,6 +79,7 @@ def torch_step(torch, x_shape, w_shape, padding, rng):
         for t in (x, w, b):
             if t is not None:
                 t.grad = None
+
     return step
 
 
@@ -84,12 +90,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         import torch
+
         torch.set_num_threads(args.threads)
     except ImportError:
         torch = None
     rng = np.random.default_rng(0)
-    print(f"PyTorch threads: {args.threads if torch else '-'}; "
-          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset (all cores)')}")
+    print(
+        f"PyTorch threads: {args.threads if torch else '-'}; "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset (all cores)')}"
+    )
     print(f"{'workload':45s} {'engine ms':>10s} {'torch ms':>10s} {'ratio':>7s}")
     results = []
     for name, x_shape, w_shape, padding in WORKLOADS:

@@ -8,6 +8,7 @@ for the LSTM (T=50, batch 32, input 64, hidden 128) the 3 x 50 per-step products
 With PyTorch installed it prints PyTorch's whole forward + backward step beside them: when the products alone take
 more than 1.5x that, no engine built on NumPy's matmul meets a 1.5x target on this machine.
 """
+
 import argparse
 import os
 import sys
@@ -34,6 +35,7 @@ def conv_products(x_shape, w_shape, rng):
             np.matmul(wm, cols)
             np.matmul(g, cols.swapaxes(-1, -2)).sum(axis=0)
             np.matmul(wm.swapaxes(-1, -2), g)
+
     return run
 
 
@@ -50,6 +52,7 @@ def lstm_products(rng):
         for _ in range(T):
             h @ w, dg @ w.T, h.T @ dg  # gates, gradient to h, gradient to W_hh
         x @ wi, dgs @ wi.T, x.T @ dgs  # the input projection, forward and its two gradients
+
     return run
 
 
@@ -58,18 +61,30 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)
     from threadpoolctl import threadpool_limits
+
     threadpool_limits(args.threads)
     try:
         import torch
+
         torch.set_num_threads(args.threads)
     except ImportError:
         torch = None
     rng = np.random.default_rng(0)
-    rows = [(name, conv_products(xs, ws, rng), lambda xs=xs, ws=ws, p=p: conv.torch_step(torch, xs, ws, p, rng))
-            for name, xs, ws, p in conv.WORKLOADS if ws is not None]
-    rows.append(("LSTM T=50, batch 32, 64 -> 128", lstm_products(rng),
-                 lambda: rnn.forward_backward(torch.nn.LSTM(rnn.I, rnn.H), torch.from_numpy(
-                     rng.standard_normal((rnn.T, rnn.B, rnn.I)).astype(np.float32)))))
+    rows = [
+        (name, conv_products(xs, ws, rng), lambda xs=xs, ws=ws, p=p: conv.torch_step(torch, xs, ws, p, rng))
+        for name, xs, ws, p in conv.WORKLOADS
+        if ws is not None
+    ]
+    rows.append(
+        (
+            "LSTM T=50, batch 32, 64 -> 128",
+            lstm_products(rng),
+            lambda: rnn.forward_backward(
+                torch.nn.LSTM(rnn.I, rnn.H),
+                torch.from_numpy(rng.standard_normal((rnn.T, rnn.B, rnn.I)).astype(np.float32)),
+            ),
+        )
+    )
     print(f"{args.threads} thread(s); ms, median of 7")
     print(f"{'workload':45s}{'products alone':>16}{'PyTorch step':>14}{'products / PyTorch':>20}")
     for name, products, torch_maker in rows:

@@ -6,6 +6,7 @@ model's initial weights (both use PyTorch's weight layouts), so the two start fr
 Random batches rather than the datasets: a step's time does not depend on the pixel values or token ids, and the
 benchmarks then need neither scikit-learn nor a corpus.
 """
+
 import importlib.util
 import os
 
@@ -36,11 +37,19 @@ def _twin(torch, engine_model, torch_model):
 
 # ---- examples/cnn_digits.py: conv-relu-pool twice, linear; Adam, batch 32 of 8x8 digits ---------------------------
 
+
 def _torch_cnn(torch):
     tn = torch.nn
-    return tn.Sequential(tn.Conv2d(1, 32, 3, padding=1), tn.ReLU(), tn.MaxPool2d(2),
-                         tn.Conv2d(32, 64, 3, padding=1), tn.ReLU(), tn.MaxPool2d(2),
-                         tn.Flatten(), tn.Linear(64 * 2 * 2, 10))
+    return tn.Sequential(
+        tn.Conv2d(1, 32, 3, padding=1),
+        tn.ReLU(),
+        tn.MaxPool2d(2),
+        tn.Conv2d(32, 64, 3, padding=1),
+        tn.ReLU(),
+        tn.MaxPool2d(2),
+        tn.Flatten(),
+        tn.Linear(64 * 2 * 2, 10),
+    )
 
 
 def cnn_digits_step(lib, batch=32, lr=3e-3):
@@ -59,6 +68,7 @@ def cnn_digits_step(lib, batch=32, lr=3e-3):
         opt.zero_grad()
         loss.backward()
         opt.step()
+
     return step
 
 
@@ -72,10 +82,12 @@ def _torch_classifier_step(torch, model, x, y, optimizer, lr, loss="cross_entrop
         opt.zero_grad()
         out.backward()
         opt.step()
+
     return step
 
 
 # ---- examples/mnist_style.py: PyTorch's MNIST example on 8x8 digits; Adadelta, batch 64 ----------------------------
+
 
 def _torch_mnist_net(torch):
     tn, tf = torch.nn, torch.nn.functional
@@ -95,6 +107,7 @@ def _torch_mnist_net(torch):
             x = torch.flatten(self.dropout1(x), 1)
             x = self.fc2(self.dropout2(tf.relu(self.fc1(x))))
             return tf.log_softmax(x, dim=1)
+
     return Net()
 
 
@@ -105,8 +118,9 @@ def mnist_style_step(lib, batch=64, lr=1.0):
     x = rng.standard_normal((batch, 1, 8, 8)).astype(np.float32)
     y = rng.integers(0, 10, batch)
     if lib is not ag:
-        return _torch_classifier_step(lib, _twin(lib, model, _torch_mnist_net(lib)), x, y, "adadelta", lr,
-                                      loss="nll_loss")
+        return _torch_classifier_step(
+            lib, _twin(lib, model, _torch_mnist_net(lib)), x, y, "adadelta", lr, loss="nll_loss"
+        )
     opt = nn.optim.Adadelta(model.parameters(), lr=lr)
     xt = ag.tensor(x)
 
@@ -115,10 +129,12 @@ def mnist_style_step(lib, batch=64, lr=1.0):
         loss = F.nll_loss(model(xt), y)
         loss.backward()
         opt.step()
+
     return step
 
 
 # ---- examples/word_language_model.py: 2-layer LSTM of 200, batch 20, bptt 35; clipped plain SGD ----------------------
+
 
 def _torch_rnn_model(torch, p):
     tn = torch.nn
@@ -135,13 +151,15 @@ def _torch_rnn_model(torch, p):
             output, hidden = self.rnn(self.drop(self.encoder(input)), hidden)
             decoded = self.decoder(self.drop(output)).view(-1, p["ntoken"])
             return torch.nn.functional.log_softmax(decoded, dim=1), hidden
+
     return RNNModel()
 
 
 def word_lm_step(lib, p=WLM):
     nn.init.manual_seed(0)
-    model = _example("word_language_model").RNNModel("LSTM", p["ntoken"], p["emsize"], p["nhid"], p["nlayers"],
-                                                     p["dropout"])
+    model = _example("word_language_model").RNNModel(
+        "LSTM", p["ntoken"], p["emsize"], p["nhid"], p["nlayers"], p["dropout"]
+    )
     rng = np.random.default_rng(0)
     tokens = rng.integers(0, p["ntoken"], (p["bptt"] + 1, p["batch"]))
     data, targets = tokens[:-1], tokens[1:].reshape(-1)
@@ -150,8 +168,12 @@ def word_lm_step(lib, p=WLM):
         make, no_grad, clip, loss_fn = ag.tensor, ag.no_grad, nn.utils.clip_grad_norm_, F.nll_loss
     else:
         model = _twin(lib, model, _torch_rnn_model(lib, p))
-        make, no_grad, clip, loss_fn = lib.from_numpy, lib.no_grad, lib.nn.utils.clip_grad_norm_, \
-            lib.nn.functional.nll_loss
+        make, no_grad, clip, loss_fn = (
+            lib.from_numpy,
+            lib.no_grad,
+            lib.nn.utils.clip_grad_norm_,
+            lib.nn.functional.nll_loss,
+        )
     data, targets = make(data), make(targets)
     # The example carries the state from batch to batch, detached; a fixed zero state costs the same.
     hidden = (make(np.zeros(state_shape, np.float32)), make(np.zeros(state_shape, np.float32)))
@@ -165,4 +187,5 @@ def word_lm_step(lib, p=WLM):
         with no_grad():
             for q in model.parameters():
                 q.add_(q.grad, alpha=-p["lr"])
+
     return step

@@ -5,6 +5,7 @@
 
 Also measures what recording scopes costs (`ctx.scope = scope.current` in Function.apply) on the scalar chain.
 """
+
 import argparse
 import inspect
 import os
@@ -20,6 +21,7 @@ from autograd_core import function as ag_function  # noqa: E402
 
 try:
     import torch
+
     torch.set_num_threads(2)
 except ImportError:
     torch = None
@@ -39,14 +41,17 @@ def best_time(run, repeat, clock=time.perf_counter, warmup=True):
 
 # ---- workloads: each takes the library (ag or torch) and returns a function that runs it once ----------------
 
+
 def scalar_chain(lib, n):
     """n rounds of y = tanh(y * 1.0001 + 0.5) on a scalar: 3n ops, then backward."""
+
     def run():
         x = tensor(lib, 0.1, requires_grad=True)
         y = x
         for _ in range(n):
             y = (y * 1.0001 + 0.5).tanh()
         y.backward()
+
     return run
 
 
@@ -65,6 +70,7 @@ def tensor_chain(lib, op, n, size=32):
         for _ in range(n):
             y = OPS[op](y, w, b)
         y.backward(tensor(lib, np.ones((size, size), np.float32)))
+
     return run
 
 
@@ -109,6 +115,7 @@ def mlp(lib, steps, batch=64, sizes=(784, 256, 10), lr=0.01):
                     else:
                         p -= lr * p.grad  # in place
         losses.append(float(loss.item()))
+
     return run, losses
 
 
@@ -125,6 +132,7 @@ def no_grad(lib):
 
 # ---- the cost of recording scopes -------------------------------------------------------------------------------
 
+
 def apply_without_scopes():
     """Function.apply with its `ctx.scope = scope.current` line removed (None if that line is not found)."""
     src = textwrap.dedent(inspect.getsource(ag.Function.apply.__func__))
@@ -139,10 +147,12 @@ def apply_without_scopes():
 
 def apply_loop(n):
     """n recorded multiplications whose graphs are dropped at once: Function.apply's cost alone."""
+
     def run():
         x, c = ag.tensor(0.5, requires_grad=True), ag.tensor(2.0)
         for _ in range(n):
             x * c
+
     return run
 
 
@@ -166,6 +176,7 @@ def scope_overhead(workload, repeat):
 
 # ---- report ------------------------------------------------------------------------------------------------------
 
+
 def row(name, engine_us, torch_us, unit="µs/op"):
     if torch_us is None:
         print(f"  {name:<28} {engine_us:10.2f} {unit}")
@@ -180,8 +191,7 @@ def main(argv=None):
     n_chain, n_tensor, steps, repeat = (2_000, 50, 20, 3) if args.quick else (20_000, 200, 1000, 7)
     libs = [ag] + ([torch] if torch is not None else [])
     reference = f"PyTorch {torch.__version__} CPU (2 threads)" if torch else "nothing (torch not installed)"
-    print(f"autograd_core vs {reference}"
-          f"; numpy {np.__version__}; forward + backward, best of {repeat}")
+    print(f"autograd_core vs {reference}; numpy {np.__version__}; forward + backward, best of {repeat}")
 
     print(f"\nScalar chain: y = tanh(y * 1.0001 + 0.5), {n_chain} rounds = {3 * n_chain} ops")
     t = {lib: best_time(scalar_chain(lib, n_chain), repeat) / (3 * n_chain) * 1e6 for lib in libs}
@@ -199,21 +209,29 @@ def main(argv=None):
         per_step[lib] = best_time(run, 2, warmup=False) / steps * 1e3
         final_loss[lib] = losses[-1]
     row("ms/step", per_step[ag], per_step.get(torch), unit="ms/step")
-    print(f"  {'final loss (same work)':<28} {final_loss[ag]:10.4f}"
-          + (f"           torch {final_loss[torch]:9.4f}" if torch else ""))
-    print(f"  {'total for the steps':<28} {per_step[ag] * steps / 1e3:10.2f} s"
-          + (f"     torch {per_step[torch] * steps / 1e3:8.2f} s" if torch else ""))
+    print(
+        f"  {'final loss (same work)':<28} {final_loss[ag]:10.4f}"
+        + (f"           torch {final_loss[torch]:9.4f}" if torch else "")
+    )
+    print(
+        f"  {'total for the steps':<28} {per_step[ag] * steps / 1e3:10.2f} s"
+        + (f"     torch {per_step[torch] * steps / 1e3:8.2f} s" if torch else "")
+    )
 
     print("\nCost of recording scopes (ctx.scope = scope.current in Function.apply), scalar chain")
-    for name, workload, n_ops in [("scalar chain, fwd+bwd", scalar_chain(ag, n_chain), 3 * n_chain),
-                                  ("Function.apply alone", apply_loop(10 * n_chain), 10 * n_chain)]:
+    for name, workload, n_ops in [
+        ("scalar chain, fwd+bwd", scalar_chain(ag, n_chain), 3 * n_chain),
+        ("Function.apply alone", apply_loop(10 * n_chain), 10 * n_chain),
+    ]:
         res = scope_overhead(workload, 3 * repeat)
         if res is None:
             print("  n/a: Function.apply no longer has that line")
             break
         with_s, without = res
-        print(f"  {name:<22} with {with_s / n_ops * 1e6:.2f} µs/op, without {without / n_ops * 1e6:.2f} µs/op"
-              f" (CPU time): overhead {100 * (with_s - without) / without:+.1f}%")
+        print(
+            f"  {name:<22} with {with_s / n_ops * 1e6:.2f} µs/op, without {without / n_ops * 1e6:.2f} µs/op"
+            f" (CPU time): overhead {100 * (with_s - without) / without:+.1f}%"
+        )
 
 
 if __name__ == "__main__":

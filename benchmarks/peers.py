@@ -3,6 +3,7 @@
 
 Each maker returns a step to time, or None when the library does not offer what the workload needs.
 """
+
 import math
 import sys
 
@@ -32,19 +33,23 @@ def version(name):
     if name == "MyGrad":
         return mygrad.__version__
     from importlib.metadata import version as dist_version
+
     return dist_version("micrograd")
 
 
 # ---- the scalar op chain -----------------------------------------------------------------------------------------
 
+
 def scalar_chain(name, n):
     if name == "MyGrad":
+
         def run():
             x = mygrad.tensor(0.1)
             y = x
             for _ in range(n):
                 y = mygrad.tanh(y * 1.0001 + 0.5)
             y.backward()
+
         return run
 
     def run():
@@ -59,6 +64,7 @@ def scalar_chain(name, n):
             y.backward()
         finally:
             sys.setrecursionlimit(limit)
+
     return run
 
 
@@ -70,11 +76,13 @@ def _micrograd_tanh(v):
 
     def _backward():
         v.grad += (1 - t * t) * out.grad
+
     out._backward = _backward
     return out
 
 
 # ---- the 784-256-10 MLP (MyGrad only: as micrograd Values it would be 200k scalar multiplies a sample) ---------
+
 
 def mlp(name, steps, batch=64, sizes=(784, 256, 10), lr=0.01):
     """benchmarks.ops.mlp in MyGrad: same data, same initial weights, same SGD."""
@@ -96,10 +104,12 @@ def mlp(name, steps, batch=64, sizes=(784, 256, 10), lr=0.01):
             loss.backward()
             for p in (w1, b1, w2, b2):
                 p.data -= lr * p.grad  # MyGrad frees the graph after backward; .data is the array itself
+
     return run
 
 
 # ---- the tiny MLP of micrograd's README ---------------------------------------------------------------------------
+
 
 def tiny_data(rng):
     x = rng.standard_normal((TINY_BATCH, TINY_SIZES[0]))
@@ -116,9 +126,9 @@ def tiny_weights(seed=0):
 def tiny_mlp_engine(lib, lr=0.05):
     """One SGD step of the tiny ReLU MLP on a batch of 16, mean squared error, in the engine or PyTorch (float64)."""
     import autograd_core as ag
+
     x, y = tiny_data(np.random.default_rng(1))
-    make = (lambda a: ag.tensor(a, requires_grad=True)) if lib is ag else \
-        (lambda a: lib.tensor(a, requires_grad=True))
+    make = (lambda a: ag.tensor(a, requires_grad=True)) if lib is ag else (lambda a: lib.tensor(a, requires_grad=True))
     params = [(make(w), make(b)) for w, b in tiny_weights()]
     xt, yt = (ag.tensor(x), ag.tensor(y)) if lib is ag else (lib.tensor(x), lib.tensor(y))
     no_grad = ag.no_grad if lib is ag else lib.no_grad
@@ -140,6 +150,7 @@ def tiny_mlp_engine(lib, lr=0.05):
                         p.data -= lr * p.grad.data
                     else:
                         p -= lr * p.grad  # in place
+
     return run
 
 
@@ -160,6 +171,7 @@ def tiny_mlp(name, lr=0.05):
             for w, b in params:
                 w.data -= lr * w.grad
                 b.data -= lr * b.grad
+
         return run
 
     model = micrograd.nn.MLP(TINY_SIZES[0], list(TINY_SIZES[1:]))
@@ -177,10 +189,12 @@ def tiny_mlp(name, lr=0.05):
         loss.backward()
         for p in model.parameters():
             p.data -= lr * p.grad
+
     return run
 
 
 # ---- conv2d and max pooling (MyGrad) ------------------------------------------------------------------------------
+
 
 def conv_step(name, x_shape, w_shape, padding, rng):
     """benchmarks.conv's step in MyGrad (conv_nd, max_pool): same shapes, same upstream gradient."""
@@ -197,4 +211,5 @@ def conv_step(name, x_shape, w_shape, padding, rng):
         else:
             y = mygrad.nnet.conv_nd(x, w, stride=1, padding=padding) + b
         y.backward(g)
+
     return step

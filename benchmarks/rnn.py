@@ -4,6 +4,7 @@ Prints the median milliseconds of each and the ratios engine / PyTorch. PyTorch 
 the engine's figures are printed. PyTorch runs on 2 threads; NumPy's BLAS uses what OPENBLAS_NUM_THREADS (or
 OMP_NUM_THREADS) allows. Run: `python benchmarks/rnn.py [--repeats N]`.
 """
+
 import argparse
 import statistics
 import time
@@ -28,10 +29,12 @@ def median_ms(fn, repeats):
 
 def forward_backward(layer, x):
     """One training step's worth of work: output of every step, summed, then backward to the weights."""
+
     def step():
         layer.zero_grad()
         out, _ = layer(x)
         out.sum().backward()
+
     return step
 
 
@@ -49,6 +52,7 @@ def torch_cell_loop(torch, kind, x):
             state = cell(xt[t], state)
             outs.append(state[0] if kind == "LSTM" else state)
         torch.stack(outs).sum().backward()
+
     return step
 
 
@@ -58,6 +62,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         import torch
+
         torch.set_num_threads(2)
     except ImportError:
         torch = None

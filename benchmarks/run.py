@@ -18,6 +18,7 @@ figure is the growth of the process's peak resident memory (VmHWM, reset through
 step, so both libraries are measured the same way. tracemalloc sees NumPy's buffers but not PyTorch's, so the
 engine's tracemalloc peak is reported alongside as a check on the RSS figure.
 """
+
 import argparse
 import ctypes
 import gc
@@ -46,7 +47,7 @@ try:
 except ImportError:
     torch = None
 
-ROUNDS = 15          # paired rounds per measurement, quick or not: fewer make the quartiles meaningless
+ROUNDS = 15  # paired rounds per measurement, quick or not: fewer make the quartiles meaningless
 NOISY_SPREAD = 0.25  # IQR / median of a ratio above which a workload is measured again, then called noisy
 FLOOR = "products alone"
 
@@ -55,12 +56,12 @@ FLOOR = "products alone"
 class Workload:
     key: str
     name: str
-    unit: str        # what one figure means, e.g. "µs/op", "ms"
-    scale: object    # scale(quick): seconds of one timed call -> figures in `unit`
-    target: float    # the issue's target for engine / PyTorch (None: no target)
-    make: object     # make(lib, quick) -> the callable to time (lib is ag or torch)
+    unit: str  # what one figure means, e.g. "µs/op", "ms"
+    scale: object  # scale(quick): seconds of one timed call -> figures in `unit`
+    target: float  # the issue's target for engine / PyTorch (None: no target)
+    make: object  # make(lib, quick) -> the callable to time (lib is ag or torch)
     memory: bool = False
-    peer: object = None   # peer(name, quick) -> the step in MyGrad / micrograd, or None where it has no such op
+    peer: object = None  # peer(name, quick) -> the step in MyGrad / micrograd, or None where it has no such op
     floor: object = None  # floor(quick) -> the engine's matrix products alone (benchmarks/floor.py)
 
 
@@ -84,11 +85,13 @@ def _conv_maker(index):
 
     def products(quick):
         return floor.conv_products(x_shape, w_shape, np.random.default_rng(0))
+
     return make, peer, (products if w_shape is not None else None)
 
 
 def _rnn_maker(kind, torch_form):
     """Engine layer vs PyTorch's fused layer (torch_form='layer') or its loop over the cell ('cells')."""
+
     def make(lib, quick):
         x = np.random.default_rng(0).standard_normal((rnn.T, rnn.B, rnn.I)).astype(np.float32)
         if lib is ag:
@@ -96,6 +99,7 @@ def _rnn_maker(kind, torch_form):
         if torch_form == "cells":
             return rnn.torch_cell_loop(torch, kind, x)
         return rnn.forward_backward(getattr(torch.nn, kind)(rnn.I, rnn.H), torch.from_numpy(x))
+
     return make
 
 
@@ -126,9 +130,11 @@ TINY_STEPS = 10
 
 def _repeated(step, calls):
     """step run `calls` times in one timed call; measure() divides by `calls`."""
+
     def run():
         for _ in range(calls):
             step()
+
     run.calls = calls
     return run
 
@@ -141,35 +147,76 @@ def _whole(step):
 _conv = [_conv_maker(i) for i in range(3)]
 
 WORKLOADS = [
-    Workload("scalar_chain", "scalar op chain (mul/add/tanh)", "µs/op", _per_op, 0.7,
-             lambda lib, quick: ops.scalar_chain(lib, _chain_length(quick)),
-             peer=lambda name, quick: peers.scalar_chain(name, _chain_length(quick))),
-    Workload("mlp", "MLP step 784-256-10, batch 64", "ms", _per_step, 0.9,
-             lambda lib, quick: ops.mlp(lib, _mlp_steps(quick))[0],
-             peer=lambda name, quick: peers.mlp(name, _mlp_steps(quick))),
-    Workload("tiny_mlp", "tiny MLP step 2-16-16-1, batch 16, float64", "ms", ms, None,
-             lambda lib, quick: _repeated(peers.tiny_mlp_engine(lib), TINY_STEPS),
-             peer=lambda name, quick: _repeated(peers.tiny_mlp(name), 1 if name == "micrograd" else TINY_STEPS)),
-    Workload("conv_small", conv.WORKLOADS[0][0], "ms", ms, 1.5, _conv[0][0], memory=True, peer=_conv[0][1],
-             floor=_conv[0][2]),
-    Workload("conv_large", conv.WORKLOADS[1][0], "ms", ms, 1.5, _conv[1][0], memory=True, peer=_conv[1][1],
-             floor=_conv[1][2]),
+    Workload(
+        "scalar_chain",
+        "scalar op chain (mul/add/tanh)",
+        "µs/op",
+        _per_op,
+        0.7,
+        lambda lib, quick: ops.scalar_chain(lib, _chain_length(quick)),
+        peer=lambda name, quick: peers.scalar_chain(name, _chain_length(quick)),
+    ),
+    Workload(
+        "mlp",
+        "MLP step 784-256-10, batch 64",
+        "ms",
+        _per_step,
+        0.9,
+        lambda lib, quick: ops.mlp(lib, _mlp_steps(quick))[0],
+        peer=lambda name, quick: peers.mlp(name, _mlp_steps(quick)),
+    ),
+    Workload(
+        "tiny_mlp",
+        "tiny MLP step 2-16-16-1, batch 16, float64",
+        "ms",
+        ms,
+        None,
+        lambda lib, quick: _repeated(peers.tiny_mlp_engine(lib), TINY_STEPS),
+        peer=lambda name, quick: _repeated(peers.tiny_mlp(name), 1 if name == "micrograd" else TINY_STEPS),
+    ),
+    Workload(
+        "conv_small", conv.WORKLOADS[0][0], "ms", ms, 1.5, _conv[0][0], memory=True, peer=_conv[0][1], floor=_conv[0][2]
+    ),
+    Workload(
+        "conv_large", conv.WORKLOADS[1][0], "ms", ms, 1.5, _conv[1][0], memory=True, peer=_conv[1][1], floor=_conv[1][2]
+    ),
     Workload("max_pool", conv.WORKLOADS[2][0], "ms", ms, 1.0, _conv[2][0], memory=True, peer=_conv[2][1]),
-    Workload("lstm_cells", "LSTM T=50 vs LSTMCell loop", "ms", ms, 1.0, _rnn_maker("LSTM", "cells"), memory=True,
-             floor=_lstm_products),
-    Workload("lstm_layer", "LSTM T=50 vs nn.LSTM", "ms", ms, 1.5, _rnn_maker("LSTM", "layer"),
-             floor=_lstm_products),
+    Workload(
+        "lstm_cells",
+        "LSTM T=50 vs LSTMCell loop",
+        "ms",
+        ms,
+        1.0,
+        _rnn_maker("LSTM", "cells"),
+        memory=True,
+        floor=_lstm_products,
+    ),
+    Workload("lstm_layer", "LSTM T=50 vs nn.LSTM", "ms", ms, 1.5, _rnn_maker("LSTM", "layer"), floor=_lstm_products),
     Workload("gru_layer", "GRU T=50 vs nn.GRU", "ms", ms, 1.2, _rnn_maker("GRU", "layer")),
-    Workload("cnn_digits", "training step: examples/cnn_digits.py (Adam, batch 32)", "ms", ms, None,
-             _whole(models.cnn_digits_step)),
-    Workload("mnist_style", "training step: examples/mnist_style.py (Adadelta, batch 64)", "ms", ms, None,
-             _whole(models.mnist_style_step)),
-    Workload("word_lm", "training step: word LM, LSTM 2x200, batch 20, bptt 35", "ms", ms, None,
-             _whole(models.word_lm_step)),
+    Workload(
+        "cnn_digits",
+        "training step: examples/cnn_digits.py (Adam, batch 32)",
+        "ms",
+        ms,
+        None,
+        _whole(models.cnn_digits_step),
+    ),
+    Workload(
+        "mnist_style",
+        "training step: examples/mnist_style.py (Adadelta, batch 64)",
+        "ms",
+        ms,
+        None,
+        _whole(models.mnist_style_step),
+    ),
+    Workload(
+        "word_lm", "training step: word LM, LSTM 2x200, batch 20, bptt 35", "ms", ms, None, _whole(models.word_lm_step)
+    ),
 ]
 
 
 # ---- statistics ---------------------------------------------------------------------------------------------
+
 
 def quartiles(xs):
     """(q1, median, q3) of xs."""
@@ -207,7 +254,7 @@ def measure(steps, rounds=ROUNDS, timer=paired_times):
     attempts, the references whose ratio stayed noisy). A noisy measurement is repeated once, not kept: two draws
     and keeping the better would bias the figure."""
     names = list(steps)
-    for attempt in (1, 2):
+    for attempt in (1, 2):  # noqa: B007 (returned: how many runs it took)
         runs = timer([steps[n] for n in names], rounds)
         times = {n: [t / getattr(steps[n], "calls", 1) for t in ts] for n, ts in zip(names, runs)}
         ratios = {n: quartiles([a / b for a, b in zip(times[names[0]], times[n])]) for n in names[1:]}
@@ -222,13 +269,18 @@ def import_time_ms(repeats):
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import autograd_core, nn"], cwd=ROOT, check=True,
-                       env=dict(os.environ, PYTHONPATH=ROOT))
+        subprocess.run(
+            [sys.executable, "-c", "import autograd_core, nn"],
+            cwd=ROOT,
+            check=True,
+            env=dict(os.environ, PYTHONPATH=ROOT),
+        )
         times.append((time.perf_counter() - t0) * 1e3)
     return quartiles(times)
 
 
 # ---- memory -------------------------------------------------------------------------------------------------
+
 
 def _rss_kb(field):
     with open("/proc/self/status") as f:
@@ -255,21 +307,27 @@ def measure_memory(key, lib_name, quick):
         gc.collect()
         tracemalloc.start()
         step()
-        result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2 ** 20
+        result["tracemalloc_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
     return result
 
 
 def memory_in_subprocess(key, lib_name, quick, threads):
     cmd = [sys.executable, "-m", "benchmarks.run", "--memory-probe", key, lib_name, "--threads", str(threads)]
-    out = subprocess.run(cmd + (["--quick"] if quick else []), cwd=ROOT, capture_output=True, text=True,
-                         env=dict(os.environ, PYTHONPATH=ROOT))
+    out = subprocess.run(
+        cmd + (["--quick"] if quick else []),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=ROOT),
+    )
     if out.returncode != 0:
         return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 # ---- the run ------------------------------------------------------------------------------------------------
+
 
 def references(w, quick):
     """{name: step} of every reference this workload has here: PyTorch, the peers installed, the products alone."""
@@ -289,13 +347,23 @@ def run_workload(w, quick, threads, memory):
     steps = {"engine": w.make(ag, quick), **references(w, quick)}
     times, ratios, attempts, noisy = measure(steps)
     scale = w.scale(quick)
-    row = {"key": w.key, "workload": w.name, "unit": w.unit, "target": w.target, "rounds": ROUNDS,
-           "attempts": attempts, "noisy": noisy, "engine": quartiles([t * scale for t in times["engine"]]),
-           "times": {n: quartiles([t * scale for t in ts]) for n, ts in times.items() if n != "engine"},
-           "ratios": ratios}
+    row = {
+        "key": w.key,
+        "workload": w.name,
+        "unit": w.unit,
+        "target": w.target,
+        "rounds": ROUNDS,
+        "attempts": attempts,
+        "noisy": noisy,
+        "engine": quartiles([t * scale for t in times["engine"]]),
+        "times": {n: quartiles([t * scale for t in ts]) for n, ts in times.items() if n != "engine"},
+        "ratios": ratios,
+    }
     if memory and w.memory:
-        row["memory"] = {name: memory_in_subprocess(w.key, name, quick, threads)
-                         for name in (["engine", "torch"] if torch is not None else ["engine"])}
+        row["memory"] = {
+            name: memory_in_subprocess(w.key, name, quick, threads)
+            for name in (["engine", "torch"] if torch is not None else ["engine"])
+        }
     return row
 
 
@@ -308,8 +376,16 @@ def run_all(quick, threads, memory, only=None):
         print_row(rows[-1])
     if not only or "import" in only:
         q = import_time_ms(5 if quick else 11)
-        rows.append({"key": "import", "workload": 'python -c "import autograd_core, nn"', "unit": "ms",
-                     "target_ms": 150.0, "engine": q, "noisy": ["engine"] if spread(q) > NOISY_SPREAD else []})
+        rows.append(
+            {
+                "key": "import",
+                "workload": 'python -c "import autograd_core, nn"',
+                "unit": "ms",
+                "target_ms": 150.0,
+                "engine": q,
+                "noisy": ["engine"] if spread(q) > NOISY_SPREAD else [],
+            }
+        )
         print_row(rows[-1])
     return rows
 
@@ -343,13 +419,17 @@ def note(row):
 
 def _memory_text(row, digits):
     mem = row.get("memory", {})
-    return " / ".join(f"{mem[k]['rss_peak_mib']:.{digits}f}" for k in ("engine", "torch")
-                      if k in mem and "rss_peak_mib" in mem[k])
+    return " / ".join(
+        f"{mem[k]['rss_peak_mib']:.{digits}f}" for k in ("engine", "torch") if k in mem and "rss_peak_mib" in mem[k]
+    )
 
 
-HEADER = f"{'workload':60} {'unit':>6} {'engine':>8} {'PyTorch':>8} " + \
-    " ".join(f"{'eng/' + c.split()[0]:>18}" for c in REF_COLUMNS) + f" {'target':>6} {'met':>4} " \
+HEADER = (
+    f"{'workload':60} {'unit':>6} {'engine':>8} {'PyTorch':>8} "
+    + " ".join(f"{'eng/' + c.split()[0]:>18}" for c in REF_COLUMNS)
+    + f" {'target':>6} {'met':>4} "
     f" note / peak MiB engine / torch"
+)
 
 
 def format_row(row):
@@ -357,8 +437,11 @@ def format_row(row):
     e = row["engine"][1]
     if row["key"] == "import":  # an absolute target; the IQR is that of the engine's own times
         lo, _, hi = row["engine"]
-        line = f"{row['workload']:60} {row['unit']:>6} {e:8.1f} {f'[{lo:.0f}-{hi:.0f}]':>8} " + \
-            " ".join(f"{'':>18}" for _ in REF_COLUMNS) + f" {'<=150':>6} {met(row):>4}  {note(row)}"
+        line = (
+            f"{row['workload']:60} {row['unit']:>6} {e:8.1f} {f'[{lo:.0f}-{hi:.0f}]':>8} "
+            + " ".join(f"{'':>18}" for _ in REF_COLUMNS)
+            + f" {'<=150':>6} {met(row):>4}  {note(row)}"
+        )
         return line.rstrip()
     torch_t = row["times"].get("PyTorch")
     line = f"{row['workload']:60} {row['unit']:>6} {fmt_time(e):>8} {fmt_time(torch_t[1]) if torch_t else '-':>8} "
@@ -380,22 +463,30 @@ def print_row(row):
 
 def markdown(rows):
     """The table as Markdown, for the README: medians, each ratio with its inter-quartile range."""
-    lines = ["| workload | engine | PyTorch | engine / PyTorch [IQR] | engine / products alone | engine / MyGrad | "
-             "engine / micrograd | target | peak memory engine / PyTorch (MiB) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| workload | engine | PyTorch | engine / PyTorch [IQR] | engine / products alone | engine / MyGrad | "
+        "engine / micrograd | target | peak memory engine / PyTorch (MiB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for row in rows:
         e = row["engine"][1]
         if row["key"] == "import":
             lo, _, hi = row["engine"]
-            lines.append(f"| `{row['workload']}` (median of fresh processes) | {e:.0f} ms [{lo:.0f}-{hi:.0f}] | | | "
-                         f"| | | <= 150 ms | {note(row)} |")
+            lines.append(
+                f"| `{row['workload']}` (median of fresh processes) | {e:.0f} ms [{lo:.0f}-{hi:.0f}] | | | "
+                f"| | | <= 150 ms | {note(row)} |"
+            )
             continue
         torch_t = row["times"].get("PyTorch")
-        cells = [fmt_ratio(row["ratios"][c]) + (" noisy" if c in row["noisy"] else "") if c in row["ratios"]
-                 else "" for c in REF_COLUMNS]
+        cells = [
+            fmt_ratio(row["ratios"][c]) + (" noisy" if c in row["noisy"] else "") if c in row["ratios"] else ""
+            for c in REF_COLUMNS
+        ]
         target = "" if row["target"] is None else f"<= {row['target']}"
-        lines.append(f"| {row['workload']} | {fmt_time(e)} {row['unit']} | {fmt_time(torch_t[1]) if torch_t else ''} "
-                     f"| {' | '.join(cells)} | {target} | {_memory_text(row, 0)} |")
+        lines.append(
+            f"| {row['workload']} | {fmt_time(e)} {row['unit']} | {fmt_time(torch_t[1]) if torch_t else ''} "
+            f"| {' | '.join(cells)} | {target} | {_memory_text(row, 0)} |"
+        )
     return "\n".join(lines)
 
 
@@ -409,6 +500,7 @@ def parse_threads(text):
 
 def set_threads(n):
     from threadpoolctl import threadpool_limits
+
     threadpool_limits(n)
     if torch is not None:
         torch.set_num_threads(n)
@@ -421,22 +513,33 @@ def commit():
 
 
 def versions():
-    out = {"python": platform.python_version(), "numpy": np.__version__,
-           "torch": torch.__version__ if torch is not None else None}
+    out = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__ if torch is not None else None,
+    }
     out.update({name: peers.version(name) for name in peers.available()})
     return out
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="smaller sizes, no peak-memory subprocesses (each imports PyTorch): under a minute")
-    parser.add_argument("--threads", type=parse_threads, default=[2],
-                        help="BLAS threads for NumPy and intra-op threads for torch; '1,2' runs the table at each")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smaller sizes, no peak-memory subprocesses (each imports PyTorch): under a minute",
+    )
+    parser.add_argument(
+        "--threads",
+        type=parse_threads,
+        default=[2],
+        help="BLAS threads for NumPy and intra-op threads for torch; '1,2' runs the table at each",
+    )
     parser.add_argument("--json", default=os.path.join(ROOT, "benchmarks", "results.json"), help="where to write")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
-    parser.add_argument("--only", nargs="+", help="workload keys to run: " + " ".join(w.key for w in WORKLOADS)
-                        + " import")
+    parser.add_argument(
+        "--only", nargs="+", help="workload keys to run: " + " ".join(w.key for w in WORKLOADS) + " import"
+    )
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     parser.add_argument("--memory-probe", nargs=2, metavar=("KEY", "LIB"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -449,8 +552,15 @@ def main(argv=None):
     runs = []
     for threads in args.threads:
         set_threads(threads)
-        meta = {"date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()), "mode": "quick" if args.quick else "full",
-                "threads": threads, "commit": commit(), **versions(), "cpus": os.cpu_count(), "load_avg_at_start": os.getloadavg()}
+        meta = {
+            "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+            "mode": "quick" if args.quick else "full",
+            "threads": threads,
+            "commit": commit(),
+            **versions(),
+            "cpus": os.cpu_count(),
+            "load_avg_at_start": os.getloadavg(),
+        }
         print()
         print(header_line(meta))
         print(HEADER)
@@ -468,10 +578,12 @@ def main(argv=None):
 def header_line(meta):
     refs = [f"PyTorch {meta['torch']} CPU"] if meta["torch"] else ["PyTorch (not installed)"]
     refs += [f"{name} {meta[name]}" for name in peers.available()]
-    return (f"{meta['date_utc']} UTC, {meta['mode']} run at {meta['commit']}: autograd_core (NumPy {meta['numpy']}, Python "
-            f"{meta['python']}) vs {', '.join(refs)}; {meta['threads']} thread(s) each, {meta['cpus']} CPUs; "
-            f"medians of {ROUNDS} interleaved rounds, ratio = median of the paired ratios [q1-q3]; "
-            f"load average {meta['load_avg_at_start'][0]:.1f}")
+    return (
+        f"{meta['date_utc']} UTC, {meta['mode']} run at {meta['commit']}: autograd_core (NumPy {meta['numpy']}, Python "
+        f"{meta['python']}) vs {', '.join(refs)}; {meta['threads']} thread(s) each, {meta['cpus']} CPUs; "
+        f"medians of {ROUNDS} interleaved rounds, ratio = median of the paired ratios [q1-q3]; "
+        f"load average {meta['load_avg_at_start'][0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ The input "hell" is fed one one-hot character per time step; the target at each 
 ("ello"). The two l's need different answers (l -> l, then l -> o), so the hidden state has to remember how
 far into the word it is: a feed-forward net on the current character alone could not do it.
 """
+
 import argparse
 
 import numpy as np
@@ -35,7 +36,7 @@ class CharRNN(nn.Module):
 
     def forward(self, x, state=None):
         out, state = self.rnn(x, state)  # (T, 1, H)
-        return self.head(out), state     # (T, 1, V) scores
+        return self.head(out), state  # (T, 1, V) scores
 
 
 def train(cell="rnn", hidden=8, steps=300, lr=0.05, seed=0, verbose=True):

@@ -7,6 +7,7 @@ conv-pool-linear net on two scikit-learn digits; an LSTM unrolled over 5 steps (
 `--steps` steps (2 layers, each step collapsed into one box), with plots of the gradient flow. Without
 Graphviz's `dot` program the DOT sources (.gv) are written instead.
 """
+
 import argparse
 import pathlib
 import time
@@ -28,10 +29,12 @@ def mlp(seed=0):
 
 
 def conv_net():
-    from sklearn.datasets import load_digits   # bundled with scikit-learn: nothing is downloaded
+    from sklearn.datasets import load_digits  # bundled with scikit-learn: nothing is downloaded
+
     digits = load_digits()
-    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                          nn.Linear(4 * 4 * 4, 10))
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 4 * 4, 10)
+    )
     x = ag.tensor(digits.images[:2, None] / 16.0, dtype="float32", name="digits")
     return F.cross_entropy(model(x), ag.tensor(digits.target[:2])), model
 
@@ -41,7 +44,7 @@ def lstm_net(steps, layers, seed=0):
     rng = np.random.default_rng(seed)
     model = nn.LSTM(3, 8, num_layers=layers)
     out, _ = model(ag.tensor(rng.standard_normal((steps, 1, 3)), dtype="float32", name="x"))
-    return (out[-1] ** 2).sum(), model     # the loss reads the last step only: watch dL/dh_t fade going back
+    return (out[-1] ** 2).sum(), model  # the loss reads the last step only: watch dL/dh_t fade going back
 
 
 def save(g, path):
@@ -49,13 +52,13 @@ def save(g, path):
     try:
         return viz.render(g, path)
     except viz.DotNotFoundError:
-        return path.with_suffix(".gv")     # render() wrote it
+        return path.with_suffix(".gv")  # render() wrote it
 
 
 def main(out="out/graphs", steps=50):
     out = pathlib.Path(out)
     written = []
-    o = neuron()                                                         # records its own backward
+    o = neuron()  # records its own backward
     for mode in ("forward", "backward", "both"):
         written.append(save(viz.draw(o, mode), out / f"neuron_{mode}.svg"))
     try:
@@ -81,13 +84,15 @@ def main(out="out/graphs", steps=50):
     print(f"{steps}-step 2-layer LSTM, collapsed: drawn and laid out in {time.perf_counter() - start:.2f} s")
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         per_step = viz.scope_grads(loss, "t=*")
         ax = None
         for layer in ("l0", "l1"):
             norms = [n for path, n in per_step if f"/{layer}/" in path]
-            fig = viz.plot_grad_over_time(norms, title="||∂L/∂(h_t, c_t)|| per time step", label=layer, ax=ax,
-                                          ylabel="||∂L/∂(h_t, c_t)||")
+            fig = viz.plot_grad_over_time(
+                norms, title="||∂L/∂(h_t, c_t)|| per time step", label=layer, ax=ax, ylabel="||∂L/∂(h_t, c_t)||"
+            )
             ax = fig.axes[0]
         fig.savefig(out / "lstm_grad_over_time.png")
         written.append(out / "lstm_grad_over_time.png")

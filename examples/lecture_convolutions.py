@@ -6,6 +6,7 @@ Output sizes follow W = (N + 2P - F)/S + 1; the small 0/1 images and filters are
 function returns what it computed so that tests/test_lecture_numbers.py can check it against the slides' numbers.
 Convolution here is what the slides (and PyTorch) compute: slide the filter, take dot products (no flipping).
 """
+
 import numpy as np
 
 import autograd_core as ag
@@ -68,28 +69,23 @@ def output_sizes():
 
 def cross_filter_example():
     """A 5x5 0/1 image and an X-shaped 3x3 filter: the convolved feature, then 2x2 max pooling at stride 1."""
-    image = [[1, 1, 1, 0, 0],
-             [0, 1, 1, 1, 0],
-             [0, 0, 1, 1, 1],
-             [0, 0, 1, 1, 0],
-             [0, 1, 1, 0, 0]]
-    kernel = [[1, 0, 1],
-              [0, 1, 0],
-              [1, 0, 1]]
+    image = [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
+    kernel = [[1, 0, 1], [0, 1, 0], [1, 0, 1]]
     feature = convolve(image, kernel)
     return {"image": image, "kernel": kernel, "feature": feature, "max_pool": pool(feature, "max", 2, stride=1)}
 
 
 def pattern_filters_example():
     """A 6x6 0/1 image and two 3x3 filters (a diagonal, a vertical line): maps at stride 1 and 2, 2x2 max pooling."""
-    image = [[1, 0, 0, 0, 0, 1],
-             [0, 1, 0, 0, 1, 0],
-             [0, 0, 1, 1, 0, 0],
-             [1, 0, 0, 0, 1, 0],
-             [0, 1, 0, 0, 1, 0],
-             [0, 0, 1, 0, 1, 0]]
-    filters = {"filter 1": [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]],
-               "filter 2": [[-1, 1, -1], [-1, 1, -1], [-1, 1, -1]]}
+    image = [
+        [1, 0, 0, 0, 0, 1],
+        [0, 1, 0, 0, 1, 0],
+        [0, 0, 1, 1, 0, 0],
+        [1, 0, 0, 0, 1, 0],
+        [0, 1, 0, 0, 1, 0],
+        [0, 0, 1, 0, 1, 0],
+    ]
+    filters = {"filter 1": [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]], "filter 2": [[-1, 1, -1], [-1, 1, -1], [-1, 1, -1]]}
     out = {"image": image, "filters": filters}
     for name, k in filters.items():
         out[name] = {"stride 1": convolve(image, k), "stride 2": convolve(image, k, stride=2)}
@@ -99,38 +95,40 @@ def pattern_filters_example():
 
 def conv_then_pool_example():
     """A 6x6 0/1 image, a filter of two rows of ones: the feature map, then 2x2 max, average and sum pooling."""
-    image = [[1, 1, 1, 1, 1, 1],
-             [1, 1, 1, 1, 1, 1],
-             [0, 0, 1, 1, 0, 0],
-             [0, 0, 1, 1, 0, 0],
-             [0, 0, 1, 1, 0, 0],
-             [0, 0, 1, 1, 0, 0]]
-    kernel = [[1, 1, 1],
-              [1, 1, 1],
-              [0, 0, 0]]
+    image = [
+        [1, 1, 1, 1, 1, 1],
+        [1, 1, 1, 1, 1, 1],
+        [0, 0, 1, 1, 0, 0],
+        [0, 0, 1, 1, 0, 0],
+        [0, 0, 1, 1, 0, 0],
+        [0, 0, 1, 1, 0, 0],
+    ]
+    kernel = [[1, 1, 1], [1, 1, 1], [0, 0, 0]]
     feature = convolve(image, kernel)
-    return {"image": image, "kernel": kernel, "feature": feature,
-            **{kind: pool(feature, kind, 2) for kind in ("max", "average", "sum")}}
+    return {
+        "image": image,
+        "kernel": kernel,
+        "feature": feature,
+        **{kind: pool(feature, kind, 2) for kind in ("max", "average", "sum")},
+    }
 
 
 def padding_and_stride_example():
     """An integer image and 3x3 kernel: full, 'same' and 'valid' convolutions, stride 2, 3x3 pooling at stride 1."""
-    image = [[4, 1, 0, 2, 5],
-             [1, -1, 6, -2, 4],
-             [-3, 4, 1, 3, 2],
-             [0, -3, 0, 5, -1]]
-    kernel = [[6, 2, 1],
-              [0, -2, 3],
-              [2, -1, -4]]
+    image = [[4, 1, 0, 2, 5], [1, -1, 6, -2, 4], [-3, 4, 1, 3, 2], [0, -3, 0, 5, -1]]
+    kernel = [[6, 2, 1], [0, -2, 3], [2, -1, -4]]
     same = convolve(image, kernel, padding=1)
-    taller = image + [[5, 2, -2, 1, 0]]   # the stride slide adds a fifth row
-    return {"image": image, "kernel": kernel,
-            "full (padding 2)": convolve(image, kernel, padding=2),
-            "same (padding 1)": same,
-            "valid (no padding)": convolve(image, kernel),
-            "stride 2, padding 1 (five rows)": convolve(taller, kernel, stride=2, padding=1),
-            "3x3 max pooling, stride 1": pool(same, "max", 3, stride=1),
-            "3x3 average pooling, stride 1": pool(same, "average", 3, stride=1)}
+    taller = image + [[5, 2, -2, 1, 0]]  # the stride slide adds a fifth row
+    return {
+        "image": image,
+        "kernel": kernel,
+        "full (padding 2)": convolve(image, kernel, padding=2),
+        "same (padding 1)": same,
+        "valid (no padding)": convolve(image, kernel),
+        "stride 2, padding 1 (five rows)": convolve(taller, kernel, stride=2, padding=1),
+        "3x3 max pooling, stride 1": pool(same, "max", 3, stride=1),
+        "3x3 average pooling, stride 1": pool(same, "average", 3, stride=1),
+    }
 
 
 def _show(name, value, indent="  "):
@@ -149,10 +147,12 @@ def main():
     print("Output sizes, W = (N + 2P - F)/S + 1")
     for question, answer in output_sizes().items():
         print(f"  {question} -> {answer}")
-    for title, example in (("X-shaped filter on a 5x5 image", cross_filter_example),
-                           ("Two pattern filters on a 6x6 image", pattern_filters_example),
-                           ("Convolution, then max / average / sum pooling", conv_then_pool_example),
-                           ("Padding, stride and pooling on an integer image", padding_and_stride_example)):
+    for title, example in (
+        ("X-shaped filter on a 5x5 image", cross_filter_example),
+        ("Two pattern filters on a 6x6 image", pattern_filters_example),
+        ("Convolution, then max / average / sum pooling", conv_then_pool_example),
+        ("Padding, stride and pooling on an integer image", padding_and_stride_example),
+    ):
         print(f"\n{title}")
         for name, value in example().items():
             _show(name, value)

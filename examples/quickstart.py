@@ -1,7 +1,8 @@
 """Quickstart: one neuron and its graph with values and gradients, then a small MLP trained with the engine.
 
-    python examples/quickstart.py [--steps 500] [--out out]
+python examples/quickstart.py [--steps 500] [--out out]
 """
+
 import argparse
 import os
 

@@ -5,6 +5,7 @@
 The recurrent layer reads the image top to bottom; its last hidden state h_T goes through a linear layer to
 10 class scores. Data: scikit-learn's bundled `load_digits` (nothing is downloaded).
 """
+
 import argparse
 
 import numpy as np
@@ -19,6 +20,7 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 def load(seed=0, test_fraction=0.25):
     """(N, 8, 8) images in [0, 1] as float32 and their labels, split into train and test."""
     from sklearn.datasets import load_digits
+
     digits = load_digits()
     x = (digits.images / 16.0).astype(np.float32)  # (N, 8 rows = 8 steps, 8 pixels per step)
     y = digits.target
@@ -34,10 +36,10 @@ class SequenceClassifier(nn.Module):
         self.rnn = CELLS[cell](8, hidden, batch_first=True)
         self.head = nn.Linear(hidden, classes)
 
-    def forward(self, x):                # x: (B, 8, 8)
+    def forward(self, x):  # x: (B, 8, 8)
         _, h = self.rnn(x)
         h = h[0] if isinstance(h, tuple) else h  # LSTM returns (h_n, c_n)
-        return self.head(h[-1])          # h_n[-1]: the last layer's final state, (B, H) -> (B, 10)
+        return self.head(h[-1])  # h_n[-1]: the last layer's final state, (B, H) -> (B, 10)
 
 
 def _progress(iterable, enabled, desc):
@@ -54,7 +56,7 @@ def _progress(iterable, enabled, desc):
 def accuracy(model, x, y, batch=512):
     model.eval()
     with ag.no_grad():
-        pred = np.concatenate([model(ag.tensor(x[i:i + batch])).numpy().argmax(-1) for i in range(0, len(x), batch)])
+        pred = np.concatenate([model(ag.tensor(x[i : i + batch])).numpy().argmax(-1) for i in range(0, len(x), batch)])
     model.train()
     return float((pred == y).mean())
 
@@ -68,9 +70,9 @@ def train(cell="lstm", hidden=64, epochs=15, batch=32, lr=1e-2, seed=0, progress
     rng = np.random.default_rng(seed)
     for epoch in range(epochs):
         order = rng.permutation(len(xtr))
-        batches = [order[i:i + batch] for i in range(0, len(order), batch)]
+        batches = [order[i : i + batch] for i in range(0, len(order), batch)]
         for group in opt.param_groups:  # decay the step size: large steps early, fine ones at the end
-            group["lr"] = lr * 0.8 ** epoch
+            group["lr"] = lr * 0.8**epoch
         total = 0.0
         for idx in _progress(batches, progress, f"{cell} epoch {epoch + 1}/{epochs}"):
             loss = F.cross_entropy(model(ag.tensor(xtr[idx])), ytr[idx])
@@ -79,8 +81,10 @@ def train(cell="lstm", hidden=64, epochs=15, batch=32, lr=1e-2, seed=0, progress
             opt.step()
             total += loss.item() * len(idx)
         if verbose:
-            print(f"{cell} epoch {epoch + 1:2d}  train loss {total / len(xtr):.4f}  "
-                  f"test accuracy {accuracy(model, xte, yte):.3f}")
+            print(
+                f"{cell} epoch {epoch + 1:2d}  train loss {total / len(xtr):.4f}  "
+                f"test accuracy {accuracy(model, xte, yte):.3f}"
+            )
     return model, accuracy(model, xte, yte)
 
 

@@ -7,6 +7,7 @@ Training walks each batch of long sequences in chunks of `--chunk` steps: the hi
 chunk to the next but `detach()`ed, so each backward pass stops at the chunk's start (truncated BPTT) and memory
 stays bounded however long the sequences are.
 """
+
 import argparse
 
 import numpy as np
@@ -32,9 +33,9 @@ class Forecaster(nn.Module):
         self.gru = nn.GRU(1, hidden)
         self.head = nn.Linear(hidden, 1)
 
-    def forward(self, x, h=None):        # x: (T, B, 1)
-        out, h = self.gru(x, h)          # out: (T, B, H), one hidden state per step
-        return self.head(out), h         # (T, B, 1): the prediction of x_{t+1} at every step t
+    def forward(self, x, h=None):  # x: (T, B, 1)
+        out, h = self.gru(x, h)  # out: (T, B, H), one hidden state per step
+        return self.head(out), h  # (T, B, 1): the prediction of x_{t+1} at every step t
 
 
 def train(epochs=30, chunk=25, hidden=32, length=200, n_train=64, batch=16, lr=1e-2, seed=0, verbose=True):
@@ -49,8 +50,8 @@ def train(epochs=30, chunk=25, hidden=32, length=200, n_train=64, batch=16, lr=1
             seq = noisy[:, cols]
             h = None
             for start in range(0, length, chunk):
-                x = ag.tensor(seq[start:start + chunk])
-                target = ag.tensor(seq[start + 1:start + chunk + 1])
+                x = ag.tensor(seq[start : start + chunk])
+                target = ag.tensor(seq[start + 1 : start + chunk + 1])
                 pred, h = model(x, h)
                 loss = F.mse_loss(pred, target)
                 opt.zero_grad()
@@ -69,10 +70,12 @@ def evaluate(model, n=32, length=200, seed=1):
     with ag.no_grad():
         pred, _ = model(ag.tensor(noisy[:-1]))
     burn_in = 10  # the first steps have too little history to know a wave's frequency
-    target = noisy[1 + burn_in:]
-    return {"gru": float(((pred.numpy()[burn_in:] - target) ** 2).mean()),
-            "repeat last value": float(((noisy[burn_in:-1] - target) ** 2).mean()),
-            "noise floor (clean x_{t+1})": float(((clean[1 + burn_in:] - target) ** 2).mean())}
+    target = noisy[1 + burn_in :]
+    return {
+        "gru": float(((pred.numpy()[burn_in:] - target) ** 2).mean()),
+        "repeat last value": float(((noisy[burn_in:-1] - target) ** 2).mean()),
+        "noise floor (clean x_{t+1})": float(((clean[1 + burn_in :] - target) ** 2).mean()),
+    }
 
 
 def main(argv=None):

@@ -14,6 +14,7 @@ The script shows, as a table and (with --out) as a figure of three panels:
 and then trains that rho = 1.1 RNN with SGD: without clipping the loss goes to inf/nan, with
 `nn.utils.clip_grad_norm_` it stays finite.
 """
+
 import argparse
 import pathlib
 
@@ -55,8 +56,8 @@ def orthogonal(n, rho, rng):
 def keep_gate(cell, bias):
     """Set the total bias of the LSTM's forget gate / the GRU's update gate (2nd block of each) to `bias`."""
     h = cell.hidden_size
-    cell.bias_ih.data[h:2 * h] = bias
-    cell.bias_hh.data[h:2 * h] = 0
+    cell.bias_ih.data[h : 2 * h] = bias
+    cell.bias_hh.data[h : 2 * h] = 0
     return cell
 
 
@@ -115,16 +116,24 @@ def panels(steps, gate_bias=3.0):
     """[(title, [(label, gradient or predicted norm per time step, matplotlib style)])]: the figure, in order."""
     default, biased = cells_at_init(steps, gate_bias)
     keep = 1 / (1 + np.exp(-gate_bias))  # the gate's value when input and state add little
-    gated = [(f"LSTM, forget-gate bias {gate_bias:+g} (f ≈ {keep:.2f})", biased["LSTM"], dict(color=COLOURS["LSTM"])),
-             (f"GRU, update-gate bias {gate_bias:+g} (z ≈ {keep:.2f})", biased["GRU"], dict(color=COLOURS["GRU"]))]
+    gated = [
+        (f"LSTM, forget-gate bias {gate_bias:+g} (f ≈ {keep:.2f})", biased["LSTM"], dict(color=COLOURS["LSTM"])),
+        (f"GRU, update-gate bias {gate_bias:+g} (z ≈ {keep:.2f})", biased["GRU"], dict(color=COLOURS["GRU"])),
+    ]
     linear = []
     for rho, (grads, radius) in spectral_radius_rows(steps).items():
-        linear += [(f"measured, ρ(W_hh) = {radius:.2f}", grads, dict(MEASURED, color=COLOURS[rho])),
-                   (f"predicted {rho}^(T-1-t)", predicted(rho, steps), PREDICTED)]
-    return [("RNN vs LSTM vs GRU at PyTorch's default initialisation",
-             [(name, grads, dict(color=COLOURS[name])) for name, grads in default.items()]),
-            (f"LSTM forget-gate and GRU update-gate bias {gate_bias:+g}: f, z near 1 keep the state", gated),
-            ("Linear RNN, spectral radius ρ(W_hh) = 0.9 and 1.1: measured vs predicted ρ^(T-1-t)", linear)]
+        linear += [
+            (f"measured, ρ(W_hh) = {radius:.2f}", grads, dict(MEASURED, color=COLOURS[rho])),
+            (f"predicted {rho}^(T-1-t)", predicted(rho, steps), PREDICTED),
+        ]
+    return [
+        (
+            "RNN vs LSTM vs GRU at PyTorch's default initialisation",
+            [(name, grads, dict(color=COLOURS[name])) for name, grads in default.items()],
+        ),
+        (f"LSTM forget-gate and GRU update-gate bias {gate_bias:+g}: f, z near 1 keep the state", gated),
+        ("Linear RNN, spectral radius ρ(W_hh) = 0.9 and 1.1: measured vs predicted ρ^(T-1-t)", linear),
+    ]
 
 
 def print_table(curves, steps):
@@ -138,9 +147,12 @@ def print_table(curves, steps):
 def figure(panels, steps, path=None):
     """One panel per (title, curves), each curve drawn with viz.plot_grad_over_time."""
     import matplotlib  # imported only when a figure is asked for
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     import viz
+
     fig, axes = plt.subplots(len(panels), 1, figsize=(9, 3.8 * len(panels)), squeeze=False)
     axes = axes[:, 0]
     if len(axes) > 1:
@@ -164,11 +176,20 @@ def figure_path(out):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=100, help="sequence length T")
-    parser.add_argument("--gate-bias", type=float, default=3.0,
-                        help="bias of the LSTM forget gate and the GRU update gate in panel 2 (default 3: 0.95 open)")
+    parser.add_argument(
+        "--gate-bias",
+        type=float,
+        default=3.0,
+        help="bias of the LSTM forget gate and the GRU update gate in panel 2 (default 3: 0.95 open)",
+    )
     parser.add_argument("--train-steps", type=int, default=40)
-    parser.add_argument("--out", "--plot", metavar="PATH", dest="out",
-                        help="also draw the figure (matplotlib): a .png/.svg/.pdf path, or a folder")
+    parser.add_argument(
+        "--out",
+        "--plot",
+        metavar="PATH",
+        dest="out",
+        help="also draw the figure (matplotlib): a .png/.svg/.pdf path, or a folder",
+    )
     args = parser.parse_args(argv)
     if args.steps < 1:
         parser.error(f"--steps must be >= 1, got {args.steps}")

@@ -34,6 +34,7 @@ Every line that still differs from the PyTorch original, and why:
 - `main(argv=None)` returns the valid losses per epoch, the test loss and the generated words, so a test can
   run it; the script's globals (args, model, lr, ...) are main's locals, and train / evaluate are nested in it.
 """
+
 import argparse
 import importlib
 import inspect
@@ -47,7 +48,7 @@ import nn.functional as F
 
 
 # ---- data.py ------------------------------------------------------------------------------------
-class Dictionary(object):
+class Dictionary:
     def __init__(self):
         self.word2idx = {}
         self.idx2word = []
@@ -62,29 +63,29 @@ class Dictionary(object):
         return len(self.idx2word)
 
 
-class Corpus(object):
+class Corpus:
     def __init__(self, name):
         self.dictionary = Dictionary()
         module = importlib.import_module(name)
-        with open(inspect.getsourcefile(module), 'r', encoding="utf8") as f:
+        with open(inspect.getsourcefile(module), encoding="utf8") as f:
             lines = [line for line in f if line.split()]
         n = len(lines)
-        self.train = self.tokenize(lines[:n * 8 // 10])
-        self.valid = self.tokenize(lines[n * 8 // 10:n * 9 // 10])
-        self.test = self.tokenize(lines[n * 9 // 10:])
+        self.train = self.tokenize(lines[: n * 8 // 10])
+        self.valid = self.tokenize(lines[n * 8 // 10 : n * 9 // 10])
+        self.test = self.tokenize(lines[n * 9 // 10 :])
 
     def tokenize(self, lines):
         """Tokenizes a list of lines."""
         # Add words to the dictionary
         for line in lines:
-            words = line.split() + ['<eos>']
+            words = line.split() + ["<eos>"]
             for word in words:
                 self.dictionary.add_word(word)
 
         # Tokenize file content
         idss = []
         for line in lines:
-            words = line.split() + ['<eos>']
+            words = line.split() + ["<eos>"]
             ids = []
             for word in words:
                 ids.append(self.dictionary.word2idx[word])
@@ -99,15 +100,15 @@ class RNNModel(nn.Module):
     """Container module with an encoder, a recurrent module, and a decoder."""
 
     def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers, dropout=0.5, tie_weights=False):
-        super(RNNModel, self).__init__()
+        super().__init__()
         self.ntoken = ntoken
         self.drop = nn.Dropout(dropout)
         self.encoder = nn.Embedding(ntoken, ninp)
-        if rnn_type in ['LSTM', 'GRU']:
+        if rnn_type in ["LSTM", "GRU"]:
             self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout)
         else:
             try:
-                nonlinearity = {'RNN_TANH': 'tanh', 'RNN_RELU': 'relu'}[rnn_type]
+                nonlinearity = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}[rnn_type]
             except KeyError as e:
                 raise ValueError("""An invalid option for `--model` was supplied,
                                  options are ['LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU']""") from e
@@ -122,7 +123,7 @@ class RNNModel(nn.Module):
         # https://arxiv.org/abs/1611.01462
         if tie_weights:
             if nhid != ninp:
-                raise ValueError('When using the tied flag, nhid must be equal to emsize')
+                raise ValueError("When using the tied flag, nhid must be equal to emsize")
             self.decoder.weight = self.encoder.weight
 
         self.init_weights()
@@ -147,50 +148,34 @@ class RNNModel(nn.Module):
 
     def init_hidden(self, bsz):
         weight = next(self.parameters())
-        if self.rnn_type == 'LSTM':
-            return (weight.new_zeros((self.nlayers, bsz, self.nhid)),
-                    weight.new_zeros((self.nlayers, bsz, self.nhid)))
+        if self.rnn_type == "LSTM":
+            return (weight.new_zeros((self.nlayers, bsz, self.nhid)), weight.new_zeros((self.nlayers, bsz, self.nhid)))
         else:
             return weight.new_zeros((self.nlayers, bsz, self.nhid))
 
 
 # ---- main.py and generate.py --------------------------------------------------------------------
 def main(argv=None):
-    parser = argparse.ArgumentParser(description='PyTorch-style RNN/LSTM/GRU Language Model')
-    parser.add_argument('--data', type=str, default='heapq',
-                        help='the standard-library module whose source is the corpus')
-    parser.add_argument('--model', type=str, default='LSTM',
-                        help='type of network (RNN_TANH, RNN_RELU, LSTM, GRU)')
-    parser.add_argument('--emsize', type=int, default=200,
-                        help='size of word embeddings')
-    parser.add_argument('--nhid', type=int, default=200,
-                        help='number of hidden units per layer')
-    parser.add_argument('--nlayers', type=int, default=2,
-                        help='number of layers')
-    parser.add_argument('--lr', type=float, default=20,
-                        help='initial learning rate')
-    parser.add_argument('--clip', type=float, default=0.25,
-                        help='gradient clipping')
-    parser.add_argument('--epochs', type=int, default=40,
-                        help='upper epoch limit')
-    parser.add_argument('--batch_size', type=int, default=20, metavar='N',
-                        help='batch size')
-    parser.add_argument('--bptt', type=int, default=35,
-                        help='sequence length')
-    parser.add_argument('--dropout', type=float, default=0.2,
-                        help='dropout applied to layers (0 = no dropout)')
-    parser.add_argument('--tied', action='store_true',
-                        help='tie the word embedding and softmax weights')
-    parser.add_argument('--seed', type=int, default=1111,
-                        help='random seed')
-    parser.add_argument('--log-interval', type=int, default=200, metavar='N',
-                        help='report interval')
-    parser.add_argument('--save', type=str, default='model.npz',
-                        help='path to save the final model')
-    parser.add_argument('--words', type=int, default=30,
-                        help='number of words to generate')
-    parser.add_argument('--temperature', type=float, default=1.0,
-                        help='temperature - higher will increase diversity')
+    parser = argparse.ArgumentParser(description="PyTorch-style RNN/LSTM/GRU Language Model")
+    parser.add_argument(
+        "--data", type=str, default="heapq", help="the standard-library module whose source is the corpus"
+    )
+    parser.add_argument("--model", type=str, default="LSTM", help="type of network (RNN_TANH, RNN_RELU, LSTM, GRU)")
+    parser.add_argument("--emsize", type=int, default=200, help="size of word embeddings")
+    parser.add_argument("--nhid", type=int, default=200, help="number of hidden units per layer")
+    parser.add_argument("--nlayers", type=int, default=2, help="number of layers")
+    parser.add_argument("--lr", type=float, default=20, help="initial learning rate")
+    parser.add_argument("--clip", type=float, default=0.25, help="gradient clipping")
+    parser.add_argument("--epochs", type=int, default=40, help="upper epoch limit")
+    parser.add_argument("--batch_size", type=int, default=20, metavar="N", help="batch size")
+    parser.add_argument("--bptt", type=int, default=35, help="sequence length")
+    parser.add_argument("--dropout", type=float, default=0.2, help="dropout applied to layers (0 = no dropout)")
+    parser.add_argument("--tied", action="store_true", help="tie the word embedding and softmax weights")
+    parser.add_argument("--seed", type=int, default=1111, help="random seed")
+    parser.add_argument("--log-interval", type=int, default=200, metavar="N", help="report interval")
+    parser.add_argument("--save", type=str, default="model.npz", help="path to save the final model")
+    parser.add_argument("--words", type=int, default=30, help="number of words to generate")
+    parser.add_argument("--temperature", type=float, default=1.0, help="temperature - higher will increase diversity")
     args = parser.parse_args(argv)
 
     # Set the random seed manually for reproducibility.
@@ -220,7 +205,7 @@ def main(argv=None):
         # Work out how cleanly we can divide the dataset into bsz parts.
         nbatch = data.size(0) // bsz
         # Trim off any extra elements that wouldn't cleanly fit (remainders).
-        data = data[0:nbatch * bsz]
+        data = data[0 : nbatch * bsz]
         # Evenly divide the data across the bsz batches.
         data = data.view(bsz, -1).t().contiguous()
         return data.to(device)
@@ -263,14 +248,14 @@ def main(argv=None):
 
     def get_batch(source, i):
         seq_len = min(args.bptt, len(source) - 1 - i)
-        data = source[i:i+seq_len]
-        target = source[i+1:i+1+seq_len].view(-1)
+        data = source[i : i + seq_len]
+        target = source[i + 1 : i + 1 + seq_len].view(-1)
         return data, target
 
     def evaluate(data_source):
         # Turn on evaluation mode which disables dropout.
         model.eval()
-        total_loss = 0.
+        total_loss = 0.0
         hidden = model.init_hidden(eval_batch_size)
         with ag.no_grad():
             for i in range(0, data_source.size(0) - 1, args.bptt):
@@ -283,7 +268,7 @@ def main(argv=None):
     def train():
         # Turn on training mode which enables dropout.
         model.train()
-        total_loss = 0.
+        total_loss = 0.0
         start_time = time.time()
         hidden = model.init_hidden(args.batch_size)
         for batch, i in enumerate(range(0, train_data.size(0) - 1, args.bptt)):
@@ -307,10 +292,10 @@ def main(argv=None):
             if batch % args.log_interval == 0 and batch > 0:
                 cur_loss = total_loss / args.log_interval
                 elapsed = time.time() - start_time
-                print('| epoch {:3d} | {:5d}/{:5d} batches | lr {:02.2f} | ms/batch {:5.2f} | '
-                      'loss {:5.2f} | ppl {:8.2f}'.format(
-                          epoch, batch, len(train_data) // args.bptt, lr,
-                          elapsed * 1000 / args.log_interval, cur_loss, math.exp(cur_loss)))
+                print(
+                    f"| epoch {epoch:3d} | {batch:5d}/{len(train_data) // args.bptt:5d} batches | lr {lr:02.2f} | ms/batch {elapsed * 1000 / args.log_interval:5.2f} | "
+                    f"loss {cur_loss:5.2f} | ppl {math.exp(cur_loss):8.2f}"
+                )
                 total_loss = 0
                 start_time = time.time()
 
@@ -318,20 +303,21 @@ def main(argv=None):
     lr = args.lr
     best_val_loss = None
     val_losses = [evaluate(val_data)]
-    print('| before training | valid loss {:5.2f} | valid ppl {:8.2f}'.format(val_losses[0], math.exp(val_losses[0])))
+    print(f"| before training | valid loss {val_losses[0]:5.2f} | valid ppl {math.exp(val_losses[0]):8.2f}")
 
     # At any point you can hit Ctrl + C to break out of training early.
     try:
-        for epoch in range(1, args.epochs+1):
+        for epoch in range(1, args.epochs + 1):
             epoch_start_time = time.time()
             train()
             val_loss = evaluate(val_data)
             val_losses.append(val_loss)
-            print('-' * 89)
-            print('| end of epoch {:3d} | time: {:5.2f}s | valid loss {:5.2f} | '
-                  'valid ppl {:8.2f}'.format(epoch, (time.time() - epoch_start_time),
-                                             val_loss, math.exp(val_loss)))
-            print('-' * 89)
+            print("-" * 89)
+            print(
+                f"| end of epoch {epoch:3d} | time: {time.time() - epoch_start_time:5.2f}s | valid loss {val_loss:5.2f} | "
+                f"valid ppl {math.exp(val_loss):8.2f}"
+            )
+            print("-" * 89)
             # Save the model if the validation loss is the best we've seen so far.
             if not best_val_loss or val_loss < best_val_loss:
                 ag.save(model.state_dict(), args.save)
@@ -340,8 +326,8 @@ def main(argv=None):
                 # Anneal the learning rate if no improvement has been seen in the validation dataset.
                 lr /= 4.0
     except KeyboardInterrupt:
-        print('-' * 89)
-        print('Exiting from training early')
+        print("-" * 89)
+        print("Exiting from training early")
 
     # Load the best saved model.
     if os.path.exists(args.save):
@@ -349,10 +335,9 @@ def main(argv=None):
 
     # Run on test data.
     test_loss = evaluate(test_data)
-    print('=' * 89)
-    print('| End of training | test loss {:5.2f} | test ppl {:8.2f}'.format(
-        test_loss, math.exp(test_loss)))
-    print('=' * 89)
+    print("=" * 89)
+    print(f"| End of training | test loss {test_loss:5.2f} | test ppl {math.exp(test_loss):8.2f}")
+    print("=" * 89)
 
     # generate.py: sample words from the trained model
     model.eval()
@@ -360,16 +345,16 @@ def main(argv=None):
     input = ag.randint(0, ntokens, (1, 1)).to(device)
     words = []
     with ag.no_grad():  # no tracking history
-        for i in range(args.words):
+        for _i in range(args.words):
             output, hidden = model(input, hidden)
             word_weights = (output.squeeze() / args.temperature).exp()
             word_idx = ag.multinomial(word_weights, 1)[0]
             input.fill_(word_idx.item())
             word = corpus.dictionary.idx2word[word_idx.item()]
             words.append(word)
-    print(' '.join('\n' if w == '<eos>' else w for w in words))
+    print(" ".join("\n" if w == "<eos>" else w for w in words))
     return val_losses, test_loss, words
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

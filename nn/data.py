@@ -4,6 +4,7 @@ Batches are engine Tensors: `default_collate` stacks tensors, arrays and numbers
 dicts, as `torch.utils.data.default_collate` does. Randomness (shuffling, splits) comes from `generator=` (a
 np.random.Generator or a seed), else from the engine's shared generator, which `ag.manual_seed` seeds.
 """
+
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,9 @@ import numpy as np
 
 from autograd_core import Tensor, stack, tensor
 from autograd_core import random as _random
+
+__all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader", "default_collate",
+           "default_convert"]  # fmt: skip
 
 
 class Dataset:
@@ -33,8 +37,9 @@ class TensorDataset(Dataset):
         for i, t in enumerate(tensors):
             if not isinstance(t, (Tensor, np.ndarray)) or t.ndim == 0:
                 what = f"shape {t.shape}" if hasattr(t, "shape") else type(t).__name__
-                raise TypeError(f"TensorDataset: tensor {i} must be a Tensor or an array with a first dimension, "
-                                f"got {what}")
+                raise TypeError(
+                    f"TensorDataset: tensor {i} must be a Tensor or an array with a first dimension, got {what}"
+                )
         sizes = [t.shape[0] for t in tensors]
         if len(set(sizes)) != 1:
             raise ValueError(f"TensorDataset: size mismatch between tensors: first dimensions {sizes}")
@@ -96,11 +101,14 @@ def random_split(dataset, lengths, generator=None):
         for i in range(n - sum(sizes)):
             sizes[i % len(sizes)] += 1
     else:
-        raise ValueError(f"random_split: lengths must sum to the length of the dataset ({n}) or be fractions "
-                         f"summing to 1, got {lengths!r} (sum {sum(lengths)})")
+        raise ValueError(
+            f"random_split: lengths must sum to the length of the dataset ({n}) or be fractions "
+            f"summing to 1, got {lengths!r} (sum {sum(lengths)})"
+        )
     if sum(sizes) != n:
-        raise ValueError(f"random_split: sum of input lengths {sum(sizes)} does not equal the length of the "
-                         f"dataset {n}")
+        raise ValueError(
+            f"random_split: sum of input lengths {sum(sizes)} does not equal the length of the dataset {n}"
+        )
     order = _random.generator(_generator(generator, "random_split")).permutation(n)
     bounds = np.cumsum([0] + sizes)
     return [Subset(dataset, order[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
@@ -112,10 +120,12 @@ class DataLoader:
     batch_size=None yields single examples (collated, but not stacked); shuffle draws a new order every epoch.
     """
 
-    def __init__(self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None, collate_fn=None,
-                 *, seed=None):
-        if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
-                                       or batch_size <= 0):
+    def __init__(
+        self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None, collate_fn=None, *, seed=None
+    ):
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size <= 0
+        ):
             raise ValueError(f"DataLoader: batch_size must be a positive int or None, got {batch_size!r}")
         for name, v in (("shuffle", shuffle), ("drop_last", drop_last)):
             if not isinstance(v, (bool, np.bool_)):
@@ -147,7 +157,7 @@ class DataLoader:
             return
         stop = n - n % self.batch_size if self.drop_last else n
         for start in range(0, stop, self.batch_size):
-            yield self.collate_fn([self.dataset[int(i)] for i in order[start:start + self.batch_size]])
+            yield self.collate_fn([self.dataset[int(i)] for i in order[start : start + self.batch_size]])
 
 
 def _generator(g, where):
@@ -186,12 +196,16 @@ def default_collate(batch):
         return type(elem)(*(default_collate(list(f)) for f in zip(*batch)))
     if isinstance(elem, Sequence):
         if any(len(e) != len(elem) for e in batch):
-            raise ValueError(f"default_collate: each example must have the same number of fields, got "
-                             f"{sorted({len(e) for e in batch})}")
+            raise ValueError(
+                f"default_collate: each example must have the same number of fields, got "
+                f"{sorted({len(e) for e in batch})}"
+            )
         fields = [default_collate(list(f)) for f in zip(*batch)]
         return tuple(fields) if isinstance(elem, tuple) else fields
-    raise TypeError(f"default_collate: examples must be Tensors, arrays, numbers, strings, dicts or sequences of "
-                    f"them, got {type(elem).__name__}")
+    raise TypeError(
+        f"default_collate: examples must be Tensors, arrays, numbers, strings, dicts or sequences of "
+        f"them, got {type(elem).__name__}"
+    )
 
 
 def default_convert(example):
@@ -210,5 +224,6 @@ def default_convert(example):
 def _same_shapes(batch, what):
     shapes = {tuple(t.shape) for t in batch}
     if len(shapes) > 1:
-        raise ValueError(f"default_collate: {what} in a batch must have the same shape to be stacked, got "
-                         f"{sorted(shapes)}")
+        raise ValueError(
+            f"default_collate: {what} in a batch must have the same shape to be stacked, got {sorted(shapes)}"
+        )

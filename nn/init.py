@@ -1,10 +1,15 @@
 """Weight initialisation, in place, with PyTorch's names and formulas; randomness from a NumPy Generator."""
+
 import math
 
 import numpy as np
 
 from autograd_core import no_grad
 from autograd_core import random as _random
+
+__all__ = ["manual_seed", "calculate_fan_in_and_fan_out", "calculate_gain", "uniform_", "normal_", "zeros_", "ones_",
+           "constant_", "kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_"]  # fmt: skip
+
 
 def manual_seed(seed):
     """Seed the generator that layers use for their default initialisation (the engine's: ag.manual_seed)."""
@@ -29,8 +34,16 @@ def calculate_fan_in_and_fan_out(t):
 
 
 def calculate_gain(nonlinearity, param=None):
-    if nonlinearity in ("linear", "sigmoid", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-                        "conv_transpose3d"):
+    if nonlinearity in (
+        "linear",
+        "sigmoid",
+        "conv1d",
+        "conv2d",
+        "conv3d",
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "conv_transpose3d",
+    ):
         return 1.0
     if nonlinearity == "selu":
         return 0.75
@@ -40,7 +53,7 @@ def calculate_gain(nonlinearity, param=None):
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
         slope = 0.01 if param is None else param
-        return math.sqrt(2.0 / (1 + slope ** 2))
+        return math.sqrt(2.0 / (1 + slope**2))
     raise ValueError(f"unknown nonlinearity {nonlinearity!r}")
 
 

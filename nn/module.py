@@ -1,4 +1,5 @@
 """`Module`: the base of every layer. Attributes that are Parameters or Modules are registered in order."""
+
 import os
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -6,7 +7,10 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograd_core import Tensor, name_scope
+
 from .parameter import Parameter
+
+__all__ = ["Module", "Sequential", "ModuleList", "ModuleDict"]
 
 
 class Module:
@@ -26,8 +30,9 @@ class Module:
         params, buffers = self._parameters, self._buffers
         if name in params and not isinstance(value, Parameter):
             if value is not None:  # a plain tensor would silently stop being trained: refuse, as PyTorch does
-                raise TypeError(f"cannot assign {type(value).__name__} as parameter {name!r} "
-                                "(nn.Parameter or None expected)")
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as parameter {name!r} (nn.Parameter or None expected)"
+                )
             params[name] = None
             return
         is_array = value is None or (isinstance(value, (np.ndarray, Tensor)) and not isinstance(value, Parameter))
@@ -75,15 +80,18 @@ class Module:
         if not isinstance(persistent, (bool, np.bool_)):
             raise TypeError(f"register_buffer: persistent must be True or False, got {persistent!r}")
         if tensor is not None and not isinstance(tensor, (np.ndarray, Tensor)):
-            raise TypeError(f"register_buffer: cannot assign {type(tensor).__name__} as buffer {name!r} "
-                            "(a Tensor, an np.ndarray or None expected)")
+            raise TypeError(
+                f"register_buffer: cannot assign {type(tensor).__name__} as buffer {name!r} "
+                "(a Tensor, an np.ndarray or None expected)"
+            )
         if isinstance(tensor, Parameter):
             raise TypeError(f"register_buffer: {name!r} is given an nn.Parameter; use register_parameter")
         for d in (self._parameters, self._modules):
             d.pop(name, None)
         self.__dict__.pop(name, None)
-        self._buffers[name] = None if tensor is None else np.asarray(tensor.data if isinstance(tensor, Tensor)
-                                                                       else tensor)
+        self._buffers[name] = (
+            None if tensor is None else np.asarray(tensor.data if isinstance(tensor, Tensor) else tensor)
+        )
         if persistent:
             self._non_persistent.discard(name)
         else:
@@ -92,8 +100,9 @@ class Module:
     def register_parameter(self, name, param):
         _check_name(name, self)
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot register {type(param).__name__} as parameter {name!r} "
-                            "(nn.Parameter or None expected)")
+            raise TypeError(
+                f"cannot register {type(param).__name__} as parameter {name!r} (nn.Parameter or None expected)"
+            )
         if param is None:
             self._modules.pop(name, None)
             self._buffers.pop(name, None)
@@ -112,8 +121,10 @@ class Module:
                     new = hook(self, args, kwargs)
                     if new is not None:
                         if not (isinstance(new, tuple) and len(new) == 2 and isinstance(new[1], dict)):
-                            raise TypeError(f"a forward pre-hook registered with with_kwargs=True must return "
-                                            f"None or a tuple (args, kwargs), got {type(new).__name__}")
+                            raise TypeError(
+                                f"a forward pre-hook registered with with_kwargs=True must return "
+                                f"None or a tuple (args, kwargs), got {type(new).__name__}"
+                            )
                         args, kwargs = new
                         args = args if isinstance(args, tuple) else (args,)
                 else:
@@ -133,8 +144,7 @@ class Module:
 
         with_kwargs=True: hook(module, args, kwargs), returning None or (args, kwargs). prepend=True runs it before
         the hooks already registered. Returns a handle whose remove() takes the hook away."""
-        return _HookHandle(self._forward_pre_hooks, _callable(hook, "register_forward_pre_hook"), prepend,
-                           with_kwargs)
+        return _HookHandle(self._forward_pre_hooks, _callable(hook, "register_forward_pre_hook"), prepend, with_kwargs)
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
         """hook(module, args, output) runs after forward (with_kwargs=True: hook(module, args, kwargs, output));
@@ -172,8 +182,7 @@ class Module:
 
     def _named_members(self, store, prefix, recurse, remove_duplicate):
         seen = set()
-        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse \
-            else [(prefix, self)]
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         for mname, m in modules:
             for n, v in getattr(m, store).items():
                 if v is None or (remove_duplicate and id(v) in seen):
@@ -302,14 +311,18 @@ class Module:
         Returns (missing_keys, unexpected_keys); with strict=True either being non-empty raises ValueError.
         """
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"load_state_dict for {type(self).__name__}: expected a dict of arrays by name (from "
-                            f"state_dict()), got {type(state_dict).__name__}; nothing loaded")
+            raise TypeError(
+                f"load_state_dict for {type(self).__name__}: expected a dict of arrays by name (from "
+                f"state_dict()), got {type(state_dict).__name__}; nothing loaded"
+            )
         targets = OrderedDict((key, (m, store, n)) for key, m, store, n in self._state_entries())
         missing = [k for k in targets if k not in state_dict]
         unexpected = [k for k in state_dict if k not in targets]
         if strict and (missing or unexpected):
-            raise ValueError(f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys "
-                             f"{unexpected}; nothing loaded")
+            raise ValueError(
+                f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys "
+                f"{unexpected}; nothing loaded"
+            )
         arrays = {}
         for k, (m, store, n) in targets.items():
             if k not in state_dict:
@@ -318,11 +331,15 @@ class Module:
             a = np.asarray(v.data if isinstance(v, Tensor) else v)
             old = getattr(m, store)[n]
             if a.shape != old.shape:
-                raise ValueError(f"load_state_dict: {k!r} has shape {a.shape} in the state dict but {old.shape} in "
-                                 "the model; nothing loaded")
+                raise ValueError(
+                    f"load_state_dict: {k!r} has shape {a.shape} in the state dict but {old.shape} in "
+                    "the model; nothing loaded"
+                )
             if a.dtype.kind not in "biuf":  # cast here, not while writing: a failed cast must leave the model whole
-                raise TypeError(f"load_state_dict: {k!r} must hold real numbers (bool, int or float), got an "
-                                f"array of dtype {a.dtype}; nothing loaded")
+                raise TypeError(
+                    f"load_state_dict: {k!r} must hold real numbers (bool, int or float), got an "
+                    f"array of dtype {a.dtype}; nothing loaded"
+                )
             arrays[k] = a.astype(old.dtype, copy=True)
         for k, a in arrays.items():
             m, store, n = targets[k]
@@ -352,7 +369,8 @@ class Module:
         """Like PyTorch: `Name(extra)` on one line, or the extra lines and `(child): repr` lines indented."""
         extra = self.extra_repr()
         lines = (extra.split("\n") if extra else []) + [
-            f"({n}): " + repr(m).replace("\n", "\n  ") for n, m in self._modules.items()]
+            f"({n}): " + repr(m).replace("\n", "\n  ") for n, m in self._modules.items()
+        ]
         if not lines:
             return f"{type(self).__name__}()"
         if len(lines) == 1 and not self._modules:
@@ -362,6 +380,7 @@ class Module:
 
 class _HookHandle:
     """What register_*_hook returns: remove() takes the hook away (twice is harmless); also a context manager."""
+
     _next_id = 0
 
     def __init__(self, hooks, hook, prepend=False, with_kwargs=False):
@@ -432,13 +451,17 @@ def _read_npz(path):
     if head.startswith(b"\x80"):  # a pickle's first opcode (protocol 2 and later)
         raise ValueError(f"{where}: {_PICKLED}; nothing loaded")
     if head.startswith(b"\x93NUMPY"):
-        raise ValueError(f"{where} holds a single array (.npy), not the named arrays of an .npz file written by "
-                         "Module.save; nothing loaded")
+        raise ValueError(
+            f"{where} holds a single array (.npy), not the named arrays of an .npz file written by "
+            "Module.save; nothing loaded"
+        )
     if not head.startswith(b"PK"):
-        raise ValueError(f"{where} is not an .npz file written by Module.save (it starts with {head!r}); "
-                         "nothing loaded")
+        raise ValueError(
+            f"{where} is not an .npz file written by Module.save (it starts with {head!r}); nothing loaded"
+        )
     import zipfile  # here, not at import: `import nn` stays quick
     import zlib
+
     arrays = {}
     try:
         with np.load(path, allow_pickle=False) as f:
@@ -563,8 +586,7 @@ class ModuleList(Module):
                 runs.append([i, i, r])
         if not runs:
             return "ModuleList()"
-        lines = [(f"({a}): " if a == b else f"({a}-{b}): {b - a + 1} x ") + r.replace("\n", "\n  ")
-                 for a, b, r in runs]
+        lines = [(f"({a}): " if a == b else f"({a}-{b}): {b - a + 1} x ") + r.replace("\n", "\n  ") for a, b, r in runs]
         return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
     def __setitem__(self, i, module):
@@ -607,7 +629,7 @@ class ModuleDict(Module):
         return iter(self._modules)
 
     def update(self, modules):
-        for n, m in (modules.items() if isinstance(modules, dict) else modules):
+        for n, m in modules.items() if isinstance(modules, dict) else modules:
             self[n] = m
 
     def pop(self, key):

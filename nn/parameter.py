@@ -1,5 +1,8 @@
 """`Parameter`: a leaf Tensor that a Module registers as one of its weights."""
+
 from autograd_core import Tensor
+
+__all__ = ["Parameter"]
 
 
 class Parameter(Tensor):

@@ -1,9 +1,12 @@
 """Gradient clipping, in place on `.grad`, with PyTorch's names and semantics."""
+
 import math
 
 import numpy as np
 
 from autograd_core import Tensor
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 
 def _with_grads(parameters):
@@ -35,8 +38,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     else:
         total = sum(float((np.abs(g) ** norm_type).sum()) for g in grads) ** (1.0 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"the total norm of order {norm_type} of the gradients is {total}: not finite, so "
-                           "they cannot be clipped; pass error_if_nonfinite=False to clip anyway")
+        raise RuntimeError(
+            f"the total norm of order {norm_type} of the gradients is {total}: not finite, so "
+            "they cannot be clipped; pass error_if_nonfinite=False to clip anyway"
+        )
     coef = min(max_norm / (total + 1e-6), 1.0)  # the 1e-6 keeps a zero norm from dividing by zero
     if coef < 1.0:
         for p in params:

@@ -1,4 +1,5 @@
 """The one helper that checks an op: forward equals NumPy; first and second derivatives equal finite differences."""
+
 import numpy as np
 
 import autograd_core as ag

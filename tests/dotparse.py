@@ -1,4 +1,5 @@
 """A small parser of the DOT text viz writes (one statement per line), for tests that read the drawings."""
+
 import re
 
 _ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|<.*>|[^\s\]]+)')

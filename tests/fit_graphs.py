@@ -1,4 +1,5 @@
 """The graphs every default drawing must fit on a slide (tests/test_viz_fit.py): built with nn, as users build them."""
+
 import numpy as np
 
 import autograd_core as ag
@@ -6,8 +7,7 @@ import nn
 import nn.functional as F
 import viz
 
-
-RECORDINGS = {}     # id(loss) -> its recording, so a drawing made later still finds every gradient
+RECORDINGS = {}  # id(loss) -> its recording, so a drawing made later still finds every gradient
 
 
 def _backward(loss):
@@ -39,9 +39,15 @@ def cnn():
     """The CNN of examples/cnn_digits.py on a batch of 4 digits."""
     nn.init.manual_seed(0)
     net = nn.Sequential(
-        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(64 * 2 * 2, 10))
+        nn.Conv2d(1, 32, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(64 * 2 * 2, 10),
+    )
     x = ag.tensor(np.random.default_rng(0).random((4, 1, 8, 8)), dtype="float32", name="image")
     return _backward(F.cross_entropy(net(x), np.array([0, 1, 2, 3])))
 
@@ -68,7 +74,7 @@ def rnn(steps=1000):
 def chain(n=10000):
     x = ag.tensor(0.5, requires_grad=True, name="x")
     y = x
-    for i in range(n // 2):
+    for _i in range(n // 2):
         y = (y * 0.999).tanh()
     return _backward(y)
 

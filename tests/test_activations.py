@@ -1,12 +1,13 @@
 """Activations of nn.functional and their modules: gradcheck and gradgradcheck in float64 away from kinks, and
 PyTorch's values and gradients (kinks included) where it is installed."""
+
 import numpy as np
 import pytest
+from core_cases import check_op, values
 
 import autograd_core as ag
 import nn
 import nn.functional as F
-from core_cases import check_op, values
 
 try:
     import torch
@@ -33,8 +34,11 @@ ACTS = {
     "softplus": (F.softplus, lambda x: TF.softplus(x), True),
     "softplus beta": (lambda x: F.softplus(x, beta=2.0, threshold=3.0), lambda x: TF.softplus(x, 2.0, 3.0), False),
     "softmin": (lambda x: F.softmin(x, dim=1), lambda x: TF.softmin(x, dim=1), True),
-    "prelu": (lambda x: F.prelu(x, ag.tensor([0.1, 0.2, 0.3, 0.4], dtype="float64")),
-              lambda x: TF.prelu(x, torch.tensor([0.1, 0.2, 0.3, 0.4], dtype=torch.float64)), False),
+    "prelu": (
+        lambda x: F.prelu(x, ag.tensor([0.1, 0.2, 0.3, 0.4], dtype="float64")),
+        lambda x: TF.prelu(x, torch.tensor([0.1, 0.2, 0.3, 0.4], dtype=torch.float64)),
+        False,
+    ),
 }
 
 
@@ -60,11 +64,22 @@ def test_values_and_gradients_equal_pytorchs(name):
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-7, atol=1e-12)
 
 
-MODULES = [(nn.SiLU(), F.silu), (nn.GELU("tanh"), lambda x: F.gelu(x, "tanh")), (nn.ELU(0.5), lambda x: F.elu(x, 0.5)),
-           (nn.SELU(), F.selu), (nn.CELU(), F.celu), (nn.ReLU6(), F.relu6), (nn.Hardtanh(-2, 2), lambda x: F.hardtanh(x, -2, 2)),
-           (nn.Hardsigmoid(), F.hardsigmoid), (nn.Hardswish(), F.hardswish), (nn.LogSigmoid(), F.logsigmoid),
-           (nn.Mish(), F.mish), (nn.Softsign(), F.softsign), (nn.Softplus(beta=2), lambda x: F.softplus(x, 2)),
-           (nn.Softmin(dim=0), lambda x: F.softmin(x, 0))]
+MODULES = [
+    (nn.SiLU(), F.silu),
+    (nn.GELU("tanh"), lambda x: F.gelu(x, "tanh")),
+    (nn.ELU(0.5), lambda x: F.elu(x, 0.5)),
+    (nn.SELU(), F.selu),
+    (nn.CELU(), F.celu),
+    (nn.ReLU6(), F.relu6),
+    (nn.Hardtanh(-2, 2), lambda x: F.hardtanh(x, -2, 2)),
+    (nn.Hardsigmoid(), F.hardsigmoid),
+    (nn.Hardswish(), F.hardswish),
+    (nn.LogSigmoid(), F.logsigmoid),
+    (nn.Mish(), F.mish),
+    (nn.Softsign(), F.softsign),
+    (nn.Softplus(beta=2), lambda x: F.softplus(x, 2)),
+    (nn.Softmin(dim=0), lambda x: F.softmin(x, 0)),
+]
 
 
 @pytest.mark.parametrize("module, fn", MODULES, ids=[type(m).__name__ for m, _ in MODULES])

@@ -1,4 +1,5 @@
 """detect_anomaly: the first op producing NaN/Inf is named, with its scope, shapes and creation site."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """detect_anomaly inside real models: the op, the module / time-step scope and the user's line are named."""
+
 import numpy as np
 import pytest
 
@@ -96,6 +97,7 @@ def test_without_the_mode_the_same_backward_silently_gives_nan_gradients():
 
 # ---- optimizer steps with a non-finite gradient ------------------------------------------------------
 
+
 def _model_with_grads():
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double().name_parameters()
     loss = model(f64(np.ones((5, 3)))).sum()
@@ -103,8 +105,9 @@ def _model_with_grads():
     return model
 
 
-@pytest.mark.parametrize("make", [lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9),
-                                  lambda ps: nn.optim.Adam(ps, lr=0.1)])
+@pytest.mark.parametrize(
+    "make", [lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9), lambda ps: nn.optim.Adam(ps, lr=0.1)]
+)
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_step_with_a_nonfinite_grad_under_anomaly_raises_before_touching_any_parameter(make, bad):
     model = _model_with_grads()

@@ -1,4 +1,5 @@
 """The benchmark harness's statistics and tables (benchmarks/run.py), on scripted times: no wall-time assertions."""
+
 import pytest
 
 from benchmarks import run
@@ -27,12 +28,13 @@ def scripted(*rounds_per_attempt):
     def timer(steps, rounds):
         timer.calls += 1
         return next(attempts)
+
     timer.calls = 0
     return timer
 
 
-STEADY = [[2.0] * 15, [1.0] * 15]                  # the ratio is 2, no spread
-NOISY = [[2.0] * 8 + [6.0] * 7, [1.0] * 15]        # ratios of 2 and 6: IQR / median far over 25%
+STEADY = [[2.0] * 15, [1.0] * 15]  # the ratio is 2, no spread
+NOISY = [[2.0] * 8 + [6.0] * 7, [1.0] * 15]  # ratios of 2 and 6: IQR / median far over 25%
 
 
 def test_measure_a_steady_workload_once():
@@ -72,16 +74,30 @@ def test_parse_threads():
 
 
 def fake_row(noisy=()):
-    return {"key": "conv_large", "workload": "conv2d", "unit": "ms", "target": 1.5, "rounds": 15, "attempts": 2,
-            "noisy": list(noisy), "engine": (9.0, 10.0, 11.0),
-            "times": {"PyTorch": (4.0, 5.0, 6.0), run.FLOOR: (7.0, 8.0, 9.0), "micrograd": (900.0, 1000.0, 1100.0)},
-            "ratios": {"PyTorch": (1.9, 2.0, 2.1), run.FLOOR: (1.2, 1.25, 1.3), "micrograd": (0.009, 0.01, 0.011)},
-            "memory": {"engine": {"rss_peak_mib": 30.2, "tracemalloc_peak_mib": 29.0}, "torch": {"rss_peak_mib": 28}}}
+    return {
+        "key": "conv_large",
+        "workload": "conv2d",
+        "unit": "ms",
+        "target": 1.5,
+        "rounds": 15,
+        "attempts": 2,
+        "noisy": list(noisy),
+        "engine": (9.0, 10.0, 11.0),
+        "times": {"PyTorch": (4.0, 5.0, 6.0), run.FLOOR: (7.0, 8.0, 9.0), "micrograd": (900.0, 1000.0, 1100.0)},
+        "ratios": {"PyTorch": (1.9, 2.0, 2.1), run.FLOOR: (1.2, 1.25, 1.3), "micrograd": (0.009, 0.01, 0.011)},
+        "memory": {"engine": {"rss_peak_mib": 30.2, "tracemalloc_peak_mib": 29.0}, "torch": {"rss_peak_mib": 28}},
+    }
 
 
 def import_row():
-    return {"key": "import", "workload": 'python -c "import autograd_core, nn"', "unit": "ms", "target_ms": 150.0,
-            "engine": (110.0, 120.0, 130.0), "noisy": []}
+    return {
+        "key": "import",
+        "workload": 'python -c "import autograd_core, nn"',
+        "unit": "ms",
+        "target_ms": 150.0,
+        "engine": (110.0, 120.0, 130.0),
+        "noisy": [],
+    }
 
 
 def test_console_row_shows_every_ratio_with_its_iqr_and_the_verdict():
@@ -103,8 +119,9 @@ def test_markdown_table_is_rectangular_and_marks_noisy_ratios():
 
 
 def test_run_workload_end_to_end_on_a_trivial_step():
-    w = run.Workload("trivial", "trivial", "ms", run.ms, 1.0, lambda lib, quick: (lambda: None),
-                     floor=lambda quick: (lambda: None))
+    w = run.Workload(
+        "trivial", "trivial", "ms", run.ms, 1.0, lambda lib, quick: lambda: None, floor=lambda quick: lambda: None
+    )
     row = run.run_workload(w, quick=True, threads=1, memory=False)
     assert row["rounds"] == run.ROUNDS and row["attempts"] in (1, 2)
     assert run.FLOOR in row["ratios"] and all(len(q) == 3 for q in row["ratios"].values())

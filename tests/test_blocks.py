@@ -1,4 +1,5 @@
 """ResidualBlock and InceptionBlock: shapes, the skip connection's formula, gradients."""
+
 import numpy as np
 import pytest
 
@@ -24,7 +25,7 @@ def test_residual_block_is_relu_of_z_plus_a_prev(float64):
     a0 = x64(2, 3, 5, 4)
     a1 = F.conv2d(a0, block.conv1.weight, block.conv1.bias, padding=1).relu()
     z2 = F.conv2d(a1, block.conv2.weight, block.conv2.bias, padding=1)
-    np.testing.assert_allclose(block(a0).numpy(), (z2 + a0).relu().numpy())   # a3 = f(w2 a1 + b2 + a0)
+    np.testing.assert_allclose(block(a0).numpy(), (z2 + a0).relu().numpy())  # a3 = f(w2 a1 + b2 + a0)
     assert isinstance(block.shortcut, nn.Identity)
 
 
@@ -34,7 +35,7 @@ def test_residual_block_skip_carries_the_input_when_the_convolutions_are_zero(fl
         nn.init.zeros_(p)
     a0 = x64(1, 2, 4, 4)
     np.testing.assert_allclose(block(a0).numpy(), a0.relu().numpy())
-    block(a0).sum().backward()                      # the gradient reaches a_prev through the skip alone
+    block(a0).sum().backward()  # the gradient reaches a_prev through the skip alone
     np.testing.assert_allclose(a0.grad.numpy(), (a0.numpy() > 0).astype(float))
 
 
@@ -56,10 +57,10 @@ def test_inception_block_concatenates_branches_on_channels(float64):
     np.testing.assert_allclose(y.numpy()[:, 2:6], block.branch3(x).numpy())
     np.testing.assert_allclose(y.numpy()[:, 6:7], block.branch5(x).numpy())
     np.testing.assert_allclose(y.numpy()[:, 7:], block.branch_pool(x).numpy())
-    pooled = F.max_pool2d(x, 3, 1, 1)                 # the pool branch: 3x3 max pooling keeps the size
+    pooled = F.max_pool2d(x, 3, 1, 1)  # the pool branch: 3x3 max pooling keeps the size
     conv = block.branch_pool[1].conv
     np.testing.assert_allclose(y.numpy()[:, 7:], F.conv2d(pooled, conv.weight, conv.bias).relu().numpy())
-    assert block(x64(3, 4, 4)).shape == (10, 4, 4)    # unbatched
+    assert block(x64(3, 4, 4)).shape == (10, 4, 4)  # unbatched
 
 
 def test_inception_block_gradcheck_and_every_parameter_gets_a_gradient(float64):

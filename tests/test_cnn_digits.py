@@ -1,4 +1,5 @@
 """examples/cnn_digits.py on a small setting: it learns (well above the 10% of chance), and every variant runs."""
+
 import importlib.util
 import pathlib
 
@@ -16,14 +17,14 @@ def test_cnn_learns_the_digits_on_a_subset():
     result = cnn_digits.train("cnn", epochs=4, batch_size=32, lr=3e-3, train_size=400, progress=False)
     assert result["n_train"] == 400 and result["n_test"] == 450
     assert result["losses"][-1] < 0.5 * result["losses"][0]
-    assert result["test_accuracy"] > 0.7          # chance is 0.1
+    assert result["test_accuracy"] > 0.7  # chance is 0.1
 
 
 @pytest.mark.parametrize("model", ["resnet", "inception"])
 def test_block_variants_train(model):
     result = cnn_digits.train(model, epochs=4, batch_size=32, lr=1e-2, train_size=320, progress=False)
     assert result["losses"][-1] < 0.8 * result["losses"][0]
-    assert result["test_accuracy"] > 0.4          # chance is 0.1
+    assert result["test_accuracy"] > 0.4  # chance is 0.1
 
 
 def test_main_prints_accuracy_and_time_per_epoch(capsys):

@@ -1,4 +1,5 @@
 """nn.data: Dataset, TensorDataset, Subset, random_split, DataLoader and default_collate (PyTorch's semantics)."""
+
 from collections import namedtuple
 
 import numpy as np
@@ -64,8 +65,12 @@ def test_shuffle_is_a_new_permutation_each_epoch_and_reproducible_by_seed():
 
 def test_default_collate_recurses_like_pytorch():
     Point = namedtuple("Point", "x y")
-    batch = default_collate([{"a": np.ones(2), "b": (1, 2.5), "s": "u", "p": Point(1, 2)},
-                             {"a": np.zeros(2), "b": (3, 4.5), "s": "v", "p": Point(3, 4)}])
+    batch = default_collate(
+        [
+            {"a": np.ones(2), "b": (1, 2.5), "s": "u", "p": Point(1, 2)},
+            {"a": np.zeros(2), "b": (3, 4.5), "s": "v", "p": Point(3, 4)},
+        ]
+    )
     assert batch["a"].shape == (2, 2) and batch["a"].dtype == np.float64
     assert batch["b"][0].dtype == np.int64 and batch["b"][1].dtype == np.float64
     assert batch["b"][1].numpy().tolist() == [2.5, 4.5] and batch["s"] == ["u", "v"]

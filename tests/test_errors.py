@@ -1,4 +1,5 @@
 """Bad input raises ValueError/TypeError/RuntimeError/IndexError with a message naming what was expected and given."""
+
 import numpy as np
 import pytest
 
@@ -54,8 +55,11 @@ BAD = {  # name: (call, exception type, regex the message must match)
     "pad width": (lambda: ag.pad(X, ((1, 1),) * 3), ValueError, r"\(2, 3\)"),
     "pad negative": (lambda: ag.pad(X, -1), ValueError, "non-negative"),
     "window too large": (lambda: ag.sliding_window(X, 4), ValueError, "F=4.*D=1.*N=3.*S=1"),
-    "window dilated": (lambda: ag.sliding_window(ag.ones(9), 3, stride=2, dilation=5), ValueError,
-                       "F=3.*D=5.*N=9.*S=2"),
+    "window dilated": (
+        lambda: ag.sliding_window(ag.ones(9), 3, stride=2, dilation=5),
+        ValueError,
+        "F=3.*D=5.*N=9.*S=2",
+    ),
     "window axes": (lambda: ag.sliding_window(X, (2, 2, 2)), ValueError, r"\(2, 2, 2\).*\(2, 3\)"),
     "window stride": (lambda: ag.sliding_window(X, 2, stride=0), ValueError, "stride"),
     "backward non-scalar": (lambda: (X * 2).backward(), RuntimeError, r"scalar.*\(2, 3\)"),

@@ -1,4 +1,5 @@
 """Failed calls corrupt nothing: a bad state dict loads nothing; a backward that raises midway writes no .grad."""
+
 from collections import OrderedDict
 
 import numpy as np
@@ -62,8 +63,9 @@ def _bad_states():
     yield "None", {**good, last_param: None}
 
 
-@pytest.mark.parametrize("case", ["wrong shape", "missing key", "unexpected key", "not numbers",
-                                  "not numbers in a buffer", "None"])
+@pytest.mark.parametrize(
+    "case", ["wrong shape", "missing key", "unexpected key", "not numbers", "not numbers in a buffer", "None"]
+)
 def test_a_state_dict_with_one_bad_entry_loads_nothing(case):
     what, bad = next((w, b) for w, b in _bad_states() if w == case)
     model = _trained()

@@ -1,17 +1,28 @@
 """Fuzzing the ops added for breadth (math, scans, sorting, movement, indexing, einsum) against NumPy over random
 shapes and axes: values equal NumPy's and gradients equal finite differences. Profile 'dev' keeps this to
 seconds; HYPOTHESIS_PROFILE=long runs many more examples."""
+
 import numpy as np
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from test_fuzz_ops import check, pairs, spread
 
 import autograd_core as ag
-from test_fuzz_ops import check, pairs, spread
 
 shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
 
-UNARY = {"sin": np.sin, "cos": np.cos, "arctan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "expm1": np.expm1,
-         "exp2": np.exp2, "square": np.square, "erf": np.vectorize(__import__("math").erf)}
+UNARY = {
+    "sin": np.sin,
+    "cos": np.cos,
+    "arctan": np.arctan,
+    "sinh": np.sinh,
+    "cosh": np.cosh,
+    "expm1": np.expm1,
+    "exp2": np.exp2,
+    "square": np.square,
+    "erf": np.vectorize(__import__("math").erf),
+}
 POSITIVE = {"log2": np.log2, "log10": np.log10, "log1p": np.log1p, "rsqrt": lambda a: 1 / np.sqrt(a)}
 
 
@@ -76,16 +87,25 @@ def test_gather_and_scatter_add_with_random_indices(data, shape):
         out = x.copy()
         np.add.at(out, tuple(idx if i == axis else np.indices(shape, sparse=True)[i] for i in range(nd)), s)
         return out
+
     check(lambda t, s: t.scatter_add(axis, idx, s), added, a, src)
 
 
 @given(data=st.data(), n=st.integers(1, 3), m=st.integers(1, 3), k=st.integers(1, 3), batch=st.integers(1, 2))
 def test_einsum_of_random_contractions(data, n, m, k, batch):
-    spec = data.draw(st.sampled_from(["bij,bjk->bik", "bij,bjk->ik", "bij,bkj->bik", "bii->bi", "bij->bji",
-                                      "bij,bij->b", "...ij,jk->...ik"]))
-    shapes_ = {"bij,bjk->bik": [(batch, n, m), (batch, m, k)], "bij,bjk->ik": [(batch, n, m), (batch, m, k)],
-               "bij,bkj->bik": [(batch, n, m), (batch, k, m)], "bii->bi": [(batch, n, n)],
-               "bij->bji": [(batch, n, m)], "bij,bij->b": [(batch, n, m), (batch, n, m)],
-               "...ij,jk->...ik": [(batch, n, m), (m, k)]}[spec]
+    spec = data.draw(
+        st.sampled_from(
+            ["bij,bjk->bik", "bij,bjk->ik", "bij,bkj->bik", "bii->bi", "bij->bji", "bij,bij->b", "...ij,jk->...ik"]
+        )
+    )
+    shapes_ = {
+        "bij,bjk->bik": [(batch, n, m), (batch, m, k)],
+        "bij,bjk->ik": [(batch, n, m), (batch, m, k)],
+        "bij,bkj->bik": [(batch, n, m), (batch, k, m)],
+        "bii->bi": [(batch, n, n)],
+        "bij->bji": [(batch, n, m)],
+        "bij,bij->b": [(batch, n, m), (batch, n, m)],
+        "...ij,jk->...ik": [(batch, n, m), (m, k)],
+    }[spec]
     arrays = [spread(data.draw, s) for s in shapes_]
     check(lambda *t: ag.einsum(spec, *t), lambda *x: np.einsum(spec, *x), *arrays)

@@ -5,11 +5,13 @@ Valid draws: the layer equals a plain NumPy computation and its analytic gradien
 given, never an exception from inside NumPy nor an output of the wrong shape.
 Profile 'dev' (conftest.py) keeps this to seconds; HYPOTHESIS_PROFILE=long runs many more examples.
 """
+
 import re
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
@@ -43,6 +45,7 @@ def raises_clean(fn, *needles, kinds=(ValueError, TypeError)):
 
 # ---- convolution -----------------------------------------------------------------------------------------------
 
+
 def conv_reference(x, w, b, stride, padding, dilation, groups):
     """Direct convolution in NumPy: one einsum per kernel offset over strided slices of the padded input."""
     k = w.ndim - 2
@@ -70,8 +73,18 @@ def conv_configs(draw, k):
     padding = tuple(draw(st.integers(0, 2)) for _ in range(k))
     span = [d * (f - 1) + 1 for f, d in zip(kernel, dilation)]
     sizes = tuple(max(1, s - 2 * p) + draw(st.integers(0, 2)) for s, p in zip(span, padding))
-    return dict(batch=draw(st.integers(1, 2)), cin=cin, cout=cout, groups=groups, kernel=kernel, stride=stride,
-                dilation=dilation, padding=padding, sizes=sizes, bias=draw(st.booleans()))
+    return dict(
+        batch=draw(st.integers(1, 2)),
+        cin=cin,
+        cout=cout,
+        groups=groups,
+        kernel=kernel,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        sizes=sizes,
+        bias=draw(st.booleans()),
+    )
 
 
 @pytest.mark.parametrize("k", [1, 2])
@@ -88,8 +101,10 @@ def test_conv_equals_direct_convolution_and_gradchecks(k, data):
     if any(n < s for n, s in zip(padded, span)):  # no output: a clear error naming N, F, P, S
         raises_clean(lambda: conv(f64(x), f64(w), None if b is None else f64(b), **args), "no output")
         return
-    close(conv(f64(x), f64(w), None if b is None else f64(b), **args),
-          conv_reference(x, w, b, c["stride"], c["padding"], c["dilation"], c["groups"]))
+    close(
+        conv(f64(x), f64(w), None if b is None else f64(b), **args),
+        conv_reference(x, w, b, c["stride"], c["padding"], c["dilation"], c["groups"]),
+    )
     tensors = [f64(x), f64(w)] + ([f64(b)] if b is not None else [])
     assert ag.gradcheck(lambda *ts: conv(*ts[:2], ts[2] if len(ts) > 2 else None, **args), tensors)
 
@@ -107,8 +122,9 @@ def test_conv_same_padding_keeps_the_size(k, data):
     assert out.shape[2:] == x.shape[2:]
     close(out, conv_reference(x, w, None, (1,) * k, pads, c["dilation"], c["groups"]))
     if any(s > 1 for s in c["stride"]):
-        raises_clean(lambda: conv(f64(x), f64(w), padding="same", stride=c["stride"], groups=c["groups"]),
-                     "needs stride 1")
+        raises_clean(
+            lambda: conv(f64(x), f64(w), padding="same", stride=c["stride"], groups=c["groups"]), "needs stride 1"
+        )
 
 
 @pytest.mark.parametrize("k", [1, 2])
@@ -128,6 +144,7 @@ def test_conv_rejects_mismatched_channels_groups_and_bias(k, data):
 
 
 # ---- pooling -------------------------------------------------------------------------------------------------
+
 
 def pool_reference(x, kernel, stride, padding, dilation, op):
     """Max or mean (padding counted, PyTorch's default) over windows, by explicit slicing per kernel offset."""
@@ -217,7 +234,7 @@ def test_adaptive_avg_pool_equals_pytorch_bins(data, k):
     close(pool(f64(x), out), expected)
     assert ag.gradcheck(lambda t: pool(t, out), [f64(x)])
     for bad in (0, 1.5, "2", (1,) * (k + 1)):
-        raises_clean(lambda: pool(f64(x), bad), repr(bad))
+        raises_clean(lambda bad=bad: pool(f64(x), bad), repr(bad))
 
 
 @given(k=st.integers(1, 2), c=st.integers(1, 2), n=st.integers(3, 5))
@@ -225,8 +242,12 @@ def test_an_empty_batch_gives_an_empty_output_and_gradient(k, c, n):
     x = f64(np.ones((0, c) + (n,) * k))
     conv, pool = (F.conv1d, F.max_pool1d) if k == 1 else (F.conv2d, F.max_pool2d)
     avg = F.avg_pool1d if k == 1 else F.avg_pool2d
-    outs = [conv(x, f64(np.ones((2, c) + (3,) * k)), padding=1), pool(x, 2), avg(x, 2, padding=1),
-            F.linear(x.reshape(0, c * n ** k), f64(np.ones((2, c * n ** k))))]
+    outs = [
+        conv(x, f64(np.ones((2, c) + (3,) * k)), padding=1),
+        pool(x, 2),
+        avg(x, 2, padding=1),
+        F.linear(x.reshape(0, c * n**k), f64(np.ones((2, c * n**k)))),
+    ]
     shapes = [(0, 2) + (n,) * k, (0, c) + (n // 2,) * k, (0, c) + (n // 2 + 1,) * k, (0, 2)]
     for out, shape in zip(outs, shapes):
         assert out.shape == shape
@@ -241,8 +262,13 @@ def test_a_sequence_without_steps_is_refused(kind):
 
 # ---- linear and embedding -------------------------------------------------------------------------------------
 
-@given(lead=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), i=st.integers(1, 3), o=st.integers(1, 3),
-       bias=st.booleans())
+
+@given(
+    lead=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3),
+    i=st.integers(1, 3),
+    o=st.integers(1, 3),
+    bias=st.booleans(),
+)
 def test_linear_over_any_leading_axes(lead, i, o, bias):
     x, w, b = randn(*lead, i), randn(o, i), randn(o) if bias else None
     close(F.linear(f64(x), f64(w), None if b is None else f64(b)), x @ w.T + (0 if b is None else b))
@@ -253,8 +279,10 @@ def test_linear_over_any_leading_axes(lead, i, o, bias):
     raises_clean(lambda: F.linear(f64(x), f64(w), f64(randn(o + 1))), str((o + 1,)))
 
 
-@given(bad=st.one_of(st.integers(-3, -1), st.floats(0.5, 3).filter(lambda v: not v.is_integer()), st.just("4")),
-       which=st.integers(0, 1))
+@given(
+    bad=st.one_of(st.integers(-3, -1), st.floats(0.5, 3).filter(lambda v: not v.is_integer()), st.just("4")),
+    which=st.integers(0, 1),
+)
 def test_layer_sizes_that_are_not_counts_raise_naming_the_value(bad, which):
     sizes = [3, 3]
     sizes[which] = bad
@@ -264,8 +292,13 @@ def test_layer_sizes_that_are_not_counts_raise_naming_the_value(bad, which):
                 make(*sizes, *([2] if make is nn.Conv1d else []))
 
 
-@given(data=st.data(), num=st.integers(1, 5), dim=st.integers(1, 3),
-       idx_shape=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), pad=st.booleans())
+@given(
+    data=st.data(),
+    num=st.integers(1, 5),
+    dim=st.integers(1, 3),
+    idx_shape=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3),
+    pad=st.booleans(),
+)
 def test_embedding_rows_and_scattered_gradients(data, num, dim, idx_shape, pad):
     idx = data.draw(hnp.arrays(np.int64, idx_shape, elements=st.integers(0, num - 1)))
     w = randn(num, dim)
@@ -289,8 +322,15 @@ def test_embedding_rows_and_scattered_gradients(data, num, dim, idx_shape, pad):
 
 # ---- batch norm -----------------------------------------------------------------------------------------------
 
-@given(n=st.integers(1, 3), c=st.integers(1, 3), spatial=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3),
-       affine=st.booleans(), training=st.booleans(), momentum=st.floats(0.0, 1.0))
+
+@given(
+    n=st.integers(1, 3),
+    c=st.integers(1, 3),
+    spatial=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3),
+    affine=st.booleans(),
+    training=st.booleans(),
+    momentum=st.floats(0.0, 1.0),
+)
 def test_batch_norm_equals_numpy_and_updates_running_statistics(n, c, spatial, affine, training, momentum):
     shape = (n, c) + tuple(spatial)
     per_channel = n * int(np.prod(spatial))
@@ -308,8 +348,15 @@ def test_batch_norm_equals_numpy_and_updates_running_statistics(n, c, spatial, a
     if affine:
         expected = expected * cs(w) + cs(b)
     run_m, run_v = rm.copy(), rv.copy()
-    out = F.batch_norm(f64(x), run_m, run_v, None if w is None else f64(w), None if b is None else f64(b),
-                       training=training, momentum=momentum)
+    out = F.batch_norm(
+        f64(x),
+        run_m,
+        run_v,
+        None if w is None else f64(w),
+        None if b is None else f64(b),
+        training=training,
+        momentum=momentum,
+    )
     close(out, expected)
     if training:
         np.testing.assert_allclose(run_m, (1 - momentum) * rm + momentum * mean, rtol=1e-12)
@@ -317,23 +364,36 @@ def test_batch_norm_equals_numpy_and_updates_running_statistics(n, c, spatial, a
     else:
         np.testing.assert_array_equal(run_m, rm)
     ts = [f64(x)] + ([f64(w), f64(b)] if affine else [])
-    assert ag.gradcheck(lambda *t: F.batch_norm(t[0], None if training else rm, None if training else rv,
-                                                *(t[1:] if affine else ()), training=training), ts)
+    assert ag.gradcheck(
+        lambda *t: F.batch_norm(
+            t[0], None if training else rm, None if training else rv, *(t[1:] if affine else ()), training=training
+        ),
+        ts,
+    )
     raises_clean(lambda: F.batch_norm(f64(x), np.zeros(c + 1), np.ones(c + 1)), f"({c + 1},)", f"{c} channels")
 
 
 # ---- losses ---------------------------------------------------------------------------------------------------
+
 
 def log_softmax_reference(x, axis):
     m = x.max(axis, keepdims=True)
     return x - m - np.log(np.exp(x - m).sum(axis, keepdims=True))
 
 
-@given(data=st.data(), n=st.integers(1, 3), c=st.integers(2, 4), extra=hnp.array_shapes(min_dims=0, max_dims=1,
-       max_side=2), weighted=st.booleans(), ignore=st.booleans(), smoothing=st.sampled_from([0.0, 0.1, 0.5]),
-       reduction=st.sampled_from(["mean", "sum", "none"]))
-def test_cross_entropy_with_weights_ignore_index_and_smoothing(data, n, c, extra, weighted, ignore, smoothing,
-                                                              reduction):
+@given(
+    data=st.data(),
+    n=st.integers(1, 3),
+    c=st.integers(2, 4),
+    extra=hnp.array_shapes(min_dims=0, max_dims=1, max_side=2),
+    weighted=st.booleans(),
+    ignore=st.booleans(),
+    smoothing=st.sampled_from([0.0, 0.1, 0.5]),
+    reduction=st.sampled_from(["mean", "sum", "none"]),
+)
+def test_cross_entropy_with_weights_ignore_index_and_smoothing(
+    data, n, c, extra, weighted, ignore, smoothing, reduction
+):
     shape = (n, c) + tuple(extra)
     x = randn(*shape)
     t = data.draw(hnp.arrays(np.int64, (n,) + tuple(extra), elements=st.integers(0, c - 1)))
@@ -348,8 +408,13 @@ def test_cross_entropy_with_weights_ignore_index_and_smoothing(data, n, c, extra
     smooth = -(logp * weight).sum(-1) * keep
     loss = (1 - smoothing) * nll + smoothing / c * smooth
     expected = {"none": loss, "sum": loss.sum(), "mean": loss.sum() / w_t.sum() if keep.any() else 0.0}[reduction]
-    fn = lambda inp: F.cross_entropy(inp, t, weight=f64(weight, False) if weighted else None,  # noqa: E731
-                                     reduction=reduction, label_smoothing=smoothing)
+    fn = lambda inp: F.cross_entropy(
+        inp,
+        t,
+        weight=f64(weight, False) if weighted else None,  # noqa: E731
+        reduction=reduction,
+        label_smoothing=smoothing,
+    )
     close(fn(f64(x)), expected)
     assert ag.gradcheck(fn, [f64(x)])
     bad = t.copy()
@@ -359,8 +424,12 @@ def test_cross_entropy_with_weights_ignore_index_and_smoothing(data, n, c, extra
     raises_clean(lambda: F.cross_entropy(f64(x), t, weight=f64(np.ones(c + 1))), f"({c},)")
 
 
-@given(shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=3), reduction=st.sampled_from(["mean", "sum", "none"]),
-       use_weight=st.booleans(), use_pos=st.booleans())
+@given(
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=3),
+    reduction=st.sampled_from(["mean", "sum", "none"]),
+    use_weight=st.booleans(),
+    use_pos=st.booleans(),
+)
 def test_regression_and_binary_losses(shape, reduction, use_weight, use_pos):
     x, t = randn(*shape), RNG.uniform(0, 1, shape)
     p = RNG.uniform(0.05, 0.95, shape)
@@ -372,10 +441,16 @@ def test_regression_and_binary_losses(shape, reduction, use_weight, use_pos):
     sig = 1 / (1 + np.exp(-x))
     cases = [
         (lambda a: F.mse_loss(a, t, reduction=reduction), x, red((x - t) ** 2)),
-        (lambda a: F.binary_cross_entropy(a, t, weight=w, reduction=reduction), p,
-         red(-ww * (t * np.log(p) + (1 - t) * np.log(1 - p)))),
-        (lambda a: F.binary_cross_entropy_with_logits(a, t, weight=w, pos_weight=pos, reduction=reduction), x,
-         red(-ww * (pw * t * np.log(sig) + (1 - t) * np.log(1 - sig)))),
+        (
+            lambda a: F.binary_cross_entropy(a, t, weight=w, reduction=reduction),
+            p,
+            red(-ww * (t * np.log(p) + (1 - t) * np.log(1 - p))),
+        ),
+        (
+            lambda a: F.binary_cross_entropy_with_logits(a, t, weight=w, pos_weight=pos, reduction=reduction),
+            x,
+            red(-ww * (pw * t * np.log(sig) + (1 - t) * np.log(1 - sig))),
+        ),
     ]
     for fn, inp, expected in cases:
         close(fn(f64(inp)), expected)
@@ -387,6 +462,7 @@ def test_regression_and_binary_losses(shape, reduction, use_weight, use_pos):
 
 
 # ---- recurrent layers with padded sequences -------------------------------------------------------------------
+
 
 def _sigmoid(a):
     return 1 / (1 + np.exp(-a))
@@ -400,11 +476,11 @@ def cell_reference(kind, x, h, c, w_ih, w_hh, b_ih, b_hh):
         return np.tanh(gi + gh), c
     if kind == "GRU":
         r = _sigmoid(gi[:, :hidden] + gh[:, :hidden])
-        z = _sigmoid(gi[:, hidden:2 * hidden] + gh[:, hidden:2 * hidden])
-        n = np.tanh(gi[:, 2 * hidden:] + r * gh[:, 2 * hidden:])
+        z = _sigmoid(gi[:, hidden : 2 * hidden] + gh[:, hidden : 2 * hidden])
+        n = np.tanh(gi[:, 2 * hidden :] + r * gh[:, 2 * hidden :])
         return (1 - z) * n + z * h, c
     a = gi + gh
-    i, f, g, o = (a[:, j * hidden:(j + 1) * hidden] for j in range(4))
+    i, f, g, o = (a[:, j * hidden : (j + 1) * hidden] for j in range(4))
     c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
     return _sigmoid(o) * np.tanh(c), c
 
@@ -417,10 +493,10 @@ def recurrent_reference(layer, kind, x, lengths):
     inp = x
     for layer_i in range(layer.num_layers):
         outs = []
-        for sfx in ["", "_reverse"][:2 if layer.bidirectional else 1]:
+        for sfx in ["", "_reverse"][: 2 if layer.bidirectional else 1]:
             w = [params[f"{n}_l{layer_i}{sfx}"] for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
             h, c, ys = np.zeros((batch, hidden)), np.zeros((batch, hidden)), np.zeros((steps, batch, hidden))
-            for t in (range(steps - 1, -1, -1) if sfx else range(steps)):
+            for t in range(steps - 1, -1, -1) if sfx else range(steps):
                 real = (t < lengths)[:, None]
                 h_new, c_new = cell_reference(kind, inp[t], h, c, *w)
                 h, c = np.where(real, h_new, h), np.where(real, c_new, c)
@@ -433,10 +509,19 @@ def recurrent_reference(layer, kind, x, lengths):
 
 
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
-@given(data=st.data(), steps=st.integers(1, 3), batch=st.integers(1, 3), i=st.integers(1, 2), h=st.integers(1, 2),
-       layers=st.integers(1, 2), bidirectional=st.booleans(), batch_first=st.booleans())
-def test_recurrent_layers_with_lengths_equal_numpy_and_gradcheck(kind, data, steps, batch, i, h, layers,
-                                                                 bidirectional, batch_first):
+@given(
+    data=st.data(),
+    steps=st.integers(1, 3),
+    batch=st.integers(1, 3),
+    i=st.integers(1, 2),
+    h=st.integers(1, 2),
+    layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    batch_first=st.booleans(),
+)
+def test_recurrent_layers_with_lengths_equal_numpy_and_gradcheck(
+    kind, data, steps, batch, i, h, layers, bidirectional, batch_first
+):
     layer = getattr(nn, kind)(i, h, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first)
     layer = layer.double()
     lengths = np.array(data.draw(st.lists(st.integers(0, steps), min_size=batch, max_size=batch)))
@@ -471,8 +556,13 @@ def test_recurrent_layers_with_lengths_equal_numpy_and_gradcheck(kind, data, ste
 
 
 @pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
-@given(batch=st.one_of(st.none(), st.integers(1, 3)), i=st.integers(1, 3), h=st.integers(1, 3), given_hx=st.booleans(),
-       bias=st.booleans())
+@given(
+    batch=st.one_of(st.none(), st.integers(1, 3)),
+    i=st.integers(1, 3),
+    h=st.integers(1, 3),
+    given_hx=st.booleans(),
+    bias=st.booleans(),
+)
 def test_cells_one_step_equal_numpy_and_gradcheck(kind, batch, i, h, given_hx, bias):
     cell = getattr(nn, f"{kind}Cell")(i, h, bias=bias).double()
     lead = () if batch is None else (batch,)  # unbatched input (I,) too
@@ -480,10 +570,12 @@ def test_cells_one_step_equal_numpy_and_gradcheck(kind, batch, i, h, given_hx, b
     hx = None if not given_hx else (f64(h0), f64(c0)) if kind == "LSTM" else f64(h0)
     out = cell(f64(x), hx)
     zero = np.zeros(h)
-    w = [cell.weight_ih.numpy(), cell.weight_hh.numpy()] + ([cell.bias_ih.numpy(), cell.bias_hh.numpy()] if bias
-                                                            else [0.0, 0.0])
-    ref_h, ref_c = cell_reference(kind, np.atleast_2d(x), np.atleast_2d(h0 if given_hx else zero),
-                                  np.atleast_2d(c0 if given_hx else zero), *w)
+    w = [cell.weight_ih.numpy(), cell.weight_hh.numpy()] + (
+        [cell.bias_ih.numpy(), cell.bias_hh.numpy()] if bias else [0.0, 0.0]
+    )
+    ref_h, ref_c = cell_reference(
+        kind, np.atleast_2d(x), np.atleast_2d(h0 if given_hx else zero), np.atleast_2d(c0 if given_hx else zero), *w
+    )
     if kind == "LSTM":
         close(out[0], ref_h.reshape(out[0].shape))
         close(out[1], ref_c.reshape(out[1].shape))
@@ -492,7 +584,10 @@ def test_cells_one_step_equal_numpy_and_gradcheck(kind, batch, i, h, given_hx, b
     weights = [cell.weight_ih, cell.weight_hh] + ([cell.bias_ih, cell.bias_hh] if bias else [None, None])
     fn = getattr(F, f"{kind.lower()}_cell")
     hx_args = [f64(h0), f64(c0)] if kind == "LSTM" else [f64(h0)]
-    assert ag.gradcheck(lambda xx, *s: fn(xx, tuple(s) if kind == "LSTM" else s[0],
-                                          *[None if p is None else f64(p.numpy(), False) for p in weights]),
-                        [f64(x)] + hx_args)
+    assert ag.gradcheck(
+        lambda xx, *s: fn(
+            xx, tuple(s) if kind == "LSTM" else s[0], *[None if p is None else f64(p.numpy(), False) for p in weights]
+        ),
+        [f64(x)] + hx_args,
+    )
     raises_clean(lambda: cell(f64(randn(*lead, i + 1)), hx), f"({i},)")

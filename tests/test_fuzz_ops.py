@@ -5,9 +5,11 @@ Invalid draws: a ValueError / TypeError (IndexError for indexing only) of a buil
 the shapes given, never NumPy's own exception from deep inside nor a result of the wrong shape.
 Profile 'dev' (conftest.py) keeps this to seconds; HYPOTHESIS_PROFILE=long runs many more examples.
 """
+
 import numpy as np
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
@@ -54,7 +56,7 @@ def raises_clean(fn, *shapes, kinds=(ValueError, TypeError)):
 # ---- elementwise primitives over broadcasting pairs ----------------------------------------------------------
 
 BINARY = {
-    "pow": (lambda a, b: a ** b, np.power, (0.5, 2.0)),  # positive bases: real results and finite slopes
+    "pow": (lambda a, b: a**b, np.power, (0.5, 2.0)),  # positive bases: real results and finite slopes
     "maximum": (ag.maximum, np.maximum, None),
     "minimum": (ag.minimum, np.minimum, None),
     "sub": (lambda a, b: a - b, np.subtract, None),
@@ -82,16 +84,21 @@ def test_where_broadcasts_condition_and_both_branches(data, pair, cond_shape):
     check(lambda x, y: ag.where(cond, x, y), lambda x, y: np.where(cond, x, y), a, b)
 
 
-@given(data=st.data(), shape=small_shapes, lo=st.one_of(st.none(), st.floats(-1, 0)),
-       hi=st.one_of(st.none(), st.floats(0.1, 1)), slope=st.floats(0.01, 0.5),
-       exponent=st.sampled_from([-2, 0.5, 2, 3]))
+@given(
+    data=st.data(),
+    shape=small_shapes,
+    lo=st.one_of(st.none(), st.floats(-1, 0)),
+    hi=st.one_of(st.none(), st.floats(0.1, 1)),
+    slope=st.floats(0.01, 0.5),
+    exponent=st.sampled_from([-2, 0.5, 2, 3]),
+)
 def test_unary_primitives_with_parameters(data, shape, lo, hi, slope, exponent):
     a = spread(data.draw, shape) + 0.011  # off the clip bounds and off 0
     check(lambda x: x.clip(lo, hi), lambda x: np.clip(x, lo, hi), a)
     check(lambda x: x.leaky_relu(slope), lambda x: np.where(x > 0, x, slope * x), a)
     check(lambda x: -x, np.negative, a)
     pos = np.abs(a) + 0.5
-    check(lambda x: x ** exponent, lambda x: x ** exponent, pos)
+    check(lambda x: x**exponent, lambda x: x**exponent, pos)
     x = f64(a)  # cast: float32 rounding needs a coarser finite-difference step
     assert x.astype(np.float32).dtype == np.float32
     assert ag.gradcheck(lambda t: t.astype(np.float32), [x], eps=1e-2, atol=1e-3, rtol=1e-3)
@@ -101,22 +108,42 @@ def test_unary_primitives_with_parameters(data, shape, lo, hi, slope, exponent):
 def test_mismatched_broadcasting_pairs_raise_naming_both_shapes(sa):
     bad = sa[:-1] + (sa[-1] + 1,)  # one trailing axis longer (and neither is 1): no broadcasting
     x, y = f64(np.ones(sa)), f64(np.ones(bad))
-    for op in (lambda: x + y, lambda: x * y, lambda: ag.maximum(x, y), lambda: ag.where(np.ones(sa, bool), x, y),
-               lambda: x ** y):
+    for op in (
+        lambda: x + y,
+        lambda: x * y,
+        lambda: ag.maximum(x, y),
+        lambda: ag.where(np.ones(sa, bool), x, y),
+        lambda: x**y,
+    ):
         raises_clean(op, sa, bad)
 
 
-not_an_int = st.one_of(st.floats(-3, 3).filter(lambda v: not v.is_integer()), st.text(min_size=1, max_size=2),
-                       st.just(True), st.just(object()))
+not_an_int = st.one_of(
+    st.floats(-3, 3).filter(lambda v: not v.is_integer()),
+    st.text(min_size=1, max_size=2),
+    st.just(True),
+    st.just(object()),
+)
 
 
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=2, max_side=3), bad=not_an_int)
 def test_axes_and_sizes_of_the_wrong_type_raise_naming_the_value(shape, bad):
     x = f64(np.ones(shape))
-    ops = [lambda: x.sum(bad), lambda: x.max(bad), lambda: x.mean(bad), lambda: x.var(bad), lambda: x.squeeze(bad),
-           lambda: x.unsqueeze(bad), lambda: x.logsumexp(bad), lambda: x.softmax(bad), lambda: ag.split(x, bad),
-           lambda: ag.concatenate([x, x], bad), lambda: ag.stack([x, x], bad), lambda: ag.sliding_window(x, bad),
-           lambda: ag.sliding_window(x, 1, stride=bad)]
+    ops = [
+        lambda: x.sum(bad),
+        lambda: x.max(bad),
+        lambda: x.mean(bad),
+        lambda: x.var(bad),
+        lambda: x.squeeze(bad),
+        lambda: x.unsqueeze(bad),
+        lambda: x.logsumexp(bad),
+        lambda: x.softmax(bad),
+        lambda: ag.split(x, bad),
+        lambda: ag.concatenate([x, x], bad),
+        lambda: ag.stack([x, x], bad),
+        lambda: ag.sliding_window(x, bad),
+        lambda: ag.sliding_window(x, 1, stride=bad),
+    ]
     for op in ops:
         with pytest.raises((TypeError, ValueError)) as info:
             op()
@@ -129,8 +156,9 @@ def test_logsumexp_over_nothing_is_minus_infinity_like_numpy():
         np.testing.assert_array_equal(out.numpy(), np.log(np.exp(np.zeros((2, 0))).sum(1)))
 
 
-@given(data=st.data(), pair=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=3, min_side=0,
-                                                               max_side=2))
+@given(
+    data=st.data(), pair=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=3, min_side=0, max_side=2)
+)
 def test_empty_tensors_flow_through_ops_and_get_empty_gradients(data, pair):
     assume(0 in pair.result_shape)
     x, y = f64(np.ones(pair.input_shapes[0])), f64(np.ones(pair.input_shapes[1]))
@@ -142,13 +170,33 @@ def _check_empty(pair, x, y):
     sa, sb = pair.input_shapes
     nd = len(pair.result_shape)
     full = [i for i, n in enumerate(pair.result_shape) if n]  # max over axes that are not empty is fine
-    outs = [x * y, ag.maximum(x, y), ag.where(np.ones(pair.result_shape, bool), x, y), (x + y).transpose(),
-            (x - y).reshape(-1), ag.pad(x, 1), ag.concatenate([x, x], axis=-1), ag.stack([y, y]),
-            (x * y).sum(axis=0), (x + y).softmax(-1), (x + y).max(tuple(full)) if full else (x + y).sum()]
+    outs = [
+        x * y,
+        ag.maximum(x, y),
+        ag.where(np.ones(pair.result_shape, bool), x, y),
+        (x + y).transpose(),
+        (x - y).reshape(-1),
+        ag.pad(x, 1),
+        ag.concatenate([x, x], axis=-1),
+        ag.stack([y, y]),
+        (x * y).sum(axis=0),
+        (x + y).softmax(-1),
+        (x + y).max(tuple(full)) if full else (x + y).sum(),
+    ]
     expected = np.ones(pair.result_shape)
-    shapes = [expected.shape, expected.shape, expected.shape, expected.T.shape, (0,), np.pad(np.ones(sa), 1).shape,
-              np.concatenate([np.ones(sa)] * 2, -1).shape, (2,) + tuple(sb), expected.sum(0).shape, expected.shape,
-              expected.max(tuple(full)).shape if full else ()]
+    shapes = [
+        expected.shape,
+        expected.shape,
+        expected.shape,
+        expected.T.shape,
+        (0,),
+        np.pad(np.ones(sa), 1).shape,
+        np.concatenate([np.ones(sa)] * 2, -1).shape,
+        (2,) + tuple(sb),
+        expected.sum(0).shape,
+        expected.shape,
+        expected.max(tuple(full)).shape if full else (),
+    ]
     for out, shape in zip(outs, shapes):
         assert out.shape == shape
     sum(o.sum() for o in outs).backward()
@@ -160,13 +208,18 @@ def _check_empty(pair, x, y):
 
 # ---- reductions and composites against NumPy -------------------------------------------------------------------
 
+
 @st.composite
 def shape_and_axis(draw, min_dims=1):
     shape = draw(hnp.array_shapes(min_dims=min_dims, max_dims=3, min_side=1, max_side=3))
     nd = len(shape)
-    axis = draw(st.one_of(st.none(), st.integers(-nd, nd - 1),
-                          st.lists(st.integers(-nd, nd - 1), min_size=1, max_size=nd,
-                                   unique_by=lambda a: a % nd).map(tuple)))
+    axis = draw(
+        st.one_of(
+            st.none(),
+            st.integers(-nd, nd - 1),
+            st.lists(st.integers(-nd, nd - 1), min_size=1, max_size=nd, unique_by=lambda a: a % nd).map(tuple),
+        )
+    )
     return shape, axis
 
 
@@ -178,18 +231,23 @@ def test_composites_equal_plain_numpy(data, sa, keepdims, ddof):
     check(lambda x: x.min(axis, keepdims=keepdims), lambda x: np.min(x, axis, keepdims=keepdims), a)
     check(lambda x: x.mean(axis, keepdims=keepdims), lambda x: np.mean(x, axis, keepdims=keepdims), a)
     if n > ddof:
-        check(lambda x: x.var(axis, ddof=ddof, keepdims=keepdims),
-              lambda x: np.var(x, axis, ddof=ddof, keepdims=keepdims), a)
-    check(lambda x: x.logsumexp(axis, keepdims=keepdims),
-          lambda x: np.log(np.exp(x).sum(axis, keepdims=keepdims)), a)
+        check(
+            lambda x: x.var(axis, ddof=ddof, keepdims=keepdims),
+            lambda x: np.var(x, axis, ddof=ddof, keepdims=keepdims),
+            a,
+        )
+    check(lambda x: x.logsumexp(axis, keepdims=keepdims), lambda x: np.log(np.exp(x).sum(axis, keepdims=keepdims)), a)
     if isinstance(axis, int):
         e = lambda x: np.exp(x - x.max(axis, keepdims=True))  # noqa: E731
         check(lambda x: x.softmax(axis), lambda x: e(x) / e(x).sum(axis, keepdims=True), a)
         check(lambda x: x.log_softmax(axis), lambda x: np.log(e(x) / e(x).sum(axis, keepdims=True)), a)
 
 
-@given(shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=3), axis=st.integers(-6, 6),
-       name=st.sampled_from(["sum", "max", "min", "mean", "var", "logsumexp", "softmax", "log_softmax"]))
+@given(
+    shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=3),
+    axis=st.integers(-6, 6),
+    name=st.sampled_from(["sum", "max", "min", "mean", "var", "logsumexp", "softmax", "log_softmax"]),
+)
 def test_out_of_range_axes_raise_naming_the_axis(shape, axis, name):
     nd = len(shape)
     assume(not -nd <= axis < nd)
@@ -203,6 +261,7 @@ def test_out_of_range_axes_raise_naming_the_axis(shape, axis, name):
 
 
 # ---- movement -----------------------------------------------------------------------------------------------
+
 
 @given(data=st.data(), pair=pairs)
 def test_broadcast_to_and_its_invalid_targets(data, pair):
@@ -246,9 +305,13 @@ def test_concatenate_stack_split_along_random_axes(data, shape, count):
 @given(data=st.data(), shape=hnp.array_shapes(min_dims=0, max_dims=3, max_side=3))
 def test_pad_with_random_widths_and_values(data, shape):
     nd = len(shape)
-    width = data.draw(st.one_of(st.integers(0, 2), st.tuples(st.integers(0, 2), st.integers(0, 2)),
-                                st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)),
-                                         min_size=nd, max_size=nd).map(tuple)))
+    width = data.draw(
+        st.one_of(
+            st.integers(0, 2),
+            st.tuples(st.integers(0, 2), st.integers(0, 2)),
+            st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=nd, max_size=nd).map(tuple),
+        )
+    )
     value = data.draw(st.floats(-3, 3))
     a = spread(data.draw, shape)
     if nd == 0:
@@ -290,8 +353,10 @@ def slices(draw, n):
 def test_getitem_with_random_slices_integers_arrays_and_masks(data, shape):
     a = spread(data.draw, shape)
     m, trailing = data.draw(st.integers(1, len(shape))), data.draw(st.booleans())
-    parts = [data.draw(st.one_of(slices(n), st.integers(-n, n - 1)))  # one entry per leading (trailing) axis
-             for n in (shape[-m:] if trailing else shape[:m])]
+    parts = [
+        data.draw(st.one_of(slices(n), st.integers(-n, n - 1)))  # one entry per leading (trailing) axis
+        for n in (shape[-m:] if trailing else shape[:m])
+    ]
     if data.draw(st.booleans()):  # a new axis anywhere; it uses up no axis of the tensor
         parts.insert(data.draw(st.integers(0, len(parts))), None)
     index = (Ellipsis,) + tuple(parts) if trailing else tuple(parts)
@@ -306,9 +371,15 @@ def test_getitem_with_random_slices_integers_arrays_and_masks(data, shape):
 
 # ---- matmul and sliding windows -------------------------------------------------------------------------------
 
-@given(data=st.data(), m=st.integers(1, 3), k=st.integers(1, 3), n=st.integers(1, 3),
-       batch=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=2),
-       vec=st.sampled_from(["none", "left", "right", "both"]))
+
+@given(
+    data=st.data(),
+    m=st.integers(1, 3),
+    k=st.integers(1, 3),
+    n=st.integers(1, 3),
+    batch=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=2, max_side=2),
+    vec=st.sampled_from(["none", "left", "right", "both"]),
+)
 def test_matmul_broadcasts_batches_and_promotes_vectors(data, m, k, n, batch, vec):
     sa = (k,) if vec in ("left", "both") else batch.input_shapes[0] + (m, k)
     sb = (k,) if vec in ("right", "both") else batch.input_shapes[1] + (k, n)
@@ -339,8 +410,11 @@ def test_sliding_window_in_one_and_two_dimensions(data, k, lead):
     dilation = tuple(data.draw(st.integers(1, 2)) for _ in range(k))
     sizes = tuple(d * (f - 1) + 1 + data.draw(st.integers(0, 3)) for f, d in zip(window, dilation))
     a = spread(data.draw, tuple(lead) + sizes)
-    check(lambda x: ag.sliding_window(x, window, stride, dilation),
-          lambda x: _windows_reference(x, window, stride, dilation), a)
+    check(
+        lambda x: ag.sliding_window(x, window, stride, dilation),
+        lambda x: _windows_reference(x, window, stride, dilation),
+        a,
+    )
     too_big = tuple(n - d * (f - 1) for n, f, d in zip(sizes, window, dilation))  # every axis one short of fitting
     short = tuple(lead) + tuple(n - 1 - (t - 1) for n, t in zip(sizes, too_big))
     with pytest.raises(ValueError, match=r"does not fit an axis of size N="):

@@ -2,6 +2,7 @@
 
 Assertions are on matplotlib's objects (titles, labels, lines, texts), not on pixels.
 """
+
 import importlib.util
 from pathlib import Path
 
@@ -17,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "vanishing_gradients.py"
-FLOAT32_TINY = 2.0 ** -126          # the smallest normal float32
+FLOAT32_TINY = 2.0**-126  # the smallest normal float32
 
 
 def example():
@@ -30,7 +31,7 @@ def example():
 @pytest.fixture(autouse=True)
 def close_figures():
     yield
-    matplotlib.pyplot.close("all")   # pyplot keeps every figure until closed; the objects stay readable
+    matplotlib.pyplot.close("all")  # pyplot keeps every figure until closed; the objects stay readable
 
 
 def notes(ax):
@@ -51,16 +52,16 @@ def test_every_time_step_is_drawn_and_the_labels_say_what_is_drawn():
     fig = viz.plot_grad_over_time(grads, title="my RNN", label="RNN")
     (ax,) = fig.axes
     (line,) = ax.get_lines()
-    np.testing.assert_array_equal(line.get_xdata(), np.arange(50))          # t = 0..49: all 50 steps
+    np.testing.assert_array_equal(line.get_xdata(), np.arange(50))  # t = 0..49: all 50 steps
     np.testing.assert_allclose(line.get_ydata(), 0.5 ** (49 - np.arange(50)), rtol=1e-6)
     assert ax.get_xlim()[0] < 0 and ax.get_xlim()[1] > 49
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("my RNN", "time step t", "||∂L/∂h_t||")
     assert ax.get_yscale() == "log" and legend(ax) == ["RNN"]
-    assert notes(ax) == []                                                  # nothing lost, nothing to say
+    assert notes(ax) == []  # nothing lost, nothing to say
 
 
 def test_a_curve_that_underflows_to_zero_says_so_and_keeps_all_its_steps():
-    grads = [np.zeros(4, np.float32)] * 12 + decaying(38)                   # t = 0..11 underflowed to exactly 0
+    grads = [np.zeros(4, np.float32)] * 12 + decaying(38)  # t = 0..11 underflowed to exactly 0
     fig = viz.plot_grad_over_time(grads, label="RNN")
     ax = fig.axes[0]
     (line,) = ax.get_lines()
@@ -92,7 +93,7 @@ def test_curves_sharing_an_axes_each_get_their_own_note_and_legend_entry():
     assert notes(ax) == ["a: underflows to 0 for t ≤ 2", "b: underflows to 0 for t ≤ 4"]
     assert legend(ax) == ["a", "b"]
     y = [t.get_position()[1] for t in ax.texts]
-    assert y[0] != y[1]                                                     # one line each, not on top of each other
+    assert y[0] != y[1]  # one line each, not on top of each other
 
 
 @pytest.fixture(scope="module")
@@ -139,17 +140,17 @@ def test_each_underflowing_curve_of_the_example_says_so(figure):
                 underflowed.append(label)
             else:
                 assert said == [], label
-    assert "RNN" in underflowed                                             # at T = 160 the plain RNN does
+    assert "RNN" in underflowed  # at T = 160 the plain RNN does
 
 
 def test_the_predicted_curves_are_rho_to_the_power_t_minus_1_minus_t_and_the_measurements_follow(figure):
     _, _, fig = figure
     lines = {ln.get_label(): ln.get_ydata() for ln in fig.axes[2].get_lines()}
     to_end = 159 - np.arange(160)
-    np.testing.assert_allclose(lines["predicted 0.9^(T-1-t)"], 0.9 ** to_end, rtol=1e-12)
-    np.testing.assert_allclose(lines["predicted 1.1^(T-1-t)"], 1.1 ** to_end, rtol=1e-12)
-    np.testing.assert_allclose(lines["measured, ρ(W_hh) = 0.90"], 0.9 ** to_end, rtol=1e-3)
-    np.testing.assert_allclose(lines["measured, ρ(W_hh) = 1.10"], 1.1 ** to_end, rtol=1e-3)
+    np.testing.assert_allclose(lines["predicted 0.9^(T-1-t)"], 0.9**to_end, rtol=1e-12)
+    np.testing.assert_allclose(lines["predicted 1.1^(T-1-t)"], 1.1**to_end, rtol=1e-12)
+    np.testing.assert_allclose(lines["measured, ρ(W_hh) = 0.90"], 0.9**to_end, rtol=1e-3)
+    np.testing.assert_allclose(lines["measured, ρ(W_hh) = 1.10"], 1.1**to_end, rtol=1e-3)
 
 
 def test_biasing_the_keep_gates_keeps_the_gradient_alive(figure):
@@ -158,7 +159,7 @@ def test_biasing_the_keep_gates_keeps_the_gradient_alive(figure):
     gated = {ln.get_label().split(",")[0]: ln.get_ydata() for ln in fig.axes[1].get_lines()}
     for cell in ("LSTM", "GRU"):
         assert gated[cell][0] > 1e10 * default[cell][0], cell
-        assert gated[cell][0] > 1e-4                                        # still alive 159 steps back
+        assert gated[cell][0] > 1e-4  # still alive 159 steps back
 
 
 @pytest.mark.parametrize("Cell", [nn.LSTMCell, nn.GRUCell])
@@ -167,7 +168,7 @@ def test_keep_gate_sets_the_second_gate_block_and_only_it(Cell):
     before = cell.bias_ih.numpy().copy() + cell.bias_hh.numpy()
     example().keep_gate(cell, 2.0)
     total = cell.bias_ih.numpy() + cell.bias_hh.numpy()
-    np.testing.assert_array_equal(total[5:10], 2.0)                         # LSTM i,[f],g,o; GRU r,[z],n
+    np.testing.assert_array_equal(total[5:10], 2.0)  # LSTM i,[f],g,o; GRU r,[z],n
     np.testing.assert_array_equal(np.delete(total, np.s_[5:10]), np.delete(before, np.s_[5:10]))
 
 

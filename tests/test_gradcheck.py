@@ -1,10 +1,11 @@
 """Custom Functions (the documented way to write an op) and gradcheck / gradgradcheck themselves."""
+
 import numpy as np
 import pytest
+from core_cases import values
 
 import autograd_core as ag
 from autograd_core.function import unbroadcast
-from core_cases import values
 
 
 class Mul(ag.Function):  # the example from DESIGN.md, with the roles of what it saves declared
@@ -17,20 +18,23 @@ class Mul(ag.Function):  # the example from DESIGN.md, with the roles of what it
 
     @staticmethod
     def backward(ctx, g):
-        return (unbroadcast(g * ctx.y, ctx.x.shape) if ctx.needs_input_grad[0] else None,
-                unbroadcast(g * ctx.x, ctx.y.shape) if ctx.needs_input_grad[1] else None)
+        return (
+            unbroadcast(g * ctx.y, ctx.x.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(g * ctx.x, ctx.y.shape) if ctx.needs_input_grad[1] else None,
+        )
 
 
 class Cube(ag.Function):
     """PyTorch habits: save_for_backward / saved_tensors."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x ** 3
+        return x**3
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return g * 3 * x * x
 
 
@@ -38,16 +42,17 @@ class WrongCube(ag.Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x ** 3
+        return x**3
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        (x,) = ctx.saved_tensors
         return g * 3 * x  # should be 3 x^2
 
 
 class FrozenSecondOrder(ag.Function):
     """Right first derivative, but backward copies x, so under create_graph the copy is a constant: wrong 2nd order."""
+
     saves = {"x": 0}
 
     @staticmethod
@@ -62,6 +67,7 @@ class FrozenSecondOrder(ag.Function):
 
 class Scaled(ag.Function):
     """An op with a keyword parameter."""
+
     @staticmethod
     def forward(ctx, x, factor):
         ctx.factor = factor
@@ -149,8 +155,9 @@ def test_gradgradcheck_catches_a_wrong_second_derivative():
 def test_gradcheck_promotes_float32_inputs_and_accepts_one_tensor():
     x = ag.tensor([0.3, 0.7], requires_grad=True)  # float32: finite differences would be too coarse
     assert ag.gradcheck(lambda t: (t * t).tanh().sum(), x)
-    assert ag.gradcheck(lambda t: (t * t).tanh().sum(), [ag.tensor([[.1, .2], [.3, .4]], dtype="float64",
-                                                                   requires_grad=True)])
+    assert ag.gradcheck(
+        lambda t: (t * t).tanh().sum(), [ag.tensor([[0.1, 0.2], [0.3, 0.4]], dtype="float64", requires_grad=True)]
+    )
 
 
 def test_gradcheck_multiple_outputs_and_constant_inputs():

@@ -1,9 +1,10 @@
 """ag.grad and second (and third) derivatives: the backward pass recorded with create_graph=True."""
+
 import numpy as np
 import pytest
+from core_cases import values
 
 import autograd_core as ag
-from core_cases import values
 
 
 def f64(a, requires_grad=True):
@@ -14,10 +15,10 @@ SECOND = {  # f, f'' in closed form
     "tanh": (lambda x: x.tanh(), lambda a: -2 * np.tanh(a) * (1 - np.tanh(a) ** 2)),
     "sigmoid": (lambda x: x.sigmoid(), lambda a: (s := 1 / (1 + np.exp(-a))) * (1 - s) * (1 - 2 * s)),
     "exp": (lambda x: x.exp(), np.exp),
-    "log": (lambda x: x.log(), lambda a: -1 / a ** 2),
-    "sqrt": (lambda x: x.sqrt(), lambda a: -0.25 * a ** -1.5),
-    "x**3": (lambda x: x ** 3, lambda a: 6 * a),
-    "1/x": (lambda x: 1 / x, lambda a: 2 / a ** 3),
+    "log": (lambda x: x.log(), lambda a: -1 / a**2),
+    "sqrt": (lambda x: x.sqrt(), lambda a: -0.25 * a**-1.5),
+    "x**3": (lambda x: x**3, lambda a: 6 * a),
+    "1/x": (lambda x: 1 / x, lambda a: 2 / a**3),
 }
 
 
@@ -26,26 +27,26 @@ def test_second_derivative_in_closed_form(name):
     f, f2 = SECOND[name]
     a = values((5,), "pos")
     x = f64(a)
-    g, = ag.grad(f(x).sum(), x, create_graph=True)
+    (g,) = ag.grad(f(x).sum(), x, create_graph=True)
     assert g.requires_grad
-    gg, = ag.grad(g.sum(), x)
+    (gg,) = ag.grad(g.sum(), x)
     np.testing.assert_allclose(gg.numpy(), f2(a), rtol=1e-10)
 
 
 def test_second_derivative_of_matmul_is_the_other_factor():
     a, b = values((2, 3)), values((3, 4))
     x, w = f64(a), f64(b)
-    gx, = ag.grad((x @ w).sum(), x, create_graph=True)  # = ones @ w.T: depends on w only
-    gw, = ag.grad((gx * gx).sum(), w)
+    (gx,) = ag.grad((x @ w).sum(), x, create_graph=True)  # = ones @ w.T: depends on w only
+    (gw,) = ag.grad((gx * gx).sum(), w)
     ones = np.ones((2, 4))
     np.testing.assert_allclose(gw.numpy(), 2 * (ones @ b.T).T @ ones, rtol=1e-12)
 
 
 def test_third_derivative():
     x = f64([0.3, -0.8])
-    g1, = ag.grad((x ** 4).sum(), x, create_graph=True)
-    g2, = ag.grad(g1.sum(), x, create_graph=True)
-    g3, = ag.grad(g2.sum(), x)
+    (g1,) = ag.grad((x**4).sum(), x, create_graph=True)
+    (g2,) = ag.grad(g1.sum(), x, create_graph=True)
+    (g3,) = ag.grad(g2.sum(), x)
     np.testing.assert_allclose(g3.numpy(), 24 * x.numpy())
 
 
@@ -84,9 +85,9 @@ def test_grad_returns_tuple_and_leaves_dot_grad_untouched():
 
 def test_grad_outputs_for_non_scalar_and_multiple_outputs():
     x = f64([1.0, 2.0])
-    g, = ag.grad(x * 3, x, grad_outputs=ag.tensor([1.0, -1.0], dtype="float64"))
+    (g,) = ag.grad(x * 3, x, grad_outputs=ag.tensor([1.0, -1.0], dtype="float64"))
     np.testing.assert_allclose(g.numpy(), [3, -3])
-    g, = ag.grad([x * 3, x * x], x, grad_outputs=[np.ones(2), np.array([1.0, 0.0])])
+    (g,) = ag.grad([x * 3, x * x], x, grad_outputs=[np.ones(2), np.array([1.0, 0.0])])
     np.testing.assert_allclose(g.numpy(), [3 + 2, 3])
     with pytest.raises(ValueError, match="grad_outputs"):
         ag.grad([x * 3, x * x], x, grad_outputs=[np.ones(2)])
@@ -106,7 +107,7 @@ def test_grad_retain_graph():
     x = f64([1.0, 2.0])
     y = (x.exp()).sum()
     ag.grad(y, x, retain_graph=True)
-    g, = ag.grad(y, x)
+    (g,) = ag.grad(y, x)
     np.testing.assert_allclose(g.numpy(), np.exp([1.0, 2.0]))
     with pytest.raises(RuntimeError, match="retain_graph"):
         ag.grad(y, x)
@@ -114,9 +115,9 @@ def test_grad_retain_graph():
 
 def test_grad_create_graph_retains_the_graph_by_default():
     x = f64([1.0, 2.0])
-    y = (x ** 3).sum()
+    y = (x**3).sum()
     ag.grad(y, x, create_graph=True)
-    g, = ag.grad(y, x)  # no error: create_graph implies retain_graph
+    (g,) = ag.grad(y, x)  # no error: create_graph implies retain_graph
     np.testing.assert_allclose(g.numpy(), 3 * x.numpy() ** 2)
 
 
@@ -137,16 +138,16 @@ def test_grad_input_not_requiring_grad_raises():
 
 def test_backward_create_graph_gives_differentiable_dot_grad():
     x = f64([0.5, -1.0])
-    (x ** 3).sum().backward(create_graph=True)
+    (x**3).sum().backward(create_graph=True)
     assert x.grad.requires_grad
-    g2, = ag.grad(x.grad.sum(), x)
+    (g2,) = ag.grad(x.grad.sum(), x)
     np.testing.assert_allclose(g2.numpy(), 6 * x.numpy())
 
 
 def test_hook_under_create_graph_receives_a_differentiable_tensor():
     x = f64([0.5, 2.0])
     x.register_hook(lambda g: g * x)  # the replaced gradient depends on x itself
-    g, = ag.grad((x * x).sum(), x, create_graph=True)
+    (g,) = ag.grad((x * x).sum(), x, create_graph=True)
     np.testing.assert_allclose(g.numpy(), 2 * x.numpy() ** 2)
-    gg, = ag.grad(g.sum(), x)  # d(2x^2)/dx = 4x, and the hook fires again on it (as in PyTorch): 4x^2
+    (gg,) = ag.grad(g.sum(), x)  # d(2x^2)/dx = 4x, and the hook fires again on it (as in PyTorch): 4x^2
     np.testing.assert_allclose(gg.numpy(), 4 * x.numpy() ** 2)

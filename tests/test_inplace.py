@@ -1,4 +1,5 @@
 """In-place safety: version counters, errors when a saved tensor was changed, parameter updates still work."""
+
 import numpy as np
 import pytest
 

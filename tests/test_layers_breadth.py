@@ -1,13 +1,14 @@
 """layer_norm, group_norm, normalize, cosine_similarity, pairwise_distance, scaled_dot_product_attention,
 MultiheadAttention, interpolate, pixel_shuffle: gradcheck in float64, PyTorch's numbers where it is installed,
 and a PyTorch state dict that loads."""
+
 import numpy as np
 import pytest
+from core_cases import values
 
 import autograd_core as ag
 import nn
 import nn.functional as F
-from core_cases import values
 
 try:
     import torch
@@ -33,19 +34,36 @@ CASES = {
     "normalize": (lambda x: F.normalize(x), lambda x: TF.normalize(x), (3, 4)),
     "normalize p1 dim0": (lambda x: F.normalize(x, 1, 0), lambda x: TF.normalize(x, 1, 0), (3, 4)),
     "interp nearest 1d": (lambda x: F.interpolate(x, size=7), lambda x: TF.interpolate(x, size=7), (1, 2, 4)),
-    "interp nearest 2d x2": (lambda x: F.interpolate(x, scale_factor=2), lambda x: TF.interpolate(x, scale_factor=2),
-                             (1, 2, 3, 3)),
-    "interp nearest down": (lambda x: F.interpolate(x, size=(2, 3)), lambda x: TF.interpolate(x, size=(2, 3)),
-                            (1, 1, 5, 7)),
-    "interp linear": (lambda x: F.interpolate(x, size=7, mode="linear"),
-                      lambda x: TF.interpolate(x, size=7, mode="linear"), (2, 1, 4)),
-    "interp linear ac": (lambda x: F.interpolate(x, size=7, mode="linear", align_corners=True),
-                         lambda x: TF.interpolate(x, size=7, mode="linear", align_corners=True), (2, 1, 4)),
-    "interp bilinear": (lambda x: F.interpolate(x, scale_factor=1.5, mode="bilinear"),
-                        lambda x: TF.interpolate(x, scale_factor=1.5, mode="bilinear"), (1, 2, 4, 4)),
-    "interp bilinear down": (lambda x: F.interpolate(x, size=(3, 2), mode="bilinear", align_corners=False),
-                             lambda x: TF.interpolate(x, size=(3, 2), mode="bilinear", align_corners=False),
-                             (1, 1, 5, 6)),
+    "interp nearest 2d x2": (
+        lambda x: F.interpolate(x, scale_factor=2),
+        lambda x: TF.interpolate(x, scale_factor=2),
+        (1, 2, 3, 3),
+    ),
+    "interp nearest down": (
+        lambda x: F.interpolate(x, size=(2, 3)),
+        lambda x: TF.interpolate(x, size=(2, 3)),
+        (1, 1, 5, 7),
+    ),
+    "interp linear": (
+        lambda x: F.interpolate(x, size=7, mode="linear"),
+        lambda x: TF.interpolate(x, size=7, mode="linear"),
+        (2, 1, 4),
+    ),
+    "interp linear ac": (
+        lambda x: F.interpolate(x, size=7, mode="linear", align_corners=True),
+        lambda x: TF.interpolate(x, size=7, mode="linear", align_corners=True),
+        (2, 1, 4),
+    ),
+    "interp bilinear": (
+        lambda x: F.interpolate(x, scale_factor=1.5, mode="bilinear"),
+        lambda x: TF.interpolate(x, scale_factor=1.5, mode="bilinear"),
+        (1, 2, 4, 4),
+    ),
+    "interp bilinear down": (
+        lambda x: F.interpolate(x, size=(3, 2), mode="bilinear", align_corners=False),
+        lambda x: TF.interpolate(x, size=(3, 2), mode="bilinear", align_corners=False),
+        (1, 1, 5, 6),
+    ),
     "pixel_shuffle": (lambda x: F.pixel_shuffle(x, 2), lambda x: TF.pixel_shuffle(x, 2), (1, 8, 2, 3)),
 }
 
@@ -78,8 +96,10 @@ def test_distances_equal_pytorchs():
     _same(F.cosine_similarity(_t(a), _t(b)), TF.cosine_similarity(torch.tensor(a), torch.tensor(b)))
     _same(F.cosine_similarity(_t(a), _t(b), dim=0), TF.cosine_similarity(torch.tensor(a), torch.tensor(b), dim=0))
     _same(F.pairwise_distance(_t(a), _t(b)), TF.pairwise_distance(torch.tensor(a), torch.tensor(b)))
-    _same(F.pairwise_distance(_t(a), _t(b), p=1, keepdim=True),
-          TF.pairwise_distance(torch.tensor(a), torch.tensor(b), p=1, keepdim=True))
+    _same(
+        F.pairwise_distance(_t(a), _t(b), p=1, keepdim=True),
+        TF.pairwise_distance(torch.tensor(a), torch.tensor(b), p=1, keepdim=True),
+    )
     assert ag.gradcheck(lambda x, y: F.cosine_similarity(x, y), [_t(a), _t(b)])
 
 
@@ -98,8 +118,9 @@ def test_scaled_dot_product_attention(mask):
     assert ag.gradgradcheck(lambda *t: F.scaled_dot_product_attention(*t, **kw), [_t(a[:1]) for a in (q, k, v)])
     if torch is not None:
         tm = None if m is None else torch.tensor(m)
-        want = TF.scaled_dot_product_attention(*(torch.tensor(a) for a in (q, k, v)), attn_mask=tm,
-                                               is_causal=mask == "causal")
+        want = TF.scaled_dot_product_attention(
+            *(torch.tensor(a) for a in (q, k, v)), attn_mask=tm, is_causal=mask == "causal"
+        )
         _same(F.scaled_dot_product_attention(*ts, **kw), want)
 
 
@@ -132,8 +153,9 @@ def test_multihead_attention_loads_pytorchs_state_dict_and_gives_its_outputs_and
     out.sum().backward()
     tout.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-8, atol=1e-12)
-    np.testing.assert_allclose(ours.in_proj_weight.grad.numpy(), theirs.in_proj_weight.grad.numpy(), rtol=1e-8,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        ours.in_proj_weight.grad.numpy(), theirs.in_proj_weight.grad.numpy(), rtol=1e-8, atol=1e-12
+    )
 
 
 def test_layer_modules_and_bad_arguments():
@@ -153,12 +175,15 @@ def test_layer_modules_and_bad_arguments():
         nn.MultiheadAttention(6, 4)
 
 
-TRANSPOSED = [((2, 4, 5), (4, 3, 3), {}), ((2, 4, 5), (4, 3, 3), {"stride": 2}),
-              ((2, 4, 5), (4, 3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
-              ((2, 2, 6), (2, 3, 1), {"padding": 1}),  # padding wider than the kernel's reach: cropped
-              ((1, 4, 5, 6), (4, 2, 3, 2), {"stride": (2, 1), "padding": (1, 0), "dilation": 2, "groups": 2}),
-              ((1, 2, 4, 4), (2, 3, 3, 3), {"stride": 3, "padding": 2, "output_padding": 2}),
-              ((2, 4, 4), (2, 3, 3, 3), {"stride": 2})]  # unbatched 2-D
+TRANSPOSED = [
+    ((2, 4, 5), (4, 3, 3), {}),
+    ((2, 4, 5), (4, 3, 3), {"stride": 2}),
+    ((2, 4, 5), (4, 3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
+    ((2, 2, 6), (2, 3, 1), {"padding": 1}),  # padding wider than the kernel's reach: cropped
+    ((1, 4, 5, 6), (4, 2, 3, 2), {"stride": (2, 1), "padding": (1, 0), "dilation": 2, "groups": 2}),
+    ((1, 2, 4, 4), (2, 3, 3, 3), {"stride": 3, "padding": 2, "output_padding": 2}),
+    ((2, 4, 4), (2, 3, 3, 3), {"stride": 2}),
+]  # unbatched 2-D
 
 
 @pytest.mark.parametrize("xs, ws, kw", TRANSPOSED, ids=[str(t[2]) for t in TRANSPOSED])
@@ -180,7 +205,9 @@ def test_conv_transpose_gradcheck_and_pytorch(xs, ws, kw):
 @pytest.mark.parametrize("k", [1, 2])
 def test_conv_transpose_modules_load_pytorchs_weights(k):
     torch.manual_seed(0)
-    cls, tcls = (nn.ConvTranspose1d, torch.nn.ConvTranspose1d) if k == 1 else (nn.ConvTranspose2d, torch.nn.ConvTranspose2d)
+    cls, tcls = (
+        (nn.ConvTranspose1d, torch.nn.ConvTranspose1d) if k == 1 else (nn.ConvTranspose2d, torch.nn.ConvTranspose2d)
+    )
     theirs = tcls(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2).double()
     ours = cls(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
     assert {n: p.shape for n, p in ours.named_parameters()} == {n: tuple(p.shape) for n, p in theirs.named_parameters()}
@@ -199,10 +226,15 @@ def test_conv_transpose_names_bad_arguments():
 
 # ---- 3-D convolution and pooling, max pooling with indices and unpooling ---------------------------------------
 
+
 @pytest.mark.parametrize("kw", [{}, {"stride": 2, "padding": 1}, {"dilation": (1, 2, 1), "groups": 2}])
 def test_conv3d(kw):
     rng = np.random.default_rng(6)
-    x, w, b = rng.standard_normal((2, 4, 5, 5, 4)), rng.standard_normal((6, 4 // kw.get("groups", 1), 2, 3, 2)), rng.standard_normal(6)
+    x, w, b = (
+        rng.standard_normal((2, 4, 5, 5, 4)),
+        rng.standard_normal((6, 4 // kw.get("groups", 1), 2, 3, 2)),
+        rng.standard_normal(6),
+    )
     assert ag.gradcheck(lambda a, c, d: F.conv3d(a, c, d, **kw), [_t(x[:1, :, :, :]), _t(w), _t(b)])
     if torch is not None:
         _same(F.conv3d(_t(x), _t(w), _t(b), **kw), TF.conv3d(torch.tensor(x), torch.tensor(w), torch.tensor(b), **kw))
@@ -211,7 +243,9 @@ def test_conv3d(kw):
 
 @needs_torch
 @pytest.mark.parametrize("k", [1, 2, 3])
-@pytest.mark.parametrize("kw", [{"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 2, "dilation": 2}])
+@pytest.mark.parametrize(
+    "kw", [{"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 2, "dilation": 2}]
+)
 def test_max_pool_with_indices_and_unpool_equal_pytorchs(k, kw):
     rng = np.random.default_rng(7)
     a = np.round(rng.standard_normal((2, 3) + (6,) * k) * 2) / 2  # ties included
@@ -226,10 +260,12 @@ def test_max_pool_with_indices_and_unpool_equal_pytorchs(k, kw):
     (tv * torch.tensor(w)).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())  # to the element picked, ties too
     if "dilation" not in kw:
-        un = getattr(F, f"max_unpool{k}d")(v, i, kw["kernel_size"], kw.get("stride"), kw.get("padding", 0),
-                                             output_size=a.shape)
-        tun = getattr(TF, f"max_unpool{k}d")(tv, ti, kw["kernel_size"], kw.get("stride"), kw.get("padding", 0),
-                                               output_size=a.shape)
+        un = getattr(F, f"max_unpool{k}d")(
+            v, i, kw["kernel_size"], kw.get("stride"), kw.get("padding", 0), output_size=a.shape
+        )
+        tun = getattr(TF, f"max_unpool{k}d")(
+            tv, ti, kw["kernel_size"], kw.get("stride"), kw.get("padding", 0), output_size=a.shape
+        )
         _same(un, tun)
 
 
@@ -237,8 +273,10 @@ def test_max_pool_with_indices_and_unpool_equal_pytorchs(k, kw):
 def test_avg_pool3d_and_pool_modules():
     a = values((2, 3, 4, 4, 4))
     _same(F.avg_pool3d(_t(a), 2), TF.avg_pool3d(torch.tensor(a), 2))
-    _same(nn.AvgPool3d(3, 1, 1, count_include_pad=False)(_t(a)),
-          torch.nn.AvgPool3d(3, 1, 1, count_include_pad=False)(torch.tensor(a)))
+    _same(
+        nn.AvgPool3d(3, 1, 1, count_include_pad=False)(_t(a)),
+        torch.nn.AvgPool3d(3, 1, 1, count_include_pad=False)(torch.tensor(a)),
+    )
     v, i = nn.MaxPool2d(2, return_indices=True)(_t(a[:, :, 0]))
     back = nn.MaxUnpool2d(2)(v, i)
     assert back.shape == (2, 3, 4, 4) and (back.numpy() != 0).sum() == v.size

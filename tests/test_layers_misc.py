@@ -1,7 +1,9 @@
 """Dropout, batch norm and embedding: gradients (float64 gradcheck), train/eval behaviour, PyTorch parity, bad input."""
+
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_core as ag
 import nn
@@ -13,6 +15,7 @@ def t64(a, requires_grad=True):
 
 
 # ---- dropout ---------------------------------------------------------------------------------
+
 
 def test_dropout_gradcheck_with_a_fixed_rng():
     x = t64(np.random.default_rng(0).standard_normal((4, 5)))
@@ -63,6 +66,7 @@ def test_dropout_bad_p():
 
 # ---- batch norm ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("shape", [(5, 3), (4, 3, 2), (3, 2, 2, 3)])
 def test_batch_norm_train_gradcheck(shape):
     rng = np.random.default_rng(1)
@@ -91,8 +95,12 @@ def test_batch_norm_train_normalises_each_channel_and_updates_running_stats():
 
 
 @settings(max_examples=25, deadline=None)
-@given(n=st.integers(2, 5), c=st.integers(1, 4), spatial=st.lists(st.integers(1, 3), max_size=2),
-       seed=st.integers(0, 2 ** 16))
+@given(
+    n=st.integers(2, 5),
+    c=st.integers(1, 4),
+    spatial=st.lists(st.integers(1, 3), max_size=2),
+    seed=st.integers(0, 2**16),
+)
 def test_batch_norm_output_is_standardised_for_any_shape(n, c, spatial, seed):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, c, *spatial)) * rng.uniform(0.5, 5, (1, c) + (1,) * len(spatial)) + 3
@@ -115,7 +123,9 @@ def test_batchnorm_module_train_then_eval():
     np.testing.assert_allclose(bn.running_var, data.var(0), rtol=0.2)
     bn.eval()
     before = bn.running_mean.copy()
-    x = ag.tensor(np.full((1, 2), 5.0), dtype="float32")  # eval mode works on one sample and uses the running statistics
+    x = ag.tensor(
+        np.full((1, 2), 5.0), dtype="float32"
+    )  # eval mode works on one sample and uses the running statistics
     y = bn(x).numpy()
     np.testing.assert_allclose(y[0], (5.0 - bn.running_mean) / np.sqrt(bn.running_var + 1e-5), rtol=1e-5)
     np.testing.assert_array_equal(bn.running_mean, before)
@@ -153,8 +163,11 @@ def test_batchnorm_bad_input():
     with pytest.raises(ValueError, match=r"expected a 2D or 3D input, got shape \(1, 1, 1, 1\)"):
         nn.BatchNorm1d(1)(ag.zeros(1, 1, 1, 1))
     bn = nn.BatchNorm1d(3)
-    with pytest.raises(ValueError, match=r"running_mean must have shape \(4,\) for an input with 4 channels "
-                                         r"\(shape \(2, 4\)\), got \(3,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"running_mean must have shape \(4,\) for an input with 4 channels "
+        r"\(shape \(2, 4\)\), got \(3,\)",
+    ):
         bn(ag.zeros(2, 4))
     assert int(bn.num_batches_tracked) == 0
     with pytest.raises(ValueError, match=r"weight must have shape \(4,\) .* got \(3,\)"):
@@ -165,8 +178,9 @@ def test_batchnorm_bad_input():
         F.batch_norm(ag.zeros(2, 3), None, None)
 
 
-@pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (6, 3)), ("BatchNorm1d", (4, 3, 5)),
-                                       ("BatchNorm2d", (3, 3, 4, 2))])
+@pytest.mark.parametrize(
+    "cls,shape", [("BatchNorm1d", (6, 3)), ("BatchNorm1d", (4, 3, 5)), ("BatchNorm2d", (3, 3, 4, 2))]
+)
 def test_batchnorm_matches_pytorch_train_and_eval(cls, shape):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(7)
@@ -178,7 +192,7 @@ def test_batchnorm_matches_pytorch_train_and_eval(cls, shape):
     with torch.no_grad():
         theirs.weight.copy_(torch.tensor(w))
         theirs.bias.copy_(torch.tensor(b))
-    for step in range(3):
+    for _step in range(3):
         x = rng.standard_normal(shape) * 2 + 1
         g = rng.standard_normal(shape)
         xo, xt = t64(x), torch.tensor(x, requires_grad=True)
@@ -196,6 +210,7 @@ def test_batchnorm_matches_pytorch_train_and_eval(cls, shape):
 
 
 # ---- embedding -------------------------------------------------------------------------------
+
 
 def test_embedding_gradcheck_with_repeated_indices():
     w = t64(np.random.default_rng(8).standard_normal((5, 3)))
@@ -252,8 +267,12 @@ def test_embedding_bad_input():
 
 
 @settings(max_examples=20, deadline=None)
-@given(num=st.integers(1, 6), dim=st.integers(1, 4), shape=st.lists(st.integers(0, 4), max_size=3),
-       seed=st.integers(0, 2 ** 16))
+@given(
+    num=st.integers(1, 6),
+    dim=st.integers(1, 4),
+    shape=st.lists(st.integers(0, 4), max_size=3),
+    seed=st.integers(0, 2**16),
+)
 def test_embedding_gradient_is_a_count_weighted_sum(num, dim, shape, seed):
     rng = np.random.default_rng(seed)
     w = t64(rng.standard_normal((num, dim)))

@@ -3,6 +3,7 @@
 Expected values are transcribed from the slides; where a slide shows an operation but not its result (some pooling
 outputs), the expected value is worked out by hand in a comment next to it.
 """
+
 import importlib.util
 import pathlib
 
@@ -21,23 +22,23 @@ def test_output_sizes_from_the_slides():
     sizes = lecture.output_sizes()
     assert sizes["32x32x3, six 5x5x3 filters"] == (28, 28, 6)
     assert sizes["28x28x6, ten 5x5x6 filters"] == (24, 24, 10)
-    assert sizes["32x32x3, six 5x5x3 filters, padding 2"] == (32, 32, 6)   # (32 + 2*2 - 5)/1 + 1 = 32
+    assert sizes["32x32x3, six 5x5x3 filters, padding 2"] == (32, 32, 6)  # (32 + 2*2 - 5)/1 + 1 = 32
     assert sizes["7x7, 3x3 filter, padding 1 (the image no longer shrinks)"] == (7, 7, 1)
     assert sizes["7x7, 3x3 filter, stride 1"] == 5
     assert sizes["7x7, 3x3 filter, stride 2"] == 3
-    assert "remainder 1" in sizes["7x7, 3x3 filter, stride 3"]           # (7 - 3)/3 + 1 = 2.33: does not fit
+    assert "remainder 1" in sizes["7x7, 3x3 filter, stride 3"]  # (7 - 3)/3 + 1 = 2.33: does not fit
     assert sizes["quiz: 128x128x3, ten 5x5x3 filters, padding 2, stride 1"] == (128, 128, 10)
-    assert sizes["quiz: number of parameters"] == 760                     # 5*5*3*10 + 10
+    assert sizes["quiz: number of parameters"] == 760  # 5*5*3*10 + 10
     assert sizes["quiz: F = N + 2P = 132 (just a fully connected layer)"] == (1, 1, 10)
-    assert sizes["3x3 input, padding 1, 2x2 kernel"] == 4                # (3 + 2*1 - 2)/1 + 1 = 4
-    assert sizes["3x3 map, 2x2 max pooling, stride 1"] == 2              # (3 + 2*0 - 2)/1 + 1 = 2
+    assert sizes["3x3 input, padding 1, 2x2 kernel"] == 4  # (3 + 2*1 - 2)/1 + 1 = 4
+    assert sizes["3x3 map, 2x2 max pooling, stride 1"] == 2  # (3 + 2*0 - 2)/1 + 1 = 2
     assert sizes["16x16 map, 4x4 pooling"] == 4
 
 
 def test_stride_three_on_seven_by_seven_does_not_fit_strictly():
     with pytest.raises(ValueError, match="remainder 1"):
         F.conv_output_size(7, 3, 3, strict=True)
-    assert F.conv_output_size(7, 3, 3) == 2    # PyTorch floors: the last column is never covered
+    assert F.conv_output_size(7, 3, 3) == 2  # PyTorch floors: the last column is never covered
 
 
 def test_cross_filter_convolved_feature_and_max_pooling():
@@ -48,10 +49,12 @@ def test_cross_filter_convolved_feature_and_max_pooling():
 
 def test_pattern_filters_feature_maps_and_max_pooling():
     ex = lecture.pattern_filters_example()
-    np.testing.assert_array_equal(ex["filter 1"]["stride 1"],
-                                  [[3, -1, -3, -1], [-3, 1, 0, -3], [-3, -3, 0, 1], [3, -2, -2, -1]])
-    np.testing.assert_array_equal(ex["filter 2"]["stride 1"],
-                                  [[-1, -1, -1, -1], [-1, -1, -2, 1], [-1, -1, -2, 1], [-1, 0, -4, 3]])
+    np.testing.assert_array_equal(
+        ex["filter 1"]["stride 1"], [[3, -1, -3, -1], [-3, 1, 0, -3], [-3, -3, 0, 1], [3, -2, -2, -1]]
+    )
+    np.testing.assert_array_equal(
+        ex["filter 2"]["stride 1"], [[-1, -1, -1, -1], [-1, -1, -2, 1], [-1, -1, -2, 1], [-1, 0, -4, 3]]
+    )
     # stride 2 visits every other position of the stride-1 map (the slide shows the positions, not the values)
     np.testing.assert_array_equal(ex["filter 1"]["stride 2"], [[3, -3], [-3, 0]])
     # 2x2 max pooling of each map, e.g. filter 1's top-left block [[3, -1], [-3, 1]] -> 3
@@ -71,14 +74,13 @@ def test_feature_map_then_max_average_and_sum_pooling():
 def test_padding_and_stride_on_the_integer_image():
     ex = lecture.padding_and_stride_example()
     full = ex["full (padding 2)"]
-    assert full.shape == (6, 7)                                  # (n + k - 1) x (m + k - 1)
+    assert full.shape == (6, 7)  # (n + k - 1) x (m + k - 1)
     np.testing.assert_array_equal(full[0], [-16, -8, 7, -6, -22, -1, 10])
     np.testing.assert_array_equal(full[1], [8, -2, -23, 6, 9, -18, 8])
     np.testing.assert_array_equal(full[2, :5], [19, -9, 32, -15, 16])
-    np.testing.assert_array_equal(ex["same (padding 1)"], [[-2, -23, 6, 9, -18],
-                                                           [-9, 32, -15, 16, 18],
-                                                           [31, 8, -15, 35, 3],
-                                                           [-11, -3, 44, 1, 24]])
+    np.testing.assert_array_equal(
+        ex["same (padding 1)"], [[-2, -23, 6, 9, -18], [-9, 32, -15, 16, 18], [31, 8, -15, 35, 3], [-11, -3, 44, 1, 24]]
+    )
     # 'valid' is the part of 'same' where the kernel overlaps the image completely: (n - k + 1) x (m - k + 1)
     np.testing.assert_array_equal(ex["valid (no padding)"], [[32, -15, 16], [8, -15, 35]])
     stride2 = ex["stride 2, padding 1 (five rows)"]

@@ -1,7 +1,9 @@
 """Losses and activations: gradients (float64 gradcheck), PyTorch's reductions, stability at 1e4, bad inputs."""
+
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_core as ag
 import nn
@@ -40,9 +42,20 @@ def ce_reference(x, t, weight=None, ignore_index=-100, reduction="mean", eps=0.0
 
 # ---- activations -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fn", [F.relu, F.tanh, F.sigmoid, lambda x: F.leaky_relu(x, 0.2), F.softplus,
-                                lambda x: F.softmax(x, dim=0), lambda x: F.softmax(x, dim=-1),
-                                lambda x: F.log_softmax(x, dim=1)])
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        F.relu,
+        F.tanh,
+        F.sigmoid,
+        lambda x: F.leaky_relu(x, 0.2),
+        F.softplus,
+        lambda x: F.softmax(x, dim=0),
+        lambda x: F.softmax(x, dim=-1),
+        lambda x: F.log_softmax(x, dim=1),
+    ],
+)
 def test_activation_gradcheck(fn):
     x = t64(np.random.default_rng(0).standard_normal((3, 4)) + 0.05)  # keep away from relu's kink at 0
     assert ag.gradcheck(fn, [x])
@@ -82,9 +95,14 @@ def test_softmax_dim_out_of_range():
 
 def test_activation_modules_match_functionals_and_repr():
     x = t64(np.random.default_rng(2).standard_normal((2, 3)), requires_grad=False)
-    pairs = [(nn.ReLU(), F.relu(x)), (nn.Tanh(), F.tanh(x)), (nn.Sigmoid(), F.sigmoid(x)),
-             (nn.LeakyReLU(0.3), F.leaky_relu(x, 0.3)), (nn.Softmax(dim=0), F.softmax(x, 0)),
-             (nn.LogSoftmax(dim=1), F.log_softmax(x, 1))]
+    pairs = [
+        (nn.ReLU(), F.relu(x)),
+        (nn.Tanh(), F.tanh(x)),
+        (nn.Sigmoid(), F.sigmoid(x)),
+        (nn.LeakyReLU(0.3), F.leaky_relu(x, 0.3)),
+        (nn.Softmax(dim=0), F.softmax(x, 0)),
+        (nn.LogSoftmax(dim=1), F.log_softmax(x, 1)),
+    ]
     for m, expected in pairs:
         np.testing.assert_array_equal(m(x).numpy(), expected.numpy())
     assert repr(nn.ReLU()) == "ReLU()"
@@ -105,17 +123,25 @@ CLASS_W = np.array([0.2, 1.0, 2.5])
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("kw", [{}, {"label_smoothing": 0.25}, {"weight": CLASS_W},
-                                {"weight": CLASS_W, "label_smoothing": 0.1}, {"ignore_index": 1}])
-@pytest.mark.parametrize("logits,target", [(LOGITS_2D, TARGET_2D), (LOGITS_4D, TARGET_4D),
-                                           (LOGITS_2D[0], np.array(2))])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"label_smoothing": 0.25},
+        {"weight": CLASS_W},
+        {"weight": CLASS_W, "label_smoothing": 0.1},
+        {"ignore_index": 1},
+    ],
+)
+@pytest.mark.parametrize("logits,target", [(LOGITS_2D, TARGET_2D), (LOGITS_4D, TARGET_4D), (LOGITS_2D[0], np.array(2))])
 def test_cross_entropy_value_and_gradcheck(logits, target, kw, reduction):
     if "ignore_index" in kw:
         target = np.where(target == -100, kw["ignore_index"], target)
     x = t64(logits)
     out = F.cross_entropy(x, target, reduction=reduction, **kw)
-    ref = ce_reference(logits, target, kw.get("weight"), kw.get("ignore_index", -100), reduction,
-                       kw.get("label_smoothing", 0.0))
+    ref = ce_reference(
+        logits, target, kw.get("weight"), kw.get("ignore_index", -100), reduction, kw.get("label_smoothing", 0.0)
+    )
     np.testing.assert_allclose(out.numpy(), ref, rtol=1e-12, atol=1e-12)
     assert ag.gradcheck(lambda a: F.cross_entropy(a, target, reduction=reduction, **kw), [x])
 
@@ -153,8 +179,9 @@ def test_cross_entropy_with_class_probabilities(reduction):
     idx = rng.integers(0, 4, (3, 2))
     one_hot = np.moveaxis(np.eye(4)[idx], -1, 1)
     for kw in ({"reduction": reduction, "label_smoothing": 0.3}, {"reduction": "sum", "weight": np.arange(1.0, 5)}):
-        np.testing.assert_allclose(F.cross_entropy(x, one_hot, **kw).numpy(), F.cross_entropy(x, idx, **kw).numpy(),
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            F.cross_entropy(x, one_hot, **kw).numpy(), F.cross_entropy(x, idx, **kw).numpy(), rtol=1e-12
+        )
 
 
 def test_label_smoothing_one_is_the_uniform_target():
@@ -188,10 +215,14 @@ def test_bce_with_logits_gradcheck_and_equals_bce_of_sigmoid(reduction):
     x = t64(rng.standard_normal((3, 4)) * 3)
     t = t64(rng.uniform(0, 1, (3, 4)))
     pw = rng.uniform(0.5, 3, (4,))
-    assert ag.gradcheck(lambda a, b: F.binary_cross_entropy_with_logits(a, b, pos_weight=pw, reduction=reduction),
-                        [x, t])
-    np.testing.assert_allclose(F.binary_cross_entropy_with_logits(x, t, reduction=reduction).numpy(),
-                               F.binary_cross_entropy(F.sigmoid(x), t, reduction=reduction).numpy(), rtol=1e-10)
+    assert ag.gradcheck(
+        lambda a, b: F.binary_cross_entropy_with_logits(a, b, pos_weight=pw, reduction=reduction), [x, t]
+    )
+    np.testing.assert_allclose(
+        F.binary_cross_entropy_with_logits(x, t, reduction=reduction).numpy(),
+        F.binary_cross_entropy(F.sigmoid(x), t, reduction=reduction).numpy(),
+        rtol=1e-10,
+    )
 
 
 # probabilities at and near the clamps (0, 1, below float32's smallest normal, where p (1 - p) < 1e-12) and inside
@@ -210,8 +241,9 @@ def bce_reference(p, t):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_binary_cross_entropy_clamps_each_log_at_minus_100_in_every_dtype(dtype):
-    out = F.binary_cross_entropy(ag.tensor(np.array([0.0, 1.0], dtype)), ag.tensor(np.array([1.0, 0.0], dtype)),
-                                 reduction="none")
+    out = F.binary_cross_entropy(
+        ag.tensor(np.array([0.0, 1.0], dtype)), ag.tensor(np.array([1.0, 0.0], dtype)), reduction="none"
+    )
     assert out.dtype == dtype
     np.testing.assert_array_equal(out.numpy(), [100.0, 100.0])  # not 87.34 = -log(float32's smallest normal)
 
@@ -256,6 +288,7 @@ def test_binary_cross_entropy_second_derivatives_in_both_arguments():
 
 # ---- stability at 1e4 ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_cross_entropy_stable_for_logits_1e4(dtype):
     x = ag.tensor(np.array([[1e4, -1e4, 0.0], [0.0, 1e4, 1e4]], dtype), requires_grad=True)
@@ -278,9 +311,15 @@ def test_bce_with_logits_stable_for_logits_1e4(dtype):
 
 # ---- property: any shape and class count -----------------------------------------------------
 
+
 @settings(max_examples=25, deadline=None)
-@given(n=st.integers(1, 5), c=st.integers(1, 5), extra=st.lists(st.integers(1, 3), max_size=2),
-       smoothing=st.sampled_from([0.0, 0.3]), seed=st.integers(0, 2 ** 16))
+@given(
+    n=st.integers(1, 5),
+    c=st.integers(1, 5),
+    extra=st.lists(st.integers(1, 3), max_size=2),
+    smoothing=st.sampled_from([0.0, 0.3]),
+    seed=st.integers(0, 2**16),
+)
 def test_cross_entropy_matches_reference_for_any_shape(n, c, extra, smoothing, seed):
     rng = np.random.default_rng(seed)
     logits = rng.standard_normal((n, c, *extra)) * 5
@@ -291,18 +330,23 @@ def test_cross_entropy_matches_reference_for_any_shape(n, c, extra, smoothing, s
 
 # ---- modules ---------------------------------------------------------------------------------
 
+
 def test_loss_modules_call_their_functionals():
     rng = np.random.default_rng(10)
     x, tgt = t64(rng.standard_normal((4, 3))), np.array([0, 1, 2, 1])
     p, y = t64(rng.uniform(0.1, 0.9, (4, 3))), t64(rng.uniform(0, 1, (4, 3)))
     cases = [
-        (nn.CrossEntropyLoss(weight=CLASS_W, label_smoothing=0.1, reduction="sum")(x, tgt),
-         F.cross_entropy(x, tgt, weight=CLASS_W, label_smoothing=0.1, reduction="sum")),
+        (
+            nn.CrossEntropyLoss(weight=CLASS_W, label_smoothing=0.1, reduction="sum")(x, tgt),
+            F.cross_entropy(x, tgt, weight=CLASS_W, label_smoothing=0.1, reduction="sum"),
+        ),
         (nn.NLLLoss(ignore_index=1)(x, tgt), F.nll_loss(x, tgt, ignore_index=1)),
         (nn.MSELoss(reduction="none")(p, y), F.mse_loss(p, y, reduction="none")),
         (nn.BCELoss()(p, y), F.binary_cross_entropy(p, y)),
-        (nn.BCEWithLogitsLoss(pos_weight=np.full(3, 2.0))(x, y),
-         F.binary_cross_entropy_with_logits(x, y, pos_weight=np.full(3, 2.0))),
+        (
+            nn.BCEWithLogitsLoss(pos_weight=np.full(3, 2.0))(x, y),
+            F.binary_cross_entropy_with_logits(x, y, pos_weight=np.full(3, 2.0)),
+        ),
     ]
     for got, expected in cases:
         np.testing.assert_array_equal(got.numpy(), expected.numpy())
@@ -311,6 +355,7 @@ def test_loss_modules_call_their_functionals():
 
 
 # ---- bad input -------------------------------------------------------------------------------
+
 
 def test_bad_target_shape_names_expected_and_given():
     with pytest.raises(ValueError, match=r"target must have shape \(4,\), got \(4, 1\)"):
@@ -327,8 +372,11 @@ def test_class_index_out_of_range():
 
 
 def test_float_targets_must_be_probabilities_of_the_input_shape():
-    with pytest.raises(ValueError, match=r"class probabilities and must have the input's shape \(2, 3\), got \(2,\) "
-                                         r"\(class indices must be integers\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"class probabilities and must have the input's shape \(2, 3\), got \(2,\) "
+        r"\(class indices must be integers\)",
+    ):
         F.cross_entropy(ag.zeros(2, 3), np.array([0.0, 1.0]))
     with pytest.raises(TypeError, match="integer class indices, got dtype bool"):
         F.nll_loss(ag.zeros(2, 3), np.array([True, False]))
@@ -365,8 +413,11 @@ def test_elementwise_weights_must_broadcast_to_the_input():
 def test_binary_cross_entropy_rejects_non_probabilities_in_the_input_and_the_target(bad):
     good = np.array([0.0, 0.5, 1.0])
     with_bad = np.array([0.5, bad, 0.0])
-    with pytest.raises(ValueError, match=rf"every input element must be a probability in \[0, 1\], got {bad}.*"
-                                         "with_logits"):
+    with pytest.raises(
+        ValueError,
+        match=rf"every input element must be a probability in \[0, 1\], got {bad}.*"
+        "with_logits",
+    ):
         F.binary_cross_entropy(ag.tensor(with_bad), ag.tensor(good))
     with pytest.raises(ValueError, match=rf"every target element must be a probability in \[0, 1\], got {bad}"):
         F.binary_cross_entropy(ag.tensor(good), ag.tensor(with_bad))
@@ -374,10 +425,21 @@ def test_binary_cross_entropy_rejects_non_probabilities_in_the_input_and_the_tar
 
 # ---- PyTorch ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
-@pytest.mark.parametrize("name", ["cross_entropy", "cross_entropy_smooth_weight", "cross_entropy_4d",
-                                  "cross_entropy_probs", "nll_loss",
-                                  "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cross_entropy",
+        "cross_entropy_smooth_weight",
+        "cross_entropy_4d",
+        "cross_entropy_probs",
+        "nll_loss",
+        "mse_loss",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+    ],
+)
 def test_losses_match_pytorch(name, reduction):
     torch = pytest.importorskip("torch")
     tF = torch.nn.functional
@@ -388,10 +450,16 @@ def test_losses_match_pytorch(name, reduction):
     cases = {
         "cross_entropy": (x, cls, {}),
         "cross_entropy_smooth_weight": (x, cls, {"weight": rng.uniform(0.5, 2, 4), "label_smoothing": 0.2}),
-        "cross_entropy_4d": (rng.standard_normal((2, 4, 3, 2)), rng.integers(0, 4, (2, 3, 2)),
-                             {"label_smoothing": 0.1}),
-        "cross_entropy_probs": (x, rng.dirichlet(np.ones(4), 5), {"weight": rng.uniform(0.5, 2, 4),
-                                                                "label_smoothing": 0.15}),
+        "cross_entropy_4d": (
+            rng.standard_normal((2, 4, 3, 2)),
+            rng.integers(0, 4, (2, 3, 2)),
+            {"label_smoothing": 0.1},
+        ),
+        "cross_entropy_probs": (
+            x,
+            rng.dirichlet(np.ones(4), 5),
+            {"weight": rng.uniform(0.5, 2, 4), "label_smoothing": 0.15},
+        ),
         "nll_loss": (np.log(rng.dirichlet(np.ones(4), 5)), cls, {"weight": rng.uniform(0.5, 2, 4)}),
         "mse_loss": (x, y, {}),
         "binary_cross_entropy": (rng.uniform(0.01, 0.99, (5, 4)), y, {"weight": rng.uniform(0.5, 2, 4)}),
@@ -413,11 +481,14 @@ def test_losses_match_pytorch(name, reduction):
 
 # ---- second derivatives (the compositions are recorded by create_graph=True too) -------------
 
+
 def _first_derivative(fn):
     """a -> d(sum(fn(a)))/da with its graph recorded, evaluated with grad on (gradcheck differences under no_grad)."""
+
     def first(a):
         with ag.enable_grad():
             return ag.grad(fn(a).sum(), a, create_graph=True)[0]
+
     return first
 
 
@@ -425,17 +496,23 @@ _R = np.random.default_rng(12)
 _Y = ag.tensor(_R.uniform(0, 1, (3, 4)))
 
 
-@pytest.mark.parametrize("fn,x", [
-    (lambda a: F.cross_entropy(a, np.array([0, 3, -100]), weight=np.arange(1.0, 5), label_smoothing=0.1),
-     _R.standard_normal((3, 4))),
-    (lambda a: F.binary_cross_entropy_with_logits(a, _Y, pos_weight=np.full(4, 2.0)), _R.standard_normal((3, 4))),
-    (lambda a: F.binary_cross_entropy(a, _Y), _R.uniform(0.1, 0.9, (3, 4))),
-    (lambda a: F.mse_loss(a, _Y) * a.sum(), _R.standard_normal((3, 4))),
-    (lambda a: F.softmax(a, dim=0) ** 2, _R.standard_normal((3, 4))),
-    (lambda a: F.batch_norm(a, None, None, training=True) ** 3, _R.standard_normal((3, 4))),
-    (lambda a: F.dropout(a, 0.3, rng=1) ** 3, _R.standard_normal((3, 4))),
-    (lambda a: F.embedding(np.array([1, 1, 3]), a) ** 3, _R.standard_normal((5, 2))),
-], ids=["cross_entropy", "bce_with_logits", "bce", "mse", "softmax", "batch_norm", "dropout", "embedding"])
+@pytest.mark.parametrize(
+    "fn,x",
+    [
+        (
+            lambda a: F.cross_entropy(a, np.array([0, 3, -100]), weight=np.arange(1.0, 5), label_smoothing=0.1),
+            _R.standard_normal((3, 4)),
+        ),
+        (lambda a: F.binary_cross_entropy_with_logits(a, _Y, pos_weight=np.full(4, 2.0)), _R.standard_normal((3, 4))),
+        (lambda a: F.binary_cross_entropy(a, _Y), _R.uniform(0.1, 0.9, (3, 4))),
+        (lambda a: F.mse_loss(a, _Y) * a.sum(), _R.standard_normal((3, 4))),
+        (lambda a: F.softmax(a, dim=0) ** 2, _R.standard_normal((3, 4))),
+        (lambda a: F.batch_norm(a, None, None, training=True) ** 3, _R.standard_normal((3, 4))),
+        (lambda a: F.dropout(a, 0.3, rng=1) ** 3, _R.standard_normal((3, 4))),
+        (lambda a: F.embedding(np.array([1, 1, 3]), a) ** 3, _R.standard_normal((5, 2))),
+    ],
+    ids=["cross_entropy", "bce_with_logits", "bce", "mse", "softmax", "batch_norm", "dropout", "embedding"],
+)
 def test_second_derivatives(fn, x):
     assert ag.gradcheck(_first_derivative(fn), [t64(x)])
 

@@ -1,4 +1,5 @@
 """Graphs are freed by reference counting alone (no cycles) and backward frees saved arrays."""
+
 import gc
 import weakref
 

@@ -1,4 +1,5 @@
 """A small LSTM trained for 2,000 steps: memory per step stays flat and no engine object ends up in a cycle."""
+
 import gc
 import tracemalloc
 

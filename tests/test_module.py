@@ -1,4 +1,5 @@
 """nn.Module and containers (registration, traversal order, modes, state dicts, repr) and nn.init."""
+
 import math
 from collections import OrderedDict
 
@@ -35,10 +36,19 @@ class Net(nn.Module):
 
 # ---- registration and traversal --------------------------------------------------------------
 
+
 def test_named_parameters_order_is_own_then_children_in_registration_order():
     names = [n for n, _ in Net().named_parameters()]
-    assert names == ["embed_scale", "block.scale", "block.fc.weight", "block.fc.bias", "block.bn.weight",
-                     "block.bn.bias", "head.2.weight", "head.2.bias"]
+    assert names == [
+        "embed_scale",
+        "block.scale",
+        "block.fc.weight",
+        "block.fc.bias",
+        "block.bn.weight",
+        "block.bn.bias",
+        "head.2.weight",
+        "head.2.bias",
+    ]
     assert [n for n, _ in Net().named_parameters(recurse=False)] == ["embed_scale"]
     assert len(list(Net().parameters())) == 8
 
@@ -46,8 +56,16 @@ def test_named_parameters_order_is_own_then_children_in_registration_order():
 def test_children_and_modules():
     net = Net()
     assert [type(m).__name__ for m in net.children()] == ["Block", "Sequential"]
-    assert [n for n, _ in net.named_modules()] == ["", "block", "block.fc", "block.bn", "head", "head.0",
-                                                    "head.1", "head.2"]
+    assert [n for n, _ in net.named_modules()] == [
+        "",
+        "block",
+        "block.fc",
+        "block.bn",
+        "head",
+        "head.0",
+        "head.1",
+        "head.2",
+    ]
     assert next(iter(net.modules())) is net
 
 
@@ -98,10 +116,11 @@ def test_module_without_init_call():
 
 def test_missing_attribute_names_the_class():
     with pytest.raises(AttributeError, match="'Linear' object has no attribute 'wieght'"):
-        nn.Linear(1, 1).wieght
+        _ = nn.Linear(1, 1).wieght
 
 
 # ---- modes and gradients ---------------------------------------------------------------------
+
 
 def test_train_and_eval_reach_every_submodule():
     net = Net()
@@ -126,14 +145,25 @@ def test_zero_grad():
 
 # ---- state dicts -----------------------------------------------------------------------------
 
+
 def test_state_dict_round_trip_gives_the_same_function():
     rng = np.random.default_rng(2)
     a, b = Net(), Net()
     a(ag.tensor(rng.standard_normal((6, 3)), dtype="float32"))  # move the running statistics away from their start
-    assert list(a.state_dict()) == ["embed_scale", "block.scale", "block.count", "block.fc.weight", "block.fc.bias",
-                                    "block.bn.weight", "block.bn.bias", "block.bn.running_mean",
-                                    "block.bn.running_var", "block.bn.num_batches_tracked", "head.2.weight",
-                                    "head.2.bias"]
+    assert list(a.state_dict()) == [
+        "embed_scale",
+        "block.scale",
+        "block.count",
+        "block.fc.weight",
+        "block.fc.bias",
+        "block.bn.weight",
+        "block.bn.bias",
+        "block.bn.running_mean",
+        "block.bn.running_var",
+        "block.bn.num_batches_tracked",
+        "head.2.weight",
+        "head.2.bias",
+    ]
     assert b.load_state_dict(a.state_dict()) == ([], [])
     a.eval(), b.eval()
     x = ag.tensor(rng.standard_normal((2, 3)), dtype="float32")
@@ -166,8 +196,11 @@ def test_wrong_shape_names_the_key_and_both_shapes_and_loads_nothing():
     before = m.state_dict()
     bad = OrderedDict((k, np.full_like(v, 9)) for k, v in before.items())
     bad["1.weight"] = np.zeros((4, 5))
-    with pytest.raises(ValueError, match=r"'1.weight' has shape \(4, 5\) in the state dict but \(4, 3\) in the "
-                                         r"model; nothing loaded"):
+    with pytest.raises(
+        ValueError,
+        match=r"'1.weight' has shape \(4, 5\) in the state dict but \(4, 3\) in the "
+        r"model; nothing loaded",
+    ):
         m.load_state_dict(bad)
     for k, v in m.state_dict().items():
         np.testing.assert_array_equal(v, before[k])
@@ -201,16 +234,24 @@ def test_loads_a_pytorch_state_dict():
     ours = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 2)).eval()
     ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     x = np.random.default_rng(4).standard_normal((5, 3)).astype(np.float32)
-    np.testing.assert_allclose(ours(ag.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        ours(ag.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6
+    )
 
 
 # ---- repr ------------------------------------------------------------------------------------
 
+
 def test_repr_like_pytorch():
-    net = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.ModuleList([nn.Tanh(), nn.Tanh(), nn.Linear(4, 4, bias=False)]),
-                        nn.ModuleDict({"act": nn.Sigmoid()}))
-    assert repr(net) == """Sequential(
+    net = nn.Sequential(
+        nn.Linear(3, 4),
+        nn.ReLU(),
+        nn.ModuleList([nn.Tanh(), nn.Tanh(), nn.Linear(4, 4, bias=False)]),
+        nn.ModuleDict({"act": nn.Sigmoid()}),
+    )
+    assert (
+        repr(net)
+        == """Sequential(
   (0): Linear(in_features=3, out_features=4, bias=True)
   (1): ReLU()
   (2): ModuleList(
@@ -221,6 +262,7 @@ def test_repr_like_pytorch():
     (act): Sigmoid()
   )
 )"""
+    )
 
 
 def test_repr_with_extra_lines_and_children():
@@ -239,17 +281,32 @@ def test_repr_with_extra_lines_and_children():
 
 def test_repr_matches_pytorch():
     torch = pytest.importorskip("torch")
-    ours = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.LeakyReLU(0.2), nn.Dropout(0.3),
-                         nn.ModuleList([nn.ReLU(), nn.ReLU()]), nn.Embedding(5, 2), nn.CrossEntropyLoss(),
-                         nn.LogSoftmax(dim=1))
+    ours = nn.Sequential(
+        nn.Linear(3, 4),
+        nn.BatchNorm1d(4),
+        nn.LeakyReLU(0.2),
+        nn.Dropout(0.3),
+        nn.ModuleList([nn.ReLU(), nn.ReLU()]),
+        nn.Embedding(5, 2),
+        nn.CrossEntropyLoss(),
+        nn.LogSoftmax(dim=1),
+    )
     tn = torch.nn
-    theirs = tn.Sequential(tn.Linear(3, 4), tn.BatchNorm1d(4), tn.LeakyReLU(0.2), tn.Dropout(0.3),
-                           tn.ModuleList([tn.ReLU(), tn.ReLU()]), tn.Embedding(5, 2), tn.CrossEntropyLoss(),
-                           tn.LogSoftmax(dim=1))
+    theirs = tn.Sequential(
+        tn.Linear(3, 4),
+        tn.BatchNorm1d(4),
+        tn.LeakyReLU(0.2),
+        tn.Dropout(0.3),
+        tn.ModuleList([tn.ReLU(), tn.ReLU()]),
+        tn.Embedding(5, 2),
+        tn.CrossEntropyLoss(),
+        tn.LogSoftmax(dim=1),
+    )
     assert repr(ours) == repr(theirs)
 
 
 # ---- containers ------------------------------------------------------------------------------
+
 
 def test_sequential_indexing_and_building():
     a, b, c = nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)
@@ -300,6 +357,7 @@ def test_module_dict():
 
 
 # ---- nn.init ---------------------------------------------------------------------------------
+
 
 def big(*shape):
     return nn.Parameter(np.zeros(shape, np.float64))
@@ -392,14 +450,19 @@ def test_apply_visits_children_before_parents():
     def init_linear(m):
         if isinstance(m, nn.Linear):
             nn.init.zeros_(m.weight)
+
     net.apply(init_linear)
     assert not net.block.fc.weight.numpy().any() and not net.head[2].weight.numpy().any()
 
 
 def test_buffers_and_casting_to_float64():
     net = Net()
-    assert [n for n, _ in net.named_buffers()] == ["block.count", "block.bn.running_mean", "block.bn.running_var",
-                                                    "block.bn.num_batches_tracked"]
+    assert [n for n, _ in net.named_buffers()] == [
+        "block.count",
+        "block.bn.running_mean",
+        "block.bn.running_var",
+        "block.bn.num_batches_tracked",
+    ]
     assert len(list(net.buffers())) == 4
     assert net.double() is net
     assert all(p.dtype == np.float64 for p in net.parameters())

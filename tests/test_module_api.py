@@ -1,5 +1,6 @@
 """Module API with PyTorch's semantics: to/float/double, traversal, buffers (persistent or not), requires_grad_,
 forward hooks and pre-hooks with removable handles; compared with PyTorch where it is installed."""
+
 import numpy as np
 import pytest
 
@@ -177,8 +178,7 @@ def test_traversal_with_memo_and_duplicates():
     assert [n for n, _ in seq.named_modules(remove_duplicate=False)] == ["", "0", "1", "2"]
     assert [n for n, _ in seq.named_modules(memo={lin})] == ["", "1"]
     assert [n for n, _ in seq.named_modules(prefix="net")] == ["net", "net.0", "net.1"]
-    assert [n for n, _ in seq.named_parameters(remove_duplicate=False)] == ["0.weight", "0.bias", "2.weight",
-                                                                             "2.bias"]
+    assert [n for n, _ in seq.named_parameters(remove_duplicate=False)] == ["0.weight", "0.bias", "2.weight", "2.bias"]
     assert [n for n, _ in Net().named_buffers(recurse=False)] == []
     assert len(list(Net().block.buffers(recurse=False))) == 2
 

@@ -3,6 +3,7 @@
 Optimizer steps and state dicts, Module.load from files, dtypes of layer inputs, binary cross-entropy at its
 clamps, and empty batches through every layer.
 """
+
 import copy
 import math
 import pickle
@@ -60,11 +61,13 @@ def _trained(name, kw):
 
 
 def _snapshot(params, opt):
-    return dict(data=[(p.data, p.data.copy(), p.version) for p in params],
-                grads=[(p.grad, None if p.grad is None else p.grad.data.copy()) for p in params],
-                groups=copy.deepcopy([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]),
-                params=[list(g["params"]) for g in opt.param_groups],
-                state=copy.deepcopy(opt.state))
+    return dict(
+        data=[(p.data, p.data.copy(), p.version) for p in params],
+        grads=[(p.grad, None if p.grad is None else p.grad.data.copy()) for p in params],
+        groups=copy.deepcopy([{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups]),
+        params=[list(g["params"]) for g in opt.param_groups],
+        state=copy.deepcopy(opt.state),
+    )
 
 
 def _assert_same(a, b, where="state"):
@@ -119,8 +122,17 @@ def test_a_gradient_of_another_shape_is_refused_and_the_step_changes_nothing(nam
 
 
 @pytest.mark.parametrize("name,kw", CONFIGS[::3], ids=IDS[::3])
-@pytest.mark.parametrize("grad", [np.ones((3, 4), np.int64), np.ones((3, 4), bool), np.ones((3, 4), np.complex128),
-                                  np.full((3, 4), None, object), np.full((3, 4), "1")], ids=lambda g: str(g.dtype))
+@pytest.mark.parametrize(
+    "grad",
+    [
+        np.ones((3, 4), np.int64),
+        np.ones((3, 4), bool),
+        np.ones((3, 4), np.complex128),
+        np.full((3, 4), None, object),
+        np.full((3, 4), "1"),
+    ],
+    ids=lambda g: str(g.dtype),
+)
 def test_a_gradient_that_is_not_floating_is_refused_naming_the_parameter(name, kw, grad):
     params, opt = _trained(name, kw)
     _set_grads(params, 3)
@@ -165,8 +177,11 @@ def test_state_that_no_longer_fits_a_replaced_parameter_fails_the_step_before_an
     params[2].data = np.zeros((2, 2))
     params[2].grad = ag.tensor(np.zeros((2, 2)))
     before = _snapshot(params, opt)
-    with pytest.raises(ValueError, match=r"state .exp_avg. of parameter 0 of parameter group 1 has shape \(3, 4\) "
-                                         r"but the parameter has shape \(2, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"state .exp_avg. of parameter 0 of parameter group 1 has shape \(3, 4\) "
+        r"but the parameter has shape \(2, 2\)",
+    ):
         opt.step()
     _assert_unchanged(params, opt, before)
 
@@ -188,8 +203,9 @@ def test_every_update_path_is_in_place_and_refuses_a_graph_that_saved_the_old_va
         opt.zero_grad()
 
 
-@pytest.mark.parametrize("view", [lambda p: p.T, lambda p: p[1:], lambda p: p.reshape(12)],
-                         ids=["transpose", "slice", "reshape"])
+@pytest.mark.parametrize(
+    "view", [lambda p: p.T, lambda p: p[1:], lambda p: p.reshape(12)], ids=["transpose", "slice", "reshape"]
+)
 def test_a_graph_that_saved_a_view_of_a_parameter_refuses_after_a_step(view):
     p = nn.Parameter(np.ones((3, 4)))
     v = view(p)
@@ -200,8 +216,15 @@ def test_a_graph_that_saved_a_view_of_a_parameter_refuses_after_a_step(view):
         loss.backward()
 
 
-@pytest.mark.parametrize("clip", [lambda ps: clip_grad_norm_(ps, 0.1), lambda ps: clip_grad_norm_(ps, 0.1, math.inf),
-                                  lambda ps: clip_grad_value_(ps, 0.01)], ids=["norm", "inf-norm", "value"])
+@pytest.mark.parametrize(
+    "clip",
+    [
+        lambda ps: clip_grad_norm_(ps, 0.1),
+        lambda ps: clip_grad_norm_(ps, 0.1, math.inf),
+        lambda ps: clip_grad_value_(ps, 0.01),
+    ],
+    ids=["norm", "inf-norm", "value"],
+)
 def test_clipping_changes_gradients_but_not_parameters(clip):
     params = _params()
     loss = sum(((p * p * p).sum() for p in params), ag.tensor(0.0, dtype="float64"))
@@ -215,8 +238,17 @@ def test_clipping_changes_gradients_but_not_parameters(clip):
     loss.backward()  # the graph saved the parameters, which clipping left alone
 
 
-@pytest.mark.parametrize("init", [nn.init.normal_, nn.init.zeros_, lambda t: nn.init.constant_(t, 2.0),
-                                  nn.init.kaiming_uniform_, nn.init.xavier_normal_], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "init",
+    [
+        nn.init.normal_,
+        nn.init.zeros_,
+        lambda t: nn.init.constant_(t, 2.0),
+        nn.init.kaiming_uniform_,
+        nn.init.xavier_normal_,
+    ],
+    ids=lambda f: f.__name__,
+)
 def test_initialising_a_parameter_in_place_refuses_a_graph_that_saved_its_old_values(init):
     p = nn.Parameter(np.ones((3, 4)))
     data, version = p.data, p.version
@@ -235,8 +267,10 @@ def test_initialising_a_zero_element_parameter_is_a_no_op():
 
 # ---- 2. load_state_dict loads nothing unless everything fits; bad options are named ------------------------------
 
+
 def _bad_state_dicts(name, sd):
     """(what, dict) pairs, each with a new lr in group 0 first and one bad entry later (the last where it can be)."""
+
     def variant(change):
         d = copy.deepcopy(sd)
         d["param_groups"][0]["lr"] = 123.0
@@ -269,17 +303,22 @@ def _bad_state_dicts(name, sd):
         cases["a fractional step count"] = lambda d: d["state"][last].update({"step": 1.5})
         cases["an infinite step count"] = lambda d: d["state"][last].update({"step": float("inf")})
         cases["a step count that is a string"] = lambda d: d["state"][last].update({"step": "2"})
-        cases["amsgrad without its running max"] = lambda d: (d["param_groups"][1].update({"amsgrad": True}),
-                                                            d["state"][last].pop("max_exp_avg_sq", None))
+        cases["amsgrad without its running max"] = lambda d: (
+            d["param_groups"][1].update({"amsgrad": True}),
+            d["state"][last].pop("max_exp_avg_sq", None),
+        )
         cases["betas of one value"] = lambda d: d["param_groups"][1].update({"betas": (0.9,)})
     else:
-        cases["nesterov with dampening"] = lambda d: d["param_groups"][1].update({"nesterov": True, "dampening": .5})
+        cases["nesterov with dampening"] = lambda d: d["param_groups"][1].update({"nesterov": True, "dampening": 0.5})
     for what, change in cases.items():
         yield what, variant(change)
 
 
-@pytest.mark.parametrize("name,kw", [c for c in CONFIGS if "momentum" in c[1] or c[0] != "SGD"],
-                         ids=[i for i, c in zip(IDS, CONFIGS) if "momentum" in c[1] or c[0] != "SGD"])
+@pytest.mark.parametrize(
+    "name,kw",
+    [c for c in CONFIGS if "momentum" in c[1] or c[0] != "SGD"],
+    ids=[i for i, c in zip(IDS, CONFIGS) if "momentum" in c[1] or c[0] != "SGD"],
+)
 def test_a_state_dict_with_one_bad_entry_loads_nothing(name, kw):
     _, source = _trained(name, kw)
     sd = source.state_dict()
@@ -295,15 +334,18 @@ def test_a_state_dict_with_one_bad_entry_loads_nothing(name, kw):
     _assert_same(opt.state_dict()["state"], sd["state"])
 
 
-@pytest.mark.parametrize("bad,error,message", [
-    (None, TypeError, "expected a dict with 'state' and 'param_groups'.*got NoneType"),
-    ([], TypeError, "expected a dict with 'state' and 'param_groups'.*got list"),
-    ({}, ValueError, r"lacks \['state', 'param_groups'\]"),
-    ({"state": {}}, ValueError, r"lacks \['param_groups'\]"),
-    ({"param_groups": []}, ValueError, r"lacks \['state'\]"),
-    ({"state": {}, "param_groups": {}}, TypeError, "'param_groups' must be a list of dicts, got dict"),
-    ({"state": {}, "param_groups": [1]}, TypeError, "'param_groups' must be a list of dicts"),
-])
+@pytest.mark.parametrize(
+    "bad,error,message",
+    [
+        (None, TypeError, "expected a dict with 'state' and 'param_groups'.*got NoneType"),
+        ([], TypeError, "expected a dict with 'state' and 'param_groups'.*got list"),
+        ({}, ValueError, r"lacks \['state', 'param_groups'\]"),
+        ({"state": {}}, ValueError, r"lacks \['param_groups'\]"),
+        ({"param_groups": []}, ValueError, r"lacks \['state'\]"),
+        ({"state": {}, "param_groups": {}}, TypeError, "'param_groups' must be a list of dicts, got dict"),
+        ({"state": {}, "param_groups": [1]}, TypeError, "'param_groups' must be a list of dicts"),
+    ],
+)
 def test_something_that_is_no_state_dict_says_what_was_expected(bad, error, message):
     params, opt = _trained("Adam", dict(lr=0.1))
     before = _snapshot(params, opt)
@@ -323,7 +365,11 @@ def test_another_optimizers_state_dict_is_refused_at_load_naming_where_it_is_fro
     params, opt = _trained(target, dict(lr=0.2))
     before = _snapshot(params, opt)
     # without its name, an AdamW dict is also an Adam dict: "from Adam or AdamW"
-    pattern = rf"this state dict is from (\w+ or )*{source}( or \w+)*" + (r" \(options .*lr.*\)" if drop_name else "") + f", not {target}"
+    pattern = (
+        rf"this state dict is from (\w+ or )*{source}( or \w+)*"
+        + (r" \(options .*lr.*\)" if drop_name else "")
+        + f", not {target}"
+    )
     with pytest.raises(ValueError, match=pattern):
         opt.load_state_dict(sd)
     _assert_unchanged(params, opt, before)
@@ -481,32 +527,66 @@ def _npy(tmp_path, arrays):
 # another model's of the same kind, so any partial load would show
 FILE_CASES = {
     "missing": (lambda t, d, a: t / "nope.npz", FileNotFoundError, "no such file"),
-    "missing suffix": (lambda t, d, a: _missing_suffix(t), FileNotFoundError,
-                       r"no such file \(save\(\) wrote .*nosuffix.npz"),
+    "missing suffix": (
+        lambda t, d, a: _missing_suffix(t),
+        FileNotFoundError,
+        r"no such file \(save\(\) wrote .*nosuffix.npz",
+    ),
     "directory": (lambda t, d, a: _directory(t), IsADirectoryError, "is a directory"),
     "a path through a file": (lambda t, d, a: t / "good.npz" / "x.npz", NotADirectoryError, "cannot be read"),
     "empty": (lambda t, d, a: _write(t / "empty.npz", b""), ValueError, "is not an .npz file"),
     "text": (lambda t, d, a: _write(t / "text.npz", "0.weight,0.bias\n1,2\n"), ValueError, "is not an .npz file"),
     "binary": (lambda t, d, a: _write(t / "bin.npz", bytes(range(256))), ValueError, "is not an .npz file"),
-    "pickle": (lambda t, d, a: _write(t / "p.npz", pickle.dumps({"0.weight": Trap()})), ValueError,
-               "this file holds pickled objects, which are never loaded"),
-    "object arrays": (lambda t, d, a: _npz(t / "obj.npz", **{**a, "1.bias": np.array([Trap()] * 3)}), ValueError,
-                      r"this file holds pickled objects, which are never loaded \(entry '1.bias'\)"),
+    "pickle": (
+        lambda t, d, a: _write(t / "p.npz", pickle.dumps({"0.weight": Trap()})),
+        ValueError,
+        "this file holds pickled objects, which are never loaded",
+    ),
+    "object arrays": (
+        lambda t, d, a: _npz(t / "obj.npz", **{**a, "1.bias": np.array([Trap()] * 3)}),
+        ValueError,
+        r"this file holds pickled objects, which are never loaded \(entry '1.bias'\)",
+    ),
     "npy": (lambda t, d, a: _npy(t, a), ValueError, r"holds a single array \(.npy\)"),
-    **{f"truncated to {name}": (lambda t, d, a, cut=cut: _write(t / "cut.npz", d[:cut(len(d))]), ValueError,
-                                "is not a readable .npz file")
-       for name, cut in [("4 bytes", lambda n: 4), ("30 bytes", lambda n: 30), ("half", lambda n: n // 2),
-                         ("the central directory", lambda n: n - 22), ("all but one byte", lambda n: n - 1)]},
-    "damaged array data": (lambda t, d, a: _write(t / "crc.npz", _flip(d, d.index(a["0.weight"].tobytes()))),
-                           ValueError, "is not a readable .npz file"),
-    "wrong shape": (lambda t, d, a: _npz(t / "shape.npz", **{**a, "1.bias": np.zeros(4)}), ValueError,
-                    r"'1.bias' has shape \(4,\)"),
-    "strings": (lambda t, d, a: _npz(t / "str.npz", **{**a, "1.bias": np.array(["a", "b", "c"])}), TypeError,
-                r"'1.bias' must hold real numbers \(bool, int or float\), got an array of dtype <U1"),
-    "missing key": (lambda t, d, a: _npz(t / "less.npz", **{k: v for k, v in a.items() if k != "1.bias"}),
-                    ValueError, r"missing keys \['1.bias'\]"),
-    "unknown key": (lambda t, d, a: _npz(t / "more.npz", **a, extra=np.zeros(2)), ValueError,
-                    r"unexpected keys \['extra'\]"),
+    **{
+        f"truncated to {name}": (
+            lambda t, d, a, cut=cut: _write(t / "cut.npz", d[: cut(len(d))]),
+            ValueError,
+            "is not a readable .npz file",
+        )
+        for name, cut in [
+            ("4 bytes", lambda n: 4),
+            ("30 bytes", lambda n: 30),
+            ("half", lambda n: n // 2),
+            ("the central directory", lambda n: n - 22),
+            ("all but one byte", lambda n: n - 1),
+        ]
+    },
+    "damaged array data": (
+        lambda t, d, a: _write(t / "crc.npz", _flip(d, d.index(a["0.weight"].tobytes()))),
+        ValueError,
+        "is not a readable .npz file",
+    ),
+    "wrong shape": (
+        lambda t, d, a: _npz(t / "shape.npz", **{**a, "1.bias": np.zeros(4)}),
+        ValueError,
+        r"'1.bias' has shape \(4,\)",
+    ),
+    "strings": (
+        lambda t, d, a: _npz(t / "str.npz", **{**a, "1.bias": np.array(["a", "b", "c"])}),
+        TypeError,
+        r"'1.bias' must hold real numbers \(bool, int or float\), got an array of dtype <U1",
+    ),
+    "missing key": (
+        lambda t, d, a: _npz(t / "less.npz", **{k: v for k, v in a.items() if k != "1.bias"}),
+        ValueError,
+        r"missing keys \['1.bias'\]",
+    ),
+    "unknown key": (
+        lambda t, d, a: _npz(t / "more.npz", **a, extra=np.zeros(2)),
+        ValueError,
+        r"unexpected keys \['extra'\]",
+    ),
 }
 
 
@@ -581,8 +661,9 @@ def _input(shape, dtype, seed=0):
 
 
 @pytest.mark.parametrize("layer", list(LAYERS))
-@pytest.mark.parametrize("model_dtype,input_dtype", [("float32", "float64"), ("float64", "float32"),
-                                                     ("float32", "float16")])
+@pytest.mark.parametrize(
+    "model_dtype,input_dtype", [("float32", "float64"), ("float64", "float32"), ("float32", "float16")]
+)
 def test_a_float_input_of_another_dtype_than_the_parameters_is_refused_naming_both(layer, model_dtype, input_dtype):
     make, shape = LAYERS[layer]
     m = make().to(model_dtype)
@@ -614,7 +695,7 @@ def test_an_initial_state_of_another_dtype_is_refused_naming_it(kind):
     x = _input((4, 3) if cell else (5, 4, 3), "float32")
     h = ag.tensor(np.zeros((4, 2) if cell else (1, 4, 2)))  # float64
     good = ag.zeros(*h.shape)
-    for hx, name in ([((h, good), "h"), ((good, h), "c")] if kind.startswith("LSTM") else [(h, "hx")]):
+    for hx, name in [((h, good), "h"), ((good, h), "c")] if kind.startswith("LSTM") else [(h, "hx")]:
         name = {"h": "h_0", "c": "c_0", "hx": "h_0"}[name] if not cell else name
         with pytest.raises(TypeError, match=rf"{name}.*float64|float64.*{name}"):
             m(x, hx)
@@ -638,15 +719,21 @@ FUNCTIONAL = {  # name -> call with one argument of float64 among float32 ones, 
 def test_functional_forms_refuse_a_parameter_of_another_dtype_than_the_input(case):
     call, name = FUNCTIONAL[case]
     f32, f64 = (lambda shape: _input(shape, "float32")), (lambda shape: _input(shape, "float64"))
-    with pytest.raises(TypeError, match=rf"the input and {name} to have the same dtype, got input float32 and "
-                                        rf"{name} float64"):
+    with pytest.raises(
+        TypeError,
+        match=rf"the input and {name} to have the same dtype, got input float32 and "
+        rf"{name} float64",
+    ):
         call(f32, f64)
     out = call(f64, f64)
     assert (out[0] if isinstance(out, tuple) else out).dtype == np.float64
 
 
-@pytest.mark.parametrize("indices", [np.array([1.0, 2.0], np.float32), np.array([True, False]), np.array([[1.0]])],
-                         ids=["float32", "bool", "float64"])
+@pytest.mark.parametrize(
+    "indices",
+    [np.array([1.0, 2.0], np.float32), np.array([True, False]), np.array([[1.0]])],
+    ids=["float32", "bool", "float64"],
+)
 def test_embedding_refuses_indices_that_are_not_integers(indices):
     emb = nn.Embedding(5, 2)
     with pytest.raises(TypeError, match=f"indices must be integers, got dtype {indices.dtype}"):
@@ -663,54 +750,108 @@ EMPTY = {  # name -> (our layer, PyTorch's (a function of torch.nn), input shape
     "Linear no features in": (lambda: nn.Linear(0, 2), lambda T: T.Linear(0, 2), (4, 0), (4, 2)),
     "Linear no features out": (lambda: nn.Linear(3, 0), lambda T: T.Linear(3, 0), (4, 3), (4, 0)),
     "Conv1d": (lambda: nn.Conv1d(3, 2, 2, padding=1), lambda T: T.Conv1d(3, 2, 2, padding=1), (0, 3, 5), (0, 2, 6)),
-    "Conv2d": (lambda: nn.Conv2d(3, 2, 3, stride=2, padding=1), lambda T: T.Conv2d(3, 2, 3, stride=2, padding=1),
-               (0, 3, 5, 5), (0, 2, 3, 3)),
-    "Conv2d groups dilation": (lambda: nn.Conv2d(4, 2, 2, groups=2, dilation=2),
-                               lambda T: T.Conv2d(4, 2, 2, groups=2, dilation=2), (0, 4, 5, 5), (0, 2, 3, 3)),
+    "Conv2d": (
+        lambda: nn.Conv2d(3, 2, 3, stride=2, padding=1),
+        lambda T: T.Conv2d(3, 2, 3, stride=2, padding=1),
+        (0, 3, 5, 5),
+        (0, 2, 3, 3),
+    ),
+    "Conv2d groups dilation": (
+        lambda: nn.Conv2d(4, 2, 2, groups=2, dilation=2),
+        lambda T: T.Conv2d(4, 2, 2, groups=2, dilation=2),
+        (0, 4, 5, 5),
+        (0, 2, 3, 3),
+    ),
     "MaxPool1d": (lambda: nn.MaxPool1d(2), lambda T: T.MaxPool1d(2), (0, 3, 4), (0, 3, 2)),
-    "MaxPool2d": (lambda: nn.MaxPool2d(2, stride=1, padding=1), lambda T: T.MaxPool2d(2, stride=1, padding=1),
-                  (0, 3, 4, 4), (0, 3, 5, 5)),
+    "MaxPool2d": (
+        lambda: nn.MaxPool2d(2, stride=1, padding=1),
+        lambda T: T.MaxPool2d(2, stride=1, padding=1),
+        (0, 3, 4, 4),
+        (0, 3, 5, 5),
+    ),
     "AvgPool1d": (lambda: nn.AvgPool1d(3, padding=1), lambda T: T.AvgPool1d(3, padding=1), (0, 3, 4), (0, 3, 2)),
-    "AvgPool2d ceil": (lambda: nn.AvgPool2d(2, ceil_mode=True), lambda T: T.AvgPool2d(2, ceil_mode=True),
-                       (0, 3, 5, 5), (0, 3, 3, 3)),
+    "AvgPool2d ceil": (
+        lambda: nn.AvgPool2d(2, ceil_mode=True),
+        lambda T: T.AvgPool2d(2, ceil_mode=True),
+        (0, 3, 5, 5),
+        (0, 3, 3, 3),
+    ),
     "AdaptiveAvgPool1d": (lambda: nn.AdaptiveAvgPool1d(2), lambda T: T.AdaptiveAvgPool1d(2), (0, 3, 5), (0, 3, 2)),
-    "AdaptiveAvgPool2d": (lambda: nn.AdaptiveAvgPool2d((2, 3)), lambda T: T.AdaptiveAvgPool2d((2, 3)),
-                          (0, 3, 5, 7), (0, 3, 2, 3)),
+    "AdaptiveAvgPool2d": (
+        lambda: nn.AdaptiveAvgPool2d((2, 3)),
+        lambda T: T.AdaptiveAvgPool2d((2, 3)),
+        (0, 3, 5, 7),
+        (0, 3, 2, 3),
+    ),
     "BatchNorm1d eval": (lambda: nn.BatchNorm1d(3).eval(), lambda T: T.BatchNorm1d(3).eval(), (0, 3), (0, 3)),
-    "BatchNorm1d eval 3-d": (lambda: nn.BatchNorm1d(3).eval(), lambda T: T.BatchNorm1d(3).eval(), (0, 3, 4),
-                             (0, 3, 4)),
-    "BatchNorm2d eval": (lambda: nn.BatchNorm2d(3).eval(), lambda T: T.BatchNorm2d(3).eval(), (0, 3, 2, 2),
-                         (0, 3, 2, 2)),
+    "BatchNorm1d eval 3-d": (lambda: nn.BatchNorm1d(3).eval(), lambda T: T.BatchNorm1d(3).eval(), (0, 3, 4), (0, 3, 4)),
+    "BatchNorm2d eval": (
+        lambda: nn.BatchNorm2d(3).eval(),
+        lambda T: T.BatchNorm2d(3).eval(),
+        (0, 3, 2, 2),
+        (0, 3, 2, 2),
+    ),
     "BatchNorm1d training": (lambda: nn.BatchNorm1d(3), lambda T: T.BatchNorm1d(3), (0, 3), (0, 3)),
     "BatchNorm1d training, no steps": (lambda: nn.BatchNorm1d(3), lambda T: T.BatchNorm1d(3), (2, 3, 0), (2, 3, 0)),
     "Dropout": (lambda: nn.Dropout(0.5), lambda T: T.Dropout(0.5), (0, 3), (0, 3)),
     "Flatten": (lambda: nn.Flatten(), lambda T: T.Flatten(), (0, 3, 2), (0, 6)),
     "Flatten channels": (lambda: nn.Flatten(), lambda T: T.Flatten(), (2, 0, 2), (2, 0)),
     "Flatten all": (lambda: nn.Flatten(0), lambda T: T.Flatten(0), (0, 3, 2), (0,)),
-    "activations": (lambda: nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.LeakyReLU(), nn.Softmax(1),
-                                          nn.LogSoftmax(1)),
-                    lambda T: T.Sequential(T.ReLU(), T.Tanh(), T.Sigmoid(), T.LeakyReLU(), T.Softmax(1),
-                                           T.LogSoftmax(1)), (0, 3), (0, 3)),
-    "a small CNN": (lambda: nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2).eval(), nn.ReLU(),
-                                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)),
-                    lambda T: T.Sequential(T.Conv2d(1, 2, 3, padding=1), T.BatchNorm2d(2).eval(), T.ReLU(),
-                                           T.MaxPool2d(2), T.Flatten(), T.Linear(8, 3)), (0, 1, 4, 4), (0, 3)),
+    "activations": (
+        lambda: nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.LeakyReLU(), nn.Softmax(1), nn.LogSoftmax(1)),
+        lambda T: T.Sequential(T.ReLU(), T.Tanh(), T.Sigmoid(), T.LeakyReLU(), T.Softmax(1), T.LogSoftmax(1)),
+        (0, 3),
+        (0, 3),
+    ),
+    "a small CNN": (
+        lambda: nn.Sequential(
+            nn.Conv2d(1, 2, 3, padding=1),
+            nn.BatchNorm2d(2).eval(),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(8, 3),
+        ),
+        lambda T: T.Sequential(
+            T.Conv2d(1, 2, 3, padding=1), T.BatchNorm2d(2).eval(), T.ReLU(), T.MaxPool2d(2), T.Flatten(), T.Linear(8, 3)
+        ),
+        (0, 1, 4, 4),
+        (0, 3),
+    ),
     "ResidualBlock": (lambda: nn.ResidualBlock(2).eval(), None, (0, 2, 4, 4), (0, 2, 4, 4)),
     "InceptionBlock": (lambda: nn.InceptionBlock(2, 1, 2, 1, 1).eval(), None, (0, 2, 4, 4), (0, 5, 4, 4)),
 }
 for _kind in ("RNN", "LSTM", "GRU"):
-    for _kw, _shape, _out in ((dict(), (5, 0, 3), (5, 0, 4)), (dict(batch_first=True), (0, 5, 3), (0, 5, 4)),
-                              (dict(num_layers=2, bidirectional=True), (5, 0, 3), (5, 0, 8)),
-                              (dict(num_layers=2, bidirectional=True, batch_first=True), (0, 5, 3), (0, 5, 8))):
+    for _kw, _shape, _out in (
+        (dict(), (5, 0, 3), (5, 0, 4)),
+        (dict(batch_first=True), (0, 5, 3), (0, 5, 4)),
+        (dict(num_layers=2, bidirectional=True), (5, 0, 3), (5, 0, 8)),
+        (dict(num_layers=2, bidirectional=True, batch_first=True), (0, 5, 3), (0, 5, 8)),
+    ):
         EMPTY[f"{_kind} {' '.join(_kw) or 'plain'}"] = (
-            lambda k=_kind, kw=_kw: getattr(nn, k)(3, 4, **kw), lambda T, k=_kind, kw=_kw: getattr(T, k)(3, 4, **kw),
-            _shape, _out)
-    EMPTY[f"{_kind}Cell"] = (lambda k=_kind: getattr(nn, k + "Cell")(3, 4),
-                             lambda T, k=_kind: getattr(T, k + "Cell")(3, 4), (0, 3), (0, 4))
-    EMPTY[f"{_kind}Cell no input features"] = (lambda k=_kind: getattr(nn, k + "Cell")(0, 4),
-                                               lambda T, k=_kind: getattr(T, k + "Cell")(0, 4), (2, 0), (2, 4))
-    EMPTY[f"{_kind}Cell no hidden units"] = (lambda k=_kind: getattr(nn, k + "Cell")(3, 0),
-                                             lambda T, k=_kind: getattr(T, k + "Cell")(3, 0), (2, 3), (2, 0))
+            lambda k=_kind, kw=_kw: getattr(nn, k)(3, 4, **kw),
+            lambda T, k=_kind, kw=_kw: getattr(T, k)(3, 4, **kw),
+            _shape,
+            _out,
+        )
+    EMPTY[f"{_kind}Cell"] = (
+        lambda k=_kind: getattr(nn, k + "Cell")(3, 4),
+        lambda T, k=_kind: getattr(T, k + "Cell")(3, 4),
+        (0, 3),
+        (0, 4),
+    )
+    EMPTY[f"{_kind}Cell no input features"] = (
+        lambda k=_kind: getattr(nn, k + "Cell")(0, 4),
+        lambda T, k=_kind: getattr(T, k + "Cell")(0, 4),
+        (2, 0),
+        (2, 4),
+    )
+    EMPTY[f"{_kind}Cell no hidden units"] = (
+        lambda k=_kind: getattr(nn, k + "Cell")(3, 0),
+        lambda T, k=_kind: getattr(T, k + "Cell")(3, 0),
+        (2, 3),
+        (2, 0),
+    )
 
 
 def _first(out):
@@ -799,11 +940,15 @@ LOSSES = {  # name -> (loss(input, reduction), input shape)
     "mse_loss": (lambda x, r: F.mse_loss(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
     "binary_cross_entropy": (lambda x, r: F.binary_cross_entropy(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
     "binary_cross_entropy_with_logits": (
-        lambda x, r: F.binary_cross_entropy_with_logits(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
+        lambda x, r: F.binary_cross_entropy_with_logits(x, ag.zeros(*x.shape), reduction=r),
+        (0, 3),
+    ),
     "cross_entropy": (lambda x, r: F.cross_entropy(x, np.zeros(0, int), reduction=r), (0, 3)),
     "cross_entropy 4-d": (lambda x, r: F.cross_entropy(x, np.zeros((0, 2, 2), int), reduction=r), (0, 3, 2, 2)),
-    "cross_entropy smoothed": (lambda x, r: F.cross_entropy(x, np.zeros(0, int), reduction=r, label_smoothing=0.1),
-                               (0, 3)),
+    "cross_entropy smoothed": (
+        lambda x, r: F.cross_entropy(x, np.zeros(0, int), reduction=r, label_smoothing=0.1),
+        (0, 3),
+    ),
     "cross_entropy probabilities": (lambda x, r: F.cross_entropy(x, ag.zeros(*x.shape), reduction=r), (0, 3)),
     "nll_loss": (lambda x, r: F.nll_loss(x, np.zeros(0, int), reduction=r), (0, 3)),
 }

@@ -4,6 +4,7 @@ have no outputs and are what notebooks/build.py writes.
 Each notebook runs in a kernel of this interpreter (a kernel spec written to a temporary JUPYTER_PATH, with
 temporary Jupyter and IPython folders, so no user-level setup is read or needed), with AG_NOTEBOOK_SMALL=1.
 """
+
 import importlib.util
 import json
 import pathlib
@@ -26,24 +27,53 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 # Per notebook: text the cells must print, and output types they must display (when the tool exists).
 EXPECTED = {
     "01_graph_and_chain_rule.ipynb": dict(
-        text=["o = tanh(n) = 0.7071", "by hand:     do/dx1 = -1.5000", "o.backward(): do/dx1 = -1.5000",
-              "o.backward(): do/dw1 = +1.0000", "o.backward(): do/dx2 = +0.5000", "o.backward(): do/dw2 = +0.0000",
-              "o.backward(): do/db  = +0.5000", "the engine agrees",
-              "tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5", "step 5/5"],
-        mime=["image/svg+xml"] if HAVE_DOT else [], fallback=[] if HAVE_DOT else ["Tanh  'o'"]),
+        text=[
+            "o = tanh(n) = 0.7071",
+            "by hand:     do/dx1 = -1.5000",
+            "o.backward(): do/dx1 = -1.5000",
+            "o.backward(): do/dw1 = +1.0000",
+            "o.backward(): do/dx2 = +0.5000",
+            "o.backward(): do/dw2 = +0.0000",
+            "o.backward(): do/db  = +0.5000",
+            "the engine agrees",
+            "tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5",
+            "step 5/5",
+        ],
+        mime=["image/svg+xml"] if HAVE_DOT else [],
+        fallback=[] if HAVE_DOT else ["Tanh  'o'"],
+    ),
     "02_convolutions.ipynb": dict(
-        text=["W = (N + 2P - F)/S + 1 = 32", "32x32x3, six 5x5x3 filters -> (28, 28, 6)",
-              "quiz: number of parameters -> 760", "[[4. 3. 4.]\n [2. 4. 3.]\n [2. 3. 4.]]",
-              "top-left by hand: 4", "7x7, 3x3 filter, stride 3 -> ValueError"],
-        mime=[], fallback=[]),
+        text=[
+            "W = (N + 2P - F)/S + 1 = 32",
+            "32x32x3, six 5x5x3 filters -> (28, 28, 6)",
+            "quiz: number of parameters -> 760",
+            "[[4. 3. 4.]\n [2. 4. 3.]\n [2. 3. 4.]]",
+            "top-left by hand: 4",
+            "7x7, 3x3 filter, stride 3 -> ValueError",
+        ],
+        mime=[],
+        fallback=[],
+    ),
     "03_cnn_digits.ipynb": dict(
         text=["train (200, 1, 8, 8)", "epoch 2: last batch loss", "test accuracy"],
-        mime=["image/png"] if HAVE_MPL else [], fallback=[], progress=True),
+        mime=["image/png"] if HAVE_MPL else [],
+        fallback=[],
+        progress=True,
+    ),
     "04_rnn_and_vanishing_gradients.ipynb": dict(
-        text=[" rnn: final loss", "lstm: final loss", " gru: final loss", "||dL/dh_t|| at t =",
-              "measured, ρ(W_hh) = 1.10", "no clipping", "clip_grad_norm_(1.0)"],
+        text=[
+            " rnn: final loss",
+            "lstm: final loss",
+            " gru: final loss",
+            "||dL/dh_t|| at t =",
+            "measured, ρ(W_hh) = 1.10",
+            "no clipping",
+            "clip_grad_norm_(1.0)",
+        ],
         exploded=True,
-        mime=["image/png"] if HAVE_MPL else [], fallback=[]),
+        mime=["image/png"] if HAVE_MPL else [],
+        fallback=[],
+    ),
 }
 
 
@@ -57,24 +87,31 @@ def kernel(tmp_path_factory):
     root = tmp_path_factory.mktemp("jupyter")
     spec = root / "kernels" / KERNEL
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "autograd-core tests", "language": "python"}))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "autograd-core tests",
+                "language": "python",
+            }
+        )
+    )
     mp = pytest.MonkeyPatch()
     mp.setenv("JUPYTER_PATH", str(root))
     for var, sub in (("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTER_CONFIG_DIR", "config"), ("IPYTHONDIR", "ipython")):
-        mp.setenv(var, str(root / sub))   # nothing of the user's Jupyter or IPython setup is read or written
+        mp.setenv(var, str(root / sub))  # nothing of the user's Jupyter or IPython setup is read or written
     mp.setenv("AG_NOTEBOOK_SMALL", "1")
-    mp.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # the kernel's debugger otherwise warns on stderr
+    mp.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # the kernel's debugger otherwise warns on stderr
     yield KERNEL
     mp.undo()
 
 
 def run(path, kernel_name):
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name=kernel_name, timeout=120,
-                                     resources={"metadata": {"path": str(FOLDER)}})
-    client.execute()   # raises CellExecutionError, naming the cell, when one fails
+    client = nbclient.NotebookClient(
+        nb, kernel_name=kernel_name, timeout=120, resources={"metadata": {"path": str(FOLDER)}}
+    )
+    client.execute()  # raises CellExecutionError, naming the cell, when one fails
     return nb
 
 
@@ -95,7 +132,7 @@ def test_notebook_runs_and_shows_its_lesson(path, kernel):
     shown = {mime for o in outs if o.output_type in ("display_data", "execute_result") for mime in o.data}
     for mime in expected["mime"]:
         assert mime in shown, f"{path.name}: nothing displayed as {mime} (displayed: {sorted(shown)})"
-    if expected.get("progress"):   # tqdm.auto: a widget with ipywidgets, else a text bar on stderr
+    if expected.get("progress"):  # tqdm.auto: a widget with ipywidgets, else a text bar on stderr
         stderr = "".join(o.text for o in outs if o.output_type == "stream" and o.name == "stderr")
         assert WIDGET in shown or "epoch 2/2: 100%" in stderr, f"{path.name}: no progress bar"
     if expected.get("exploded"):

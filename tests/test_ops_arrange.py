@@ -1,10 +1,11 @@
 """Movement and index ops (ops/arrange.py, ops/gather.py): forward == NumPy, gradcheck and gradgradcheck in
 float64 (through a square, so the backward of their backward runs), PyTorch's results where it is installed."""
+
 import numpy as np
 import pytest
+from core_cases import check_op, values
 
 import autograd_core as ag
-from core_cases import check_op, values
 
 try:
     import torch
@@ -33,8 +34,14 @@ MOVES = {
     "tril -1": (lambda t: ag.tril(t, -1), lambda a: np.tril(a, -1)),
     "unflatten": (lambda t: t.unflatten(1, (2, 2)), lambda a: a.reshape(3, 2, 2)),
     "pad reflect": (lambda t: ag.pad(t, 1, mode="reflect"), lambda a: np.pad(a, 1, mode="reflect")),
-    "pad replicate": (lambda t: ag.pad(t, ((0, 0), (2, 1)), mode="replicate"), lambda a: np.pad(a, ((0, 0), (2, 1)), mode="edge")),
-    "pad circular": (lambda t: ag.pad(t, ((1, 2), (0, 3)), mode="circular"), lambda a: np.pad(a, ((1, 2), (0, 3)), mode="wrap")),
+    "pad replicate": (
+        lambda t: ag.pad(t, ((0, 0), (2, 1)), mode="replicate"),
+        lambda a: np.pad(a, ((0, 0), (2, 1)), mode="edge"),
+    ),
+    "pad circular": (
+        lambda t: ag.pad(t, ((1, 2), (0, 3)), mode="circular"),
+        lambda a: np.pad(a, ((1, 2), (0, 3)), mode="wrap"),
+    ),
     "pad symmetric": (lambda t: ag.pad(t, 2, mode="symmetric"), lambda a: np.pad(a, 2, mode="symmetric")),
 }
 
@@ -67,8 +74,16 @@ I = np.array([[0, 1], [2, 0], [1, 1]])
 def test_gather_take_along_axis_and_index_select():
     check_op(lambda t: t.gather(1, ag.tensor(I)), lambda a: np.take_along_axis(a, I, 1), A)
     small = I[:2].T  # (2, 2): smaller than x outside dim 0, as PyTorch's gather allows
-    check_op(lambda t: ag.gather(t, 0, small), lambda a: np.array([[a[small[i, j], j] for j in range(2)] for i in range(2)]), A)
-    check_op(lambda t: t.take_along_axis(np.array([[1], [0], [3]]), 1), lambda a: np.take_along_axis(a, np.array([[1], [0], [3]]), 1), A)
+    check_op(
+        lambda t: ag.gather(t, 0, small),
+        lambda a: np.array([[a[small[i, j], j] for j in range(2)] for i in range(2)]),
+        A,
+    )
+    check_op(
+        lambda t: t.take_along_axis(np.array([[1], [0], [3]]), 1),
+        lambda a: np.take_along_axis(a, np.array([[1], [0], [3]]), 1),
+        A,
+    )
     check_op(lambda t: t.index_select(0, ag.tensor([2, 0, 2])), lambda a: a[[2, 0, 2]], A)
     with pytest.raises(TypeError, match="integers"):
         ag.tensor(A).gather(1, ag.tensor(I.astype(float)))

@@ -1,21 +1,37 @@
 """einsum (any subscripts NumPy accepts), outer, dot, cross: forward == NumPy, gradcheck and gradgradcheck."""
+
 import numpy as np
 import pytest
+from core_cases import check_op, values
 
 import autograd_core as ag
-from core_cases import check_op, values
 
 try:
     import torch
 except ImportError:
     torch = None
 
-CASES = [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]),
-         ("ij->", [(2, 3)]), ("i,i->", [(3,), (3,)]), ("...ij,...jk->...ik", [(5, 2, 3), (5, 3, 4)]),
-         ("...ij,...jk->...ik", [(1, 2, 3), (5, 3, 4)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
-         ("ijk->kji", [(2, 3, 4)]), ("i,j->ij", [(3,), (4,)]), ("iij->j", [(3, 3, 2)]), ("ij,ij->i", [(2, 3), (2, 3)]),
-         ("ij,kl->", [(2, 2), (3, 3)]), ("...i->...", [(2, 3, 4)]), ("i...->...", [(2, 3, 4)]),
-         ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]), ("i j , j k -> i k", [(2, 3), (3, 2)]), ("ji", [(2, 3)])]
+CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),
+    ("ii->i", [(3, 3)]),
+    ("ii", [(3, 3)]),
+    ("ij->", [(2, 3)]),
+    ("i,i->", [(3,), (3,)]),
+    ("...ij,...jk->...ik", [(5, 2, 3), (5, 3, 4)]),
+    ("...ij,...jk->...ik", [(1, 2, 3), (5, 3, 4)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+    ("ijk->kji", [(2, 3, 4)]),
+    ("i,j->ij", [(3,), (4,)]),
+    ("iij->j", [(3, 3, 2)]),
+    ("ij,ij->i", [(2, 3), (2, 3)]),
+    ("ij,kl->", [(2, 2), (3, 3)]),
+    ("...i->...", [(2, 3, 4)]),
+    ("i...->...", [(2, 3, 4)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+    ("i j , j k -> i k", [(2, 3), (3, 2)]),
+    ("ji", [(2, 3)]),
+]
 
 
 @pytest.mark.parametrize("spec, shapes", CASES, ids=[c[0] + str(c[1]) for c in CASES])
@@ -39,10 +55,17 @@ def test_einsum_gradients_equal_pytorchs(spec, shapes):
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("spec, shapes, match", [
-    ("ij,jk->ik", [(2, 3), (4, 4)], "letter 'j'"), ("ij->ii", [(2, 2)], "repeats a letter"),
-    ("ij->k", [(2, 2)], "appear in no operand"), ("ij", [(2, 2, 2)], "names 2 axes"),
-    ("i#", [(2, 2)], "letters"), ("ij,jk", [(2, 3)], "names 2 operands")])
+@pytest.mark.parametrize(
+    "spec, shapes, match",
+    [
+        ("ij,jk->ik", [(2, 3), (4, 4)], "letter 'j'"),
+        ("ij->ii", [(2, 2)], "repeats a letter"),
+        ("ij->k", [(2, 2)], "appear in no operand"),
+        ("ij", [(2, 2, 2)], "names 2 axes"),
+        ("i#", [(2, 2)], "letters"),
+        ("ij,jk", [(2, 3)], "names 2 operands"),
+    ],
+)
 def test_einsum_names_what_does_not_fit(spec, shapes, match):
     with pytest.raises(ValueError, match=match):
         ag.einsum(spec, *[ag.zeros(*s) for s in shapes])
@@ -53,8 +76,9 @@ def test_einsum_takes_a_list_of_operands_as_pytorch():
     np.testing.assert_allclose(ag.einsum("ij,jk->ik", [ag.tensor(a), ag.tensor(b)]).numpy(), a @ b)
 
 
-@pytest.mark.parametrize("sa, sb", [((3,), (3,)), ((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)),
-                                    ((2, 2, 3), (4, 3, 2)), ((), (3,))])
+@pytest.mark.parametrize(
+    "sa, sb", [((3,), (3,)), ((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 2, 3), (4, 3, 2)), ((), (3,))]
+)
 def test_dot_is_numpys(sa, sb):
     check_op(ag.dot, np.dot, values(sa), values(sb))
 

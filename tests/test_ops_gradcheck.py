@@ -1,21 +1,31 @@
 """Every primitive and public op: forward == NumPy, gradcheck and gradgradcheck in float64, over edge shapes."""
+
 import numpy as np
 import pytest
+from core_cases import check_op, values
 from numpy.lib.stride_tricks import sliding_window_view
 
 import autograd_core as ag
-from core_cases import check_op, values
 
 # Broadcasting pairs, including 0-d and size-1 axes on either side.
-PAIRS = [((3, 4), (3, 4)), ((3, 4), (4,)), ((4,), (3, 4)), ((2, 1, 4), (3, 1)), ((), (2, 3)), ((2, 3), ()),
-         ((1,), (2, 1)), ((3, 1), (1, 4)), ((), ())]
+PAIRS = [
+    ((3, 4), (3, 4)),
+    ((3, 4), (4,)),
+    ((4,), (3, 4)),
+    ((2, 1, 4), (3, 1)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((1,), (2, 1)),
+    ((3, 1), (1, 4)),
+    ((), ()),
+]
 
 BINARY = {
     "add": (lambda a, b: a + b, np.add, "any", "any"),
     "sub": (lambda a, b: a - b, np.subtract, "any", "any"),
     "mul": (lambda a, b: a * b, np.multiply, "any", "any"),
     "truediv": (lambda a, b: a / b, np.divide, "any", "away"),
-    "pow": (lambda a, b: a ** b, np.power, "pos", "any"),
+    "pow": (lambda a, b: a**b, np.power, "pos", "any"),
     "maximum": (ag.maximum, np.maximum, "distinct", "distinct"),
     "minimum": (ag.minimum, np.minimum, "distinct", "distinct"),
 }
@@ -40,13 +50,13 @@ SCALAR_SIDES = {
     "3*x": (lambda x: 3 * x, lambda x: 3 * x, "any"),
     "x/4": (lambda x: x / 4, lambda x: x / 4, "any"),
     "4/x": (lambda x: 4 / x, lambda x: 4 / x, "away"),
-    "x**2": (lambda x: x ** 2, lambda x: x ** 2, "any"),
-    "x**3": (lambda x: x ** 3, lambda x: x ** 3, "any"),
-    "x**0": (lambda x: x ** 0, lambda x: x ** 0, "any"),
-    "x**1": (lambda x: x ** 1, lambda x: x ** 1, "any"),
-    "x**0.5": (lambda x: x ** 0.5, lambda x: x ** 0.5, "pos"),
-    "x**-1.5": (lambda x: x ** -1.5, lambda x: x ** -1.5, "pos"),
-    "2**x": (lambda x: 2 ** x, lambda x: 2.0 ** x, "any"),
+    "x**2": (lambda x: x**2, lambda x: x**2, "any"),
+    "x**3": (lambda x: x**3, lambda x: x**3, "any"),
+    "x**0": (lambda x: x**0, lambda x: x**0, "any"),
+    "x**1": (lambda x: x**1, lambda x: x**1, "any"),
+    "x**0.5": (lambda x: x**0.5, lambda x: x**0.5, "pos"),
+    "x**-1.5": (lambda x: x**-1.5, lambda x: x**-1.5, "pos"),
+    "2**x": (lambda x: 2**x, lambda x: 2.0**x, "any"),
     "neg": (lambda x: -x, np.negative, "any"),
     "pos": (lambda x: +x * 1, lambda x: x, "any"),
     "exp": (lambda x: x.exp(), np.exp, "any"),
@@ -88,13 +98,21 @@ def test_astype_float32_round_trip():
 @pytest.mark.parametrize("shapes", [((3, 4), (3, 4), (3, 4)), ((3, 4), (4,), (3, 1)), ((2, 1), (), (3,))], ids=str)
 def test_where(shapes):
     cond = values(shapes[0]) > 0
-    check_op(lambda x, y: ag.where(cond, x, y), lambda x, y: np.where(cond, x, y),
-             values(shapes[1]), values(shapes[2]))
+    check_op(lambda x, y: ag.where(cond, x, y), lambda x, y: np.where(cond, x, y), values(shapes[1]), values(shapes[2]))
     check_op(lambda x: ag.where(ag.tensor(cond), x, 2.5), lambda x: np.where(cond, x, 2.5), values(shapes[1]))
 
 
-MATMUL = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((2, 2, 3), (3, 4)), ((3,), (2, 3, 4)),
-          ((2, 3, 4), (4,)), ((2, 1, 2, 3), (3, 3, 2)), ((1, 1), (1, 1))]
+MATMUL = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((2, 2, 3), (3, 4)),
+    ((3,), (2, 3, 4)),
+    ((2, 3, 4), (4,)),
+    ((2, 1, 2, 3), (3, 3, 2)),
+    ((1, 1), (1, 1)),
+]
 
 
 @pytest.mark.parametrize("shapes", MATMUL, ids=str)
@@ -115,12 +133,21 @@ REDUCE = {
     "max": (lambda x, ax, kd: x.max(ax, kd), lambda x, ax, kd: np.max(x, ax, keepdims=kd), "distinct"),
     "min": (lambda x, ax, kd: x.min(ax, kd), lambda x, ax, kd: np.min(x, ax, keepdims=kd), "distinct"),
     "var": (lambda x, ax, kd: x.var(ax, keepdims=kd), lambda x, ax, kd: np.var(x, ax, keepdims=kd), "any"),
-    "var_ddof1": (lambda x, ax, kd: x.var(ax, ddof=1, keepdims=kd),
-                  lambda x, ax, kd: np.var(x, ax, ddof=1, keepdims=kd), "any"),
-    "logsumexp": (lambda x, ax, kd: x.logsumexp(ax, kd),
-                  lambda x, ax, kd: np.log(np.sum(np.exp(x), ax, keepdims=kd)), "any"),
-    "ag.logsumexp": (lambda x, ax, kd: ag.logsumexp(x, ax, kd),
-                     lambda x, ax, kd: np.log(np.sum(np.exp(x), ax, keepdims=kd)), "any"),
+    "var_ddof1": (
+        lambda x, ax, kd: x.var(ax, ddof=1, keepdims=kd),
+        lambda x, ax, kd: np.var(x, ax, ddof=1, keepdims=kd),
+        "any",
+    ),
+    "logsumexp": (
+        lambda x, ax, kd: x.logsumexp(ax, kd),
+        lambda x, ax, kd: np.log(np.sum(np.exp(x), ax, keepdims=kd)),
+        "any",
+    ),
+    "ag.logsumexp": (
+        lambda x, ax, kd: ag.logsumexp(x, ax, kd),
+        lambda x, ax, kd: np.log(np.sum(np.exp(x), ax, keepdims=kd)),
+        "any",
+    ),
 }
 
 
@@ -193,12 +220,22 @@ def test_movement(name):
 
 
 INDICES = {
-    "int": 1, "negative int": -1, "slice": slice(1, 3), "step slice": (slice(None), slice(None, None, 2)),
-    "None": (slice(None), None), "Ellipsis": (Ellipsis, 1), "int, Ellipsis, None": (1, Ellipsis, None),
-    "int array": np.array([0, 2]), "repeated int array": np.array([0, 2, 0, 0]), "list": [2, 2, 1],
-    "2-d int array": np.array([[0, 1], [2, 2]]), "two arrays": (np.array([0, 1, 1]), np.array([2, 2, 0])),
-    "slice + array": (slice(None), np.array([3, 3, 0])), "array + int": (np.array([2, 0, 2]), 1),
-    "bool mask": "mask", "bool row mask": np.array([True, False, True]),
+    "int": 1,
+    "negative int": -1,
+    "slice": slice(1, 3),
+    "step slice": (slice(None), slice(None, None, 2)),
+    "None": (slice(None), None),
+    "Ellipsis": (Ellipsis, 1),
+    "int, Ellipsis, None": (1, Ellipsis, None),
+    "int array": np.array([0, 2]),
+    "repeated int array": np.array([0, 2, 0, 0]),
+    "list": [2, 2, 1],
+    "2-d int array": np.array([[0, 1], [2, 2]]),
+    "two arrays": (np.array([0, 1, 1]), np.array([2, 2, 0])),
+    "slice + array": (slice(None), np.array([3, 3, 0])),
+    "array + int": (np.array([2, 0, 2]), 1),
+    "bool mask": "mask",
+    "bool row mask": np.array([True, False, True]),
     "int tensor": "tensor",
 }
 
@@ -249,13 +286,17 @@ def test_split(how, axis):
     check_op(lambda t: ag.split(t, how, axis=axis), lambda a: np.split(a, how, axis=axis), x)
 
 
-@pytest.mark.parametrize("width,value", [(1, 0.0), ((1, 2), 0.0), (((0, 1), (2, 0)), 3.5), (((1, 1), (0, 0)), -np.inf)],
-                         ids=str)
+@pytest.mark.parametrize(
+    "width,value", [(1, 0.0), ((1, 2), 0.0), (((0, 1), (2, 0)), 3.5), (((1, 1), (0, 0)), -np.inf)], ids=str
+)
 def test_pad(width, value):
     x = values((2, 3))
     fn = (lambda t: ag.pad(t, width, value)) if value != -np.inf else (lambda t: ag.pad(t, width, value)[1:-1])
-    ref = (lambda a: np.pad(a, width, constant_values=value)) if value != -np.inf else (
-        lambda a: np.pad(a, width, constant_values=value)[1:-1])
+    ref = (
+        (lambda a: np.pad(a, width, constant_values=value))
+        if value != -np.inf
+        else (lambda a: np.pad(a, width, constant_values=value)[1:-1])
+    )
     check_op(fn, ref, x)
 
 
@@ -267,10 +308,16 @@ def _np_windows(x, window, stride, dilation):
     return v[lead + tuple(slice(None, None, s) for s in stride) + tuple(slice(None, None, d) for d in dilation)]
 
 
-WINDOWS = [((2, 7), (3,), (1,), (1,)), ((2, 7), (3,), (2,), (1,)), ((7,), (2,), (1,), (3,)),
-           ((1, 2, 9), (3,), (2,), (2,)), ((6, 7), (2, 3), (1, 1), (1, 1)), ((2, 6, 7), (2, 3), (2, 1), (1, 2)),
-           ((1, 1, 5, 5), (3, 3), (2, 2), (2, 1)),
-           ((4, 4), (4, 4), (1, 1), (1, 1))]
+WINDOWS = [
+    ((2, 7), (3,), (1,), (1,)),
+    ((2, 7), (3,), (2,), (1,)),
+    ((7,), (2,), (1,), (3,)),
+    ((1, 2, 9), (3,), (2,), (2,)),
+    ((6, 7), (2, 3), (1, 1), (1, 1)),
+    ((2, 6, 7), (2, 3), (2, 1), (1, 2)),
+    ((1, 1, 5, 5), (3, 3), (2, 2), (2, 1)),
+    ((4, 4), (4, 4), (1, 1), (1, 1)),
+]
 
 
 @pytest.mark.parametrize("shape,window,stride,dilation", WINDOWS, ids=str)
@@ -333,20 +380,23 @@ def test_logsumexp_softmax_stable_for_large_inputs():
 # Linear ops have a zero second derivative, so gradgradcheck of the op alone never runs the backward of their
 # backward. Squaring the input first makes the first derivative (2x * M^T v) depend on x through that backward.
 LINEAR = {f"movement {k}": (v[0], v[1]) for k, v in MOVEMENT.items()}
-LINEAR.update({f"index {k}": ((3, 4), (lambda t, i=i: t[i])) for k, i in INDICES.items()
-               if k not in ("bool mask", "int tensor")})
-LINEAR.update({
-    "window 2-d": ((5, 6), lambda t: ag.sliding_window(t, (2, 3), (2, 1), (1, 2))),
-    "window 1-d": ((2, 7), lambda t: ag.sliding_window(t, 3, 2, 2)),
-    "pad": ((2, 3), lambda t: ag.pad(t, ((1, 0), (2, 1)), 1.5)),
-    "concatenate": ((2, 3), lambda t: ag.concatenate([t, t[:1]], axis=0)),
-    "stack": ((2, 3), lambda t: ag.stack([t, t * 2], axis=-1)),
-    "split": ((4, 3), lambda t: ag.split(t, [1, 3], axis=0)),
-    "sum axis": ((2, 3), lambda t: t.sum(1, keepdims=True)),
-    "mean": ((2, 3), lambda t: t.mean(0)),
-    "astype": ((2, 3), lambda t: t.astype("float64")),
-    "where": ((2, 3), lambda t: ag.where(np.array([True, False, True]), t, -t)),
-})
+LINEAR.update(
+    {f"index {k}": ((3, 4), (lambda t, i=i: t[i])) for k, i in INDICES.items() if k not in ("bool mask", "int tensor")}
+)
+LINEAR.update(
+    {
+        "window 2-d": ((5, 6), lambda t: ag.sliding_window(t, (2, 3), (2, 1), (1, 2))),
+        "window 1-d": ((2, 7), lambda t: ag.sliding_window(t, 3, 2, 2)),
+        "pad": ((2, 3), lambda t: ag.pad(t, ((1, 0), (2, 1)), 1.5)),
+        "concatenate": ((2, 3), lambda t: ag.concatenate([t, t[:1]], axis=0)),
+        "stack": ((2, 3), lambda t: ag.stack([t, t * 2], axis=-1)),
+        "split": ((4, 3), lambda t: ag.split(t, [1, 3], axis=0)),
+        "sum axis": ((2, 3), lambda t: t.sum(1, keepdims=True)),
+        "mean": ((2, 3), lambda t: t.mean(0)),
+        "astype": ((2, 3), lambda t: t.astype("float64")),
+        "where": ((2, 3), lambda t: ag.where(np.array([True, False, True]), t, -t)),
+    }
+)
 
 
 @pytest.mark.parametrize("name", list(LINEAR))
@@ -360,8 +410,10 @@ def test_pow_exponent_gradient_is_zero_where_the_base_is_zero():
     base = np.array([0.0, 0.5, 2.0, 0.0])
     y = ag.tensor(np.array([2.5, 1.5, 0.5, 0.0]), requires_grad=True)
     (ag.tensor(base) ** y).sum().backward()
-    np.testing.assert_allclose(y.grad.numpy(), [0, 0.5 ** 1.5 * np.log(0.5), 2 ** 0.5 * np.log(2), 0])
-    assert ag.gradcheck(lambda e: ag.tensor(base[:3]) ** e, [ag.tensor([2.5, 1.5, 0.5], dtype="float64",
-                                                                       requires_grad=True)])
-    assert ag.gradgradcheck(lambda e: ag.tensor(base[:3]) ** e, [ag.tensor([2.5, 1.5, 0.5], dtype="float64",
-                                                                           requires_grad=True)])
+    np.testing.assert_allclose(y.grad.numpy(), [0, 0.5**1.5 * np.log(0.5), 2**0.5 * np.log(2), 0])
+    assert ag.gradcheck(
+        lambda e: ag.tensor(base[:3]) ** e, [ag.tensor([2.5, 1.5, 0.5], dtype="float64", requires_grad=True)]
+    )
+    assert ag.gradgradcheck(
+        lambda e: ag.tensor(base[:3]) ** e, [ag.tensor([2.5, 1.5, 0.5], dtype="float64", requires_grad=True)]
+    )

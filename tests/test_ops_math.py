@@ -1,12 +1,13 @@
 """The elementwise math of autograd_core/ops/math.py: forward == NumPy, gradcheck and gradgradcheck in float64,
 PyTorch's values and gradients where it is installed, dtypes kept."""
+
 import math
 
 import numpy as np
 import pytest
+from core_cases import check_op, values
 
 import autograd_core as ag
-from core_cases import check_op, values
 
 try:
     import torch
@@ -17,12 +18,22 @@ _erf = np.vectorize(math.erf)
 
 # name -> (NumPy reference, domain of values(), PyTorch's name)
 UNARY = {
-    "sin": (np.sin, "any", "sin"), "cos": (np.cos, "any", "cos"), "tan": (np.tan, "small", "tan"),
-    "arcsin": (np.arcsin, "unit", "asin"), "arccos": (np.arccos, "unit", "acos"), "arctan": (np.arctan, "any", "atan"),
-    "sinh": (np.sinh, "any", "sinh"), "cosh": (np.cosh, "any", "cosh"),
-    "log2": (np.log2, "pos", "log2"), "log10": (np.log10, "pos", "log10"), "log1p": (np.log1p, "pos", "log1p"),
-    "expm1": (np.expm1, "any", "expm1"), "exp2": (np.exp2, "any", "exp2"), "erf": (_erf, "any", "erf"),
-    "square": (np.square, "any", "square"), "rsqrt": (lambda a: 1 / np.sqrt(a), "pos", "rsqrt"),
+    "sin": (np.sin, "any", "sin"),
+    "cos": (np.cos, "any", "cos"),
+    "tan": (np.tan, "small", "tan"),
+    "arcsin": (np.arcsin, "unit", "asin"),
+    "arccos": (np.arccos, "unit", "acos"),
+    "arctan": (np.arctan, "any", "atan"),
+    "sinh": (np.sinh, "any", "sinh"),
+    "cosh": (np.cosh, "any", "cosh"),
+    "log2": (np.log2, "pos", "log2"),
+    "log10": (np.log10, "pos", "log10"),
+    "log1p": (np.log1p, "pos", "log1p"),
+    "expm1": (np.expm1, "any", "expm1"),
+    "exp2": (np.exp2, "any", "exp2"),
+    "erf": (_erf, "any", "erf"),
+    "square": (np.square, "any", "square"),
+    "rsqrt": (lambda a: 1 / np.sqrt(a), "pos", "rsqrt"),
 }
 ZERO_GRADIENT = {"floor": np.floor, "ceil": np.ceil, "round": np.round, "trunc": np.trunc, "sign": np.sign}
 SHAPES = [(), (3,), (2, 3)]
@@ -122,8 +133,10 @@ def test_remainder_and_fmod_follow_numpy_and_their_gradients_are_1_and_minus_the
 
 
 def test_mod_and_floordiv_on_negative_numbers_and_integers_are_numpys():
-    for a, b in [(np.array([5.5, -5.5, 5.5, -5.5]), np.array([2.0, 2.0, -2.0, -2.0])),
-                 (np.array([7, -7, 7, -7]), np.array([3, 3, -3, -3]))]:
+    for a, b in [
+        (np.array([5.5, -5.5, 5.5, -5.5]), np.array([2.0, 2.0, -2.0, -2.0])),
+        (np.array([7, -7, 7, -7]), np.array([3, 3, -3, -3])),
+    ]:
         x, y = ag.tensor(a), ag.tensor(b)
         for got, want in [(x % y, a % b), (x // y, a // b), (7 % y, 7 % b), (7 // y, 7 // b), (x % 2, a % 2)]:
             assert got.dtype == want.dtype

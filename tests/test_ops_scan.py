@@ -1,10 +1,11 @@
 """Products, scans, sorting, top-k, median, norms, any/all: forward == NumPy, gradcheck and gradgradcheck in float64,
 PyTorch's values, indices and gradients where it is installed."""
+
 import numpy as np
 import pytest
+from core_cases import check_op, values
 
 import autograd_core as ag
-from core_cases import check_op, values
 
 try:
     import torch
@@ -65,7 +66,9 @@ def test_sort_argsort_topk(axis, descending):
     low = _t(a).topk(k, dim=axis, largest=False)
     np.testing.assert_array_equal(low.values.numpy(), np.take(np.sort(a, axis), range(k), axis=axis))
     np.testing.assert_array_equal(np.take_along_axis(a, low.indices.numpy(), axis), low.values.numpy())
-    check_op(lambda t: t.topk(k, dim=axis).values, lambda x: np.take(np.flip(np.sort(x, axis), axis), range(k), axis=axis), a)
+    check_op(
+        lambda t: t.topk(k, dim=axis).values, lambda x: np.take(np.flip(np.sort(x, axis), axis), range(k), axis=axis), a
+    )
 
 
 def test_sort_is_stable_and_topk_checks_k():
@@ -95,10 +98,14 @@ def test_median_with_dim_is_pytorchs_lower_median_and_index(n):
 @pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)])
 def test_p_norms(p, axis):
     a = values((3, 4), "away")
-    ref = (lambda x: np.sum(np.abs(x) ** p, axis=axis) ** (1 / p))
+    ref = lambda x: np.sum(np.abs(x) ** p, axis=axis) ** (1 / p)
     check_op(lambda t: t.norm(p, axis), ref, a)
-    check_op(lambda t: ag.norm(t, p=p, dim=axis, keepdim=True),
-             lambda x: np.sum(np.abs(x) ** p, axis=axis, keepdims=True) ** (1 / p), a, gradgrad=False)
+    check_op(
+        lambda t: ag.norm(t, p=p, dim=axis, keepdim=True),
+        lambda x: np.sum(np.abs(x) ** p, axis=axis, keepdims=True) ** (1 / p),
+        a,
+        gradgrad=False,
+    )
 
 
 def test_inf_zero_and_fro_norms_and_the_gradient_at_zero():
@@ -119,9 +126,11 @@ def test_inf_zero_and_fro_norms_and_the_gradient_at_zero():
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed")
 def test_norm_and_prod_gradients_equal_pytorchs():
     a = np.array([[2.0, 0.0, -3.0], [0.0, 0.0, 0.0]])
-    for ours, theirs in [(lambda t: t.norm(dim=1).sum(), lambda t: t.norm(dim=1).sum()),
-                         (lambda t: t.prod(1).sum(), lambda t: t.prod(1).sum()),
-                         (lambda t: t.cumprod(1).sum(), lambda t: t.cumprod(1).sum())]:
+    for ours, theirs in [
+        (lambda t: t.norm(dim=1).sum(), lambda t: t.norm(dim=1).sum()),
+        (lambda t: t.prod(1).sum(), lambda t: t.prod(1).sum()),
+        (lambda t: t.cumprod(1).sum(), lambda t: t.cumprod(1).sum()),
+    ]:
         x, tx = _t(a), torch.tensor(a, requires_grad=True)
         ours(x).backward()
         theirs(tx).backward()
@@ -141,8 +150,14 @@ def test_amax_amin_share_ties_and_any_all():
 
 def test_empty_tensors_flow_through_scans_and_sorts():
     e = ag.zeros(0, 3, dtype="float64", requires_grad=True)
-    for make in (lambda: e.sort(0), lambda: e.cumsum(0), lambda: e.cumprod(0), lambda: e.cummax(0).values,
-                 lambda: e.topk(0, dim=0).values, lambda: e.prod(1)):
+    for make in (
+        lambda: e.sort(0),
+        lambda: e.cumsum(0),
+        lambda: e.cumprod(0),
+        lambda: e.cummax(0).values,
+        lambda: e.topk(0, dim=0).values,
+        lambda: e.prod(1),
+    ):
         y = make()
         assert y.size == 0
         y.sum().backward()

@@ -1,4 +1,5 @@
 """Optimizers (SGD, Adam, AdamW) and gradient clipping: PyTorch's update rules, state, groups and bad input."""
+
 import math
 
 import numpy as np
@@ -20,6 +21,7 @@ def set_grad(p, values):
 
 # ---- update rules by hand --------------------------------------------------------------------
 
+
 def test_sgd_plain_step_is_minus_lr_times_grad():
     p = param([1.0, -2.0])
     set_grad(p, [0.5, 4.0])
@@ -31,11 +33,11 @@ def test_sgd_momentum_dampening_weight_decay_by_hand():
     p = param([1.0])
     opt = SGD([p], lr=0.1, momentum=0.9, dampening=0.5, weight_decay=0.2)
     set_grad(p, [1.0])
-    opt.step()                      # d = 1 + 0.2*1 = 1.2; buf = d (first step is not dampened)
+    opt.step()  # d = 1 + 0.2*1 = 1.2; buf = d (first step is not dampened)
     assert p.item() == pytest.approx(1 - 0.1 * 1.2)
     set_grad(p, [1.0])
     p1 = p.item()
-    opt.step()                      # d = 1 + 0.2*p1; buf = 0.9*1.2 + 0.5*d
+    opt.step()  # d = 1 + 0.2*p1; buf = 0.9*1.2 + 0.5*d
     assert p.item() == pytest.approx(p1 - 0.1 * (0.9 * 1.2 + 0.5 * (1 + 0.2 * p1)))
 
 
@@ -43,10 +45,10 @@ def test_sgd_nesterov_by_hand():
     p = param([0.0])
     opt = SGD([p], lr=1.0, momentum=0.5, nesterov=True)
     set_grad(p, [2.0])
-    opt.step()                      # buf = 2; d = 2 + 0.5*2 = 3
+    opt.step()  # buf = 2; d = 2 + 0.5*2 = 3
     assert p.item() == pytest.approx(-3.0)
     set_grad(p, [2.0])
-    opt.step()                      # buf = 0.5*2 + 2 = 3; d = 2 + 0.5*3 = 3.5
+    opt.step()  # buf = 0.5*2 + 2 = 3; d = 2 + 0.5*3 = 3.5
     assert p.item() == pytest.approx(-6.5)
 
 
@@ -64,8 +66,8 @@ def test_adamw_decays_weights_independently_of_the_gradient():
     set_grad(q, [0.0])
     AdamW([p], lr=0.1, weight_decay=0.5).step()
     Adam([q], lr=0.1, weight_decay=0.5).step()
-    assert p.item() == pytest.approx(2.0 * (1 - 0.1 * 0.5))       # zero grad: only the decay acts
-    assert q.item() == pytest.approx(2.0 - 0.1, rel=1e-6)          # L2 grad 1.0 -> an Adam step of lr
+    assert p.item() == pytest.approx(2.0 * (1 - 0.1 * 0.5))  # zero grad: only the decay acts
+    assert q.item() == pytest.approx(2.0 - 0.1, rel=1e-6)  # L2 grad 1.0 -> an Adam step of lr
 
 
 def test_maximize_ascends():
@@ -158,8 +160,15 @@ def test_adam_trains_a_linear_regression():
 
 # ---- state_dict ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
-                                  lambda ps: Adam(ps, lr=0.1, amsgrad=True), lambda ps: AdamW(ps, lr=0.1)])
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+        lambda ps: Adam(ps, lr=0.1, amsgrad=True),
+        lambda ps: AdamW(ps, lr=0.1),
+    ],
+)
 def test_state_dict_resumes_the_same_trajectory(make):
     rng = np.random.default_rng(1)
     grads = rng.standard_normal((6, 2, 3))
@@ -212,6 +221,7 @@ def test_load_state_dict_checks_before_changing_anything():
 
 # ---- bad input -------------------------------------------------------------------------------
 
+
 def test_bad_optimizer_arguments():
     p = param([1.0])
     with pytest.raises(ValueError, match="empty parameter list"):
@@ -237,6 +247,7 @@ def test_bad_optimizer_arguments():
 
 
 # ---- gradient clipping -----------------------------------------------------------------------
+
 
 def test_clip_grad_norm_scales_all_gradients_together():
     a, b = param([0.0, 0.0]), param([0.0])
@@ -322,8 +333,9 @@ def test_optimizer_trajectory_matches_pytorch(name, kw):
     with torch.no_grad():
         theirs.weight.copy_(torch.tensor(w0))
         theirs.bias.copy_(torch.tensor(b0))
-    topt = getattr(torch.optim, name)([{"params": [theirs.weight]}, {"params": [theirs.bias], "lr": kw["lr"] * 2}],
-                                      **kw)
+    topt = getattr(torch.optim, name)(
+        [{"params": [theirs.weight]}, {"params": [theirs.bias], "lr": kw["lr"] * 2}], **kw
+    )
     for _ in range(5):
         opt.zero_grad()
         nn.functional.mse_loss(ours(ag.tensor(x)), ag.tensor(y)).backward()

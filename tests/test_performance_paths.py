@@ -1,4 +1,5 @@
 """The shortcuts taken for speed (GC policy, shared constants, fused paths) keep the engine's results exact."""
+
 import gc
 
 import numpy as np
@@ -36,6 +37,7 @@ def test_negative_zero_operand_keeps_its_sign():
 
 # ---- slices send back a Scattered gradient, added in place into one buffer per input -------------------------
 
+
 def _f64(*shape, seed=0):
     return ag.tensor(np.random.default_rng(seed).standard_normal(shape), dtype="float64", requires_grad=True)
 
@@ -58,8 +60,8 @@ def test_scattered_equals_the_scatter_add_composition():
     def f(t):
         return (t[1:4] * t[0:3]).sum() + (t[:, 2] ** 2).sum() + t[4, None].exp().sum() + (t * 3.0).sum()
 
-    fast, = ag.grad(f(x), x)
-    recorded, = ag.grad(f(x), x, create_graph=True)  # GetItem.backward on Tensors: the ScatterAdd primitive
+    (fast,) = ag.grad(f(x), x)
+    (recorded,) = ag.grad(f(x), x, create_graph=True)  # GetItem.backward on Tensors: the ScatterAdd primitive
     np.testing.assert_allclose(fast.numpy(), recorded.numpy(), rtol=1e-12)
     assert ag.gradcheck(f, [x])
 
@@ -93,7 +95,9 @@ def test_hook_sees_the_whole_accumulated_slice_gradient():
 
 def test_malloc_policy_applies_on_glibc_and_releases():
     import platform
+
     from autograd_core import malloc_policy
+
     on_glibc = platform.libc_ver()[0] == "glibc"
     assert malloc_policy.keep_freed_memory() == on_glibc
     big = np.ones(1 << 22)  # 32 MiB, freed at once: kept by the process until released
@@ -106,14 +110,18 @@ def test_import_loads_nothing_heavy():
     """`import autograd_core, nn` stays fast: no numpy.random (made on first use), no plotting, no torch."""
     import subprocess
     import sys
-    code = ("import sys, autograd_core, nn; print(sorted(m for m in ('numpy.random', 'graphviz', 'matplotlib', "
-            "'torch', 'ctypes.util') if m in sys.modules))")
+
+    code = (
+        "import sys, autograd_core, nn; print(sorted(m for m in ('numpy.random', 'graphviz', 'matplotlib', "
+        "'torch', 'ctypes.util') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_gradient_recorders_see_a_slice_gradient_as_an_array():
     from autograd_core import graph
+
     seen = {}
 
     def record(t, g, input_grads):
@@ -132,6 +140,7 @@ def test_gradient_recorders_see_a_slice_gradient_as_an_array():
 def test_getitem_backward_called_directly_gives_a_whole_array():
     """Tools that call an op's backward themselves (viz.check) get an ndarray; only the pass uses Scattered."""
     from autograd_core.ops.movement import GetItem
+
     x = _f64(3, 2)
     y = x[1:]
     g = np.ones((2, 2))
@@ -145,6 +154,7 @@ def test_getitem_backward_called_directly_gives_a_whole_array():
 def test_rnn_one_matmul_projection_equals_the_per_step_one(kind, batch_first):
     """Layers project all steps in one matmul; under detect_anomaly step by step: same outputs and gradients."""
     import nn
+
     nn.init.manual_seed(0)
     layer = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True, batch_first=batch_first).double()
     xs = np.random.default_rng(0).standard_normal((5, 2, 3))
@@ -166,6 +176,7 @@ def test_rnn_one_matmul_projection_equals_the_per_step_one(kind, batch_first):
 
 
 # ---- a leaf's .grad is its own array: never another leaf's, the caller's, a hook's or a retained graph's -------
+
 
 def test_leaves_given_one_array_get_their_own_copies():
     a, b = ag.tensor([1.0, 2.0], requires_grad=True), ag.tensor([3.0, 4.0], requires_grad=True)

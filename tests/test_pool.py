@@ -1,9 +1,11 @@
 """Pooling: a NumPy loop reference, gradcheck over a grid, shapes, bad input, PyTorch, layers."""
+
 import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd_core as ag
 import nn
@@ -71,8 +73,9 @@ def test_pool2d_matches_loop_reference(kind, shape, kernel, stride, padding, dil
         y = F.avg_pool2d(t64(x), kernel, stride, padding)
     else:
         y = F.sum_pool2d(t64(x), kernel, stride, padding)
-    ref = reference_pool2d(x, kind, pair(kernel), pair(kernel if stride is None else stride), pair(padding),
-                           pair(dilation))
+    ref = reference_pool2d(
+        x, kind, pair(kernel), pair(kernel if stride is None else stride), pair(padding), pair(dilation)
+    )
     np.testing.assert_allclose(y.numpy(), ref, rtol=1e-12)
 
 
@@ -90,7 +93,7 @@ def test_avg_pool_count_include_pad_false_divides_by_real_elements():
     x = make((1, 1, 5, 4))
     y = F.avg_pool2d(t64(x), 3, 2, 1, count_include_pad=False)
     np.testing.assert_allclose(y.numpy(), reference_pool2d(x, "avg", (3, 3), (2, 2), (1, 1), count_include_pad=False))
-    corner = x[0, 0, :2, :2].mean()   # the top-left window holds 4 real elements and 5 of padding
+    corner = x[0, 0, :2, :2].mean()  # the top-left window holds 4 real elements and 5 of padding
     assert y.numpy()[0, 0, 0, 0] == pytest.approx(corner)
 
 
@@ -101,14 +104,13 @@ def test_ceil_mode_keeps_the_last_partial_window(kind):
     y = pool(t64(x), 2, ceil_mode=True)
     assert y.shape == (1, 2, 3, 3) and pool(t64(x), 2).shape == (1, 2, 2, 2)
     last = {"max": np.max, "avg": np.mean, "sum": np.sum}[kind](x[0, 0, 4, 4:])
-    assert y.numpy()[0, 0, 2, 2] == pytest.approx(last)   # a 1x1 window: avg divides by 1 like PyTorch
+    assert y.numpy()[0, 0, 2, 2] == pytest.approx(last)  # a 1x1 window: avg divides by 1 like PyTorch
     assert ag.gradcheck(lambda x: pool(x, 2, ceil_mode=True), [t64(x)])
 
 
 def test_divisor_override():
     x = make((1, 1, 4, 4))
-    np.testing.assert_allclose(F.avg_pool2d(t64(x), 2, divisor_override=3).numpy(),
-                               F.sum_pool2d(t64(x), 2).numpy() / 3)
+    np.testing.assert_allclose(F.avg_pool2d(t64(x), 2, divisor_override=3).numpy(), F.sum_pool2d(t64(x), 2).numpy() / 3)
     with pytest.raises(ValueError, match="divisor_override must be positive"):
         F.avg_pool2d(t64(x), 2, divisor_override=0)
 
@@ -120,11 +122,11 @@ def test_pool1d_is_pool2d_on_one_row_and_gradchecks(kernel, stride, padding):
         y = p1(t64(x), kernel, stride, padding)
         y2 = p2(t64(x[:, :, None]), (1, kernel), (1, kernel if stride is None else stride), (0, padding))
         np.testing.assert_allclose(y.numpy(), y2.numpy()[:, :, 0])
-        assert ag.gradcheck(lambda x: p1(x, kernel, stride, padding), [t64(x)])
+        assert ag.gradcheck(lambda x, p1=p1: p1(x, kernel, stride, padding), [t64(x)])
 
 
 def test_max_pool_pads_with_minus_infinity():
-    x = -np.ones((1, 1, 2, 2)) * 5        # all negative: a zero pad would win
+    x = -np.ones((1, 1, 2, 2)) * 5  # all negative: a zero pad would win
     np.testing.assert_array_equal(F.max_pool2d(t64(x), 2, 1, 1).numpy(), -5 * np.ones((1, 1, 3, 3)))
 
 
@@ -144,6 +146,7 @@ def test_unbatched_and_float32():
 
 # ---- adaptive average pooling -------------------------------------------------------------------
 
+
 def reference_adaptive(x, out):
     """PyTorch's bins: output i averages input [floor(i*n/out), ceil((i+1)*n/out))."""
     (oh, ow), (h, w) = out, x.shape[-2:]
@@ -156,8 +159,16 @@ def reference_adaptive(x, out):
     return y
 
 
-@pytest.mark.parametrize("shape,out", [((2, 3, 5, 7), 1), ((1, 2, 5, 7), (2, 3)), ((1, 1, 7, 5), (3, None)),
-                                       ((1, 2, 4, 4), (4, 4)), ((1, 1, 3, 4), (5, 6))])
+@pytest.mark.parametrize(
+    "shape,out",
+    [
+        ((2, 3, 5, 7), 1),
+        ((1, 2, 5, 7), (2, 3)),
+        ((1, 1, 7, 5), (3, None)),
+        ((1, 2, 4, 4), (4, 4)),
+        ((1, 1, 3, 4), (5, 6)),
+    ],
+)
 def test_adaptive_avg_pool2d(shape, out):
     x = make(shape)
     y = F.adaptive_avg_pool2d(t64(x), out)
@@ -169,15 +180,23 @@ def test_adaptive_avg_pool2d(shape, out):
 def test_global_average_pooling_is_the_mean():
     x = make((2, 3, 5, 4))
     np.testing.assert_allclose(F.adaptive_avg_pool2d(t64(x), 1).numpy(), x.mean(axis=(2, 3), keepdims=True))
-    np.testing.assert_allclose(F.adaptive_avg_pool1d(t64(x[:, :, 0]), 1).numpy(),
-                               x[:, :, 0].mean(axis=2, keepdims=True))
+    np.testing.assert_allclose(
+        F.adaptive_avg_pool1d(t64(x[:, :, 0]), 1).numpy(), x[:, :, 0].mean(axis=2, keepdims=True)
+    )
 
 
 # ---- shapes -------------------------------------------------------------------------------------
 
+
 @settings(max_examples=40, deadline=None)
-@given(h=st.integers(1, 9), w=st.integers(1, 9), k=st.integers(1, 4), s=st.integers(1, 3), p=st.integers(0, 2),
-       ceil=st.booleans())
+@given(
+    h=st.integers(1, 9),
+    w=st.integers(1, 9),
+    k=st.integers(1, 4),
+    s=st.integers(1, 3),
+    p=st.integers(0, 2),
+    ceil=st.booleans(),
+)
 def test_pool_shape_is_conv_output_size(h, w, k, s, p, ceil):
     x = ag.zeros(1, 2, h, w)
     if 2 * p > k:
@@ -190,7 +209,7 @@ def test_pool_shape_is_conv_output_size(h, w, k, s, p, ceil):
         with pytest.raises(ValueError, match="no output"):
             F.avg_pool2d(x, k, s, p)
         return
-    if ceil:   # PyTorch's rule: one more window if a partial one starts inside the input or the left padding
+    if ceil:  # PyTorch's rule: one more window if a partial one starts inside the input or the left padding
         expected = tuple(o + 1 if (n + 2 * p - k) % s and o * s < n + p else o for n, o in zip((h, w), expected))
     for pool in (F.max_pool2d, F.avg_pool2d, F.sum_pool2d):
         assert pool(x, k, s, p, ceil_mode=ceil).shape == (1, 2) + expected
@@ -198,17 +217,21 @@ def test_pool_shape_is_conv_output_size(h, w, k, s, p, ceil):
 
 # ---- bad input ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call,match", [
-    (lambda x: F.max_pool2d(x, 5), r"N=4, F=5, P=0, S=5"),
-    (lambda x: F.avg_pool2d(x, 3, padding=2), r"at most half the kernel size"),
-    (lambda x: F.max_pool2d(x, 0), r"kernel_size must be an int >= 1"),
-    (lambda x: F.max_pool2d(x, 2, stride=0), r"stride must be an int >= 1"),
-    (lambda x: F.sum_pool2d(x, (2, 2, 2)), r"kernel_size must be .* tuple of 2"),
-    (lambda x: F.max_pool2d(x[0, 0], 2), r"\(N, C, H, W\) or \(C, H, W\), got shape \(4, 4\)"),
-    (lambda x: F.max_pool1d(x, 2), r"\(N, C, L\) or \(C, L\), got shape \(1, 2, 4, 4\)"),
-    (lambda x: F.adaptive_avg_pool2d(x, (2, 2, 2)), r"output_size must be an int or 2 ints"),
-    (lambda x: F.adaptive_avg_pool2d(x, 0), r"output_size must be an int >= 1"),
-])
+
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda x: F.max_pool2d(x, 5), r"N=4, F=5, P=0, S=5"),
+        (lambda x: F.avg_pool2d(x, 3, padding=2), r"at most half the kernel size"),
+        (lambda x: F.max_pool2d(x, 0), r"kernel_size must be an int >= 1"),
+        (lambda x: F.max_pool2d(x, 2, stride=0), r"stride must be an int >= 1"),
+        (lambda x: F.sum_pool2d(x, (2, 2, 2)), r"kernel_size must be .* tuple of 2"),
+        (lambda x: F.max_pool2d(x[0, 0], 2), r"\(N, C, H, W\) or \(C, H, W\), got shape \(4, 4\)"),
+        (lambda x: F.max_pool1d(x, 2), r"\(N, C, L\) or \(C, L\), got shape \(1, 2, 4, 4\)"),
+        (lambda x: F.adaptive_avg_pool2d(x, (2, 2, 2)), r"output_size must be an int or 2 ints"),
+        (lambda x: F.adaptive_avg_pool2d(x, 0), r"output_size must be an int >= 1"),
+    ],
+)
 def test_pool_bad_input_names_expected_and_given(call, match):
     with pytest.raises(ValueError, match=match):
         call(ag.zeros(1, 2, 4, 4))
@@ -216,14 +239,17 @@ def test_pool_bad_input_names_expected_and_given(call, match):
 
 # ---- layers -------------------------------------------------------------------------------------
 
+
 def test_pool_layers_defaults_repr_and_forward():
     x = ag.tensor(make((2, 3, 6, 6)))
     m = nn.MaxPool2d(2)
     assert m.stride == 2 and repr(m) == "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
     np.testing.assert_array_equal(m(x).numpy(), F.max_pool2d(x, 2).numpy())
     assert repr(nn.AvgPool2d(3, 1, 1)) == "AvgPool2d(kernel_size=3, stride=1, padding=1)"
-    np.testing.assert_allclose(nn.AvgPool2d(3, 1, 1, count_include_pad=False)(x).numpy(),
-                               F.avg_pool2d(x, 3, 1, 1, count_include_pad=False).numpy())
+    np.testing.assert_allclose(
+        nn.AvgPool2d(3, 1, 1, count_include_pad=False)(x).numpy(),
+        F.avg_pool2d(x, 3, 1, 1, count_include_pad=False).numpy(),
+    )
     np.testing.assert_allclose(nn.SumPool2d(2)(x).numpy(), F.sum_pool2d(x, 2).numpy())
     assert repr(nn.AdaptiveAvgPool2d((1, 1))) == "AdaptiveAvgPool2d(output_size=(1, 1))"
     assert nn.AdaptiveAvgPool2d(1)(x).shape == (2, 3, 1, 1)
@@ -255,8 +281,13 @@ def test_flatten():
 
 # ---- PyTorch ------------------------------------------------------------------------------------
 
-TORCH_CASES = [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=(2, 3), stride=(1, 2)),
-               dict(kernel_size=3, stride=2, padding=1, ceil_mode=True), dict(kernel_size=2, ceil_mode=True)]
+TORCH_CASES = [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=(2, 3), stride=(1, 2)),
+    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+    dict(kernel_size=2, ceil_mode=True),
+]
 
 
 def run_both(ours, theirs, x, **kwargs):
@@ -302,7 +333,8 @@ def test_adaptive_avg_pool2d_matches_pytorch(out):
 @pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d, F.sum_pool2d])
 def test_pool2d_second_derivatives(pool):
     def first_derivative(x):
-        with ag.enable_grad():   # gradcheck evaluates under no_grad; the first derivative must be recorded
+        with ag.enable_grad():  # gradcheck evaluates under no_grad; the first derivative must be recorded
             y = pool(x, 3, 2, 1)
             return ag.grad((y * y).sum(), x, create_graph=True)
+
     assert ag.gradcheck(first_derivative, [t64(make((1, 2, 5, 4), seed=3))])

@@ -2,8 +2,10 @@
 
 Few examples by default (profile 'dev' in conftest.py); HYPOTHESIS_PROFILE=long runs many more.
 """
+
 import numpy as np
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import autograd_core as ag
@@ -20,12 +22,19 @@ def f64(a):
     return ag.tensor(a, dtype="float64", requires_grad=True)
 
 
-BINARY = {"add": (lambda a, b: a + b, np.add), "sub": (lambda a, b: a - b, np.subtract),
-          "mul": (lambda a, b: a * b, np.multiply), "div": (lambda a, b: a / b, np.divide)}
+BINARY = {
+    "add": (lambda a, b: a + b, np.add),
+    "sub": (lambda a, b: a - b, np.subtract),
+    "mul": (lambda a, b: a * b, np.multiply),
+    "div": (lambda a, b: a / b, np.divide),
+}
 
 
-@given(data=st.data(), name=st.sampled_from(sorted(BINARY)),
-       pair=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3))
+@given(
+    data=st.data(),
+    name=st.sampled_from(sorted(BINARY)),
+    pair=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3),
+)
 def test_binary_ops_broadcast_like_numpy_with_correct_gradients(data, name, pair):
     fn, ref = BINARY[name]
     a = data.draw(arrays(pair.input_shapes[0]))
@@ -37,12 +46,21 @@ def test_binary_ops_broadcast_like_numpy_with_correct_gradients(data, name, pair
     assert ag.gradcheck(fn, [x, y])
 
 
-@given(data=st.data(), shape=shapes, keepdims=st.booleans(),
-       name=st.sampled_from(["sum", "mean", "max", "min", "var", "logsumexp"]))
+@given(
+    data=st.data(),
+    shape=shapes,
+    keepdims=st.booleans(),
+    name=st.sampled_from(["sum", "mean", "max", "min", "var", "logsumexp"]),
+)
 def test_reductions_over_random_axes(data, shape, keepdims, name):
     nd = len(shape)
-    axis = data.draw(st.one_of(st.none(), st.integers(-nd, nd - 1) if nd else st.none(),
-                               st.lists(st.integers(0, nd - 1), unique=True).map(tuple) if nd else st.none()))
+    axis = data.draw(
+        st.one_of(
+            st.none(),
+            st.integers(-nd, nd - 1) if nd else st.none(),
+            st.lists(st.integers(0, nd - 1), unique=True).map(tuple) if nd else st.none(),
+        )
+    )
     if name in ("max", "min"):  # distinct values: no ties, no kinks
         n = int(np.prod(shape))
         a = np.asarray(data.draw(st.permutations(range(n))), dtype=np.float64).reshape(shape) * 0.5
@@ -50,8 +68,14 @@ def test_reductions_over_random_axes(data, shape, keepdims, name):
         a = data.draw(arrays(shape))
     x = f64(a)
     fn = lambda t: getattr(t, name)(axis, keepdims=keepdims)  # noqa: E731
-    refs = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "var": np.var,
-            "logsumexp": lambda v, axis, keepdims: np.log(np.sum(np.exp(v), axis, keepdims=keepdims))}
+    refs = {
+        "sum": np.sum,
+        "mean": np.mean,
+        "max": np.max,
+        "min": np.min,
+        "var": np.var,
+        "logsumexp": lambda v, axis, keepdims: np.log(np.sum(np.exp(v), axis, keepdims=keepdims)),
+    }
     np.testing.assert_allclose(fn(x).numpy(), refs[name](a, axis=axis, keepdims=keepdims), rtol=1e-10, atol=1e-12)
     assert ag.gradcheck(fn, [x])
 
@@ -93,8 +117,13 @@ def test_basic_and_advanced_indexing(data, shape):
     assert ag.gradcheck(lambda t: t[ints] * 2, [x])  # repeated indices accumulate
 
 
-@given(data=st.data(), a_shape=st.tuples(st.integers(1, 3), st.integers(1, 3)), k=st.integers(1, 3),
-       batch=st.sampled_from([(), (2,), (2, 1)]), vec=st.sampled_from([None, "left", "right"]))
+@given(
+    data=st.data(),
+    a_shape=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    k=st.integers(1, 3),
+    batch=st.sampled_from([(), (2,), (2, 1)]),
+    vec=st.sampled_from([None, "left", "right"]),
+)
 def test_matmul_like_numpy(data, a_shape, k, batch, vec):
     m, n = a_shape
     sa = (k,) if vec == "left" else batch + (m, k)
@@ -105,8 +134,14 @@ def test_matmul_like_numpy(data, a_shape, k, batch, vec):
     assert ag.gradcheck(lambda x, y: x @ y, [f64(a), f64(b)])
 
 
-@given(data=st.data(), n=st.integers(1, 9), f=st.integers(1, 3), s=st.integers(1, 3), d=st.integers(1, 3),
-       lead=st.sampled_from([(), (2,)]))
+@given(
+    data=st.data(),
+    n=st.integers(1, 9),
+    f=st.integers(1, 3),
+    s=st.integers(1, 3),
+    d=st.integers(1, 3),
+    lead=st.sampled_from([(), (2,)]),
+)
 def test_sliding_window_1d(data, n, f, s, d, lead):
     assume(d * (f - 1) + 1 <= n)
     a = data.draw(arrays(lead + (n,)))
@@ -121,8 +156,15 @@ def test_unary_ops(data, shape, name):
     positive = name in ("sqrt", "log")
     away = st.one_of(st.floats(0.1, 3), st.floats(-3, -0.1))
     a = data.draw(arrays(shape, st.floats(0.2, 3) if positive else away if name in ("abs", "relu") else FLOATS))
-    refs = {"exp": np.exp, "tanh": np.tanh, "sigmoid": lambda v: 1 / (1 + np.exp(-v)), "sqrt": np.sqrt,
-            "log": np.log, "abs": np.abs, "relu": lambda v: np.maximum(v, 0)}
+    refs = {
+        "exp": np.exp,
+        "tanh": np.tanh,
+        "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+        "sqrt": np.sqrt,
+        "log": np.log,
+        "abs": np.abs,
+        "relu": lambda v: np.maximum(v, 0),
+    }
     fn = lambda t: getattr(t, name)()  # noqa: E731
     np.testing.assert_allclose(fn(f64(a)).numpy(), refs[name](a), rtol=1e-12)
     assert ag.gradcheck(fn, [f64(a)])

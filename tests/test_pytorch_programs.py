@@ -1,6 +1,7 @@
 """examples/mnist_style.py and examples/word_language_model.py, PyTorch's programs written the PyTorch way, on
 small settings: they learn (accuracy well above chance, validation perplexity falls), save what they trained, and
 their models compute what the same models compute in PyTorch."""
+
 import importlib.util
 import math
 import pathlib
@@ -10,7 +11,6 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
-import nn
 
 _EXAMPLES = pathlib.Path(__file__).resolve().parents[1] / "examples"
 
@@ -29,7 +29,7 @@ wlm = _load("word_language_model")
 @pytest.mark.parametrize("name", ["mnist_style", "word_language_model"])
 def test_programs_use_the_engine_by_its_own_names_and_list_their_differences(name):
     source = (_EXAMPLES / f"{name}.py").read_text()
-    assert not re.search(r"import \w+ as (torch|optim)\b", source)   # no aliasing the engine as torch
+    assert not re.search(r"import \w+ as (torch|optim)\b", source)  # no aliasing the engine as torch
     assert "import torch" not in source
     doc = source.split('"""')[1]
     assert "Every line that still differs from the PyTorch original" in doc and doc.count("\n- ") >= 4
@@ -40,7 +40,7 @@ def test_mnist_style_learns_the_digits_and_saves_the_state_dict(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     loss, accuracy = mnist.main(["--epochs", "2", "--log-interval", "1000", "--save-model"])
     out = capsys.readouterr().out
-    assert accuracy > 0.5 and loss < math.log(10)                    # chance: 0.1 and log(10)
+    assert accuracy > 0.5 and loss < math.log(10)  # chance: 0.1 and log(10)
     assert "Test set: Average loss" in out and "Train Epoch: 2" in out
     saved = ag.load("mnist_cnn.npz")
     fresh = mnist.Net()
@@ -76,16 +76,33 @@ def test_mnist_net_computes_what_pytorchs_net_computes():
     np.testing.assert_allclose(ours(ag.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), atol=1e-10)
 
 
-_SMALL = ["--emsize", "24", "--nhid", "24", "--nlayers", "1", "--bptt", "12", "--batch_size", "8",
-          "--dropout", "0.0", "--words", "12", "--log-interval", "1000"]
+_SMALL = [
+    "--emsize",
+    "24",
+    "--nhid",
+    "24",
+    "--nlayers",
+    "1",
+    "--bptt",
+    "12",
+    "--batch_size",
+    "8",
+    "--dropout",
+    "0.0",
+    "--words",
+    "12",
+    "--log-interval",
+    "1000",
+]
 
 
 @pytest.mark.parametrize("model,extra", [("LSTM", []), ("GRU", ["--tied"]), ("RNN_TANH", [])])
 def test_word_language_model_lowers_validation_perplexity(model, extra, tmp_path, capsys):
-    val, test_loss, words = wlm.main(_SMALL + ["--model", model, "--epochs", "3", "--lr", "20",
-                                               "--save", str(tmp_path / "m.npz")] + extra)
+    val, test_loss, words = wlm.main(
+        _SMALL + ["--model", model, "--epochs", "3", "--lr", "20", "--save", str(tmp_path / "m.npz")] + extra
+    )
     out = capsys.readouterr().out
-    assert min(val[1:]) < val[0] - 0.5, val                         # ppl falls well below the untrained model's
+    assert min(val[1:]) < val[0] - 0.5, val  # ppl falls well below the untrained model's
     assert math.isfinite(test_loss) and "test ppl" in out and "valid ppl" in out
     assert len(words) == 12 and all(isinstance(w, str) for w in words)
     assert (tmp_path / "m.npz").exists()
@@ -94,7 +111,7 @@ def test_word_language_model_lowers_validation_perplexity(model, extra, tmp_path
 def test_the_untrained_model_is_near_uniform_over_the_vocabulary(tmp_path):
     corpus = wlm.Corpus("heapq")
     val, _, _ = wlm.main(_SMALL + ["--epochs", "0", "--save", str(tmp_path / "m.npz")])
-    assert abs(val[0] - math.log(len(corpus.dictionary))) < 0.1      # small uniform init: ppl ~ vocabulary size
+    assert abs(val[0] - math.log(len(corpus.dictionary))) < 0.1  # small uniform init: ppl ~ vocabulary size
 
 
 def test_tied_weights_are_one_parameter_and_bad_model_names_are_refused():
@@ -112,14 +129,17 @@ def test_corpus_is_tokenized_as_the_original_does():
     words = corpus.dictionary.idx2word
     assert words.count("<eos>") == 1 and corpus.train.dtype == np.int64
     first = [w for w in open(__import__("heapq").__file__).readline().split()] + ["<eos>"]
-    assert [words[i] for i in corpus.train.numpy()[:len(first)]] == first
+    assert [words[i] for i in corpus.train.numpy()[: len(first)]] == first
 
 
 def test_word_model_computes_what_pytorchs_lstm_lm_computes():
     torch = pytest.importorskip("torch")
     ours = wlm.RNNModel("LSTM", 30, 8, 8, 2, dropout=0.0).double().eval()
-    enc, rnn, dec = (torch.nn.Embedding(30, 8).double(), torch.nn.LSTM(8, 8, 2).double(),
-                     torch.nn.Linear(8, 30).double())
+    enc, rnn, dec = (
+        torch.nn.Embedding(30, 8).double(),
+        torch.nn.LSTM(8, 8, 2).double(),
+        torch.nn.Linear(8, 30).double(),
+    )
     state = ours.state_dict()  # NumPy arrays by name
     enc.weight.data = torch.tensor(state["encoder.weight"])
     rnn.load_state_dict({k[4:]: torch.tensor(v) for k, v in state.items() if k.startswith("rnn.")})

@@ -1,4 +1,5 @@
 """The README's demo: the neuron's chain-rule numbers and an MLP whose loss falls."""
+
 import importlib.util
 import pathlib
 

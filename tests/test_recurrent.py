@@ -1,7 +1,9 @@
 """RNN, LSTM and GRU cells and layers: equations, gradients, padding, PyTorch layout, bad inputs."""
+
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd_core as ag
 import nn
@@ -31,6 +33,7 @@ def blocks(a, n):
 
 
 # ---- one step equals the lectures' equations, written gate by gate in NumPy --------------------------
+
 
 def numpy_rnn(x, h, wih, whh, bih, bhh, act=np.tanh):
     return act(wih @ x + bih + whh @ h + bhh)
@@ -86,8 +89,9 @@ def test_batched_cell_rows_are_independent_steps():
     x, h = RNG.standard_normal((6, 3)).astype(np.float32), RNG.standard_normal((6, 4)).astype(np.float32)
     got = cell(ag.tensor(x), ag.tensor(h)).numpy()
     for b in range(6):
-        np.testing.assert_allclose(got[b], numpy_gru(x[b], h[b], *[p.numpy() for p in cell.parameters()]),
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            got[b], numpy_gru(x[b], h[b], *[p.numpy() for p in cell.parameters()]), rtol=1e-5, atol=1e-6
+        )
 
 
 def test_cell_default_state_is_zeros():
@@ -100,6 +104,7 @@ def test_cell_default_state_is_zeros():
 
 # ---- gradients of the cells ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("batch", [(), (2,)])
 def test_cells_gradcheck(bias, batch):
@@ -109,7 +114,9 @@ def test_cells_gradcheck(bias, batch):
     x, h, c = t64(*batch, 2), t64(*batch, 3), t64(*batch, 3)
     for nl in ("tanh", "relu"):
         w = weights(1)
-        assert ag.gradcheck(lambda x, h, *w: F.rnn_cell(x, h, *w, nonlinearity=nl), [x, h] + [a for a in w if a is not None])
+        assert ag.gradcheck(
+            lambda x, h, *w, nl=nl: F.rnn_cell(x, h, *w, nonlinearity=nl), [x, h] + [a for a in w if a is not None]
+        )
     w = weights(4)
     assert ag.gradcheck(lambda x, h, c, *w: F.lstm_cell(x, (h, c), *w), [x, h, c] + [a for a in w if a is not None])
     w = weights(3)
@@ -118,13 +125,14 @@ def test_cells_gradcheck(bias, batch):
 
 # ---- layers -------------------------------------------------------------------------------------------
 
+
 def gradcheck_layer(layer, x, hx=None, lengths=None):
     """gradcheck the layer's outputs against its input, initial state and every parameter, in float64."""
     names = [n for n, _ in layer.named_parameters()]
     hs = [] if hx is None else list(hx) if isinstance(hx, tuple) else [hx]
 
     def fn(x, *rest):
-        states, params = rest[:len(hs)], rest[len(hs):]
+        states, params = rest[: len(hs)], rest[len(hs) :]
         for n, p in zip(names, params):
             layer._parameters[n] = p  # the float64 copies gradcheck perturbs
         h0 = None if not states else tuple(states) if len(states) > 1 else states[0]
@@ -167,8 +175,14 @@ def test_parameter_names_shapes_and_init(kind):
     want = {}
     for l, i in ((0, 5), (1, 32)):
         for sfx in ("", "_reverse"):
-            want.update({f"weight_ih_l{l}{sfx}": (g * 16, i), f"weight_hh_l{l}{sfx}": (g * 16, 16),
-                         f"bias_ih_l{l}{sfx}": (g * 16,), f"bias_hh_l{l}{sfx}": (g * 16,)})
+            want.update(
+                {
+                    f"weight_ih_l{l}{sfx}": (g * 16, i),
+                    f"weight_hh_l{l}{sfx}": (g * 16, 16),
+                    f"bias_ih_l{l}{sfx}": (g * 16,),
+                    f"bias_hh_l{l}{sfx}": (g * 16,),
+                }
+            )
     got = {n: p.shape for n, p in layer.named_parameters()}
     assert got == want
     assert list(got)[:4] == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]  # PyTorch's order
@@ -199,11 +213,11 @@ def test_return_shapes(kind):
     layer = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True, batch_first=True)
     out, h = layer(ag.zeros(5, 7, 3))
     assert out.shape == (5, 7, 8)
-    for s in (h if kind == "LSTM" else (h,)):
+    for s in h if kind == "LSTM" else (h,):
         assert s.shape == (4, 5, 4)
     out, h = layer(ag.zeros(7, 3))  # unbatched
     assert out.shape == (7, 8)
-    for s in (h if kind == "LSTM" else (h,)):
+    for s in h if kind == "LSTM" else (h,):
         assert s.shape == (4, 4)
 
 
@@ -220,6 +234,7 @@ def test_unbatched_equals_batch_of_one(kind):
 
 
 # ---- variable lengths: padding changes nothing ------------------------------------------------------
+
 
 def _finals(h):
     return h if isinstance(h, tuple) else (h,)
@@ -279,8 +294,14 @@ def test_zero_length_sequence_keeps_its_initial_state():
     assert not out.numpy()[:, 0].any()
 
 
-@given(T=st.integers(1, 4), B=st.integers(1, 3), layers=st.integers(1, 2), bidirectional=st.booleans(),
-       kind=st.sampled_from(KINDS), seed=st.integers(0, 2 ** 16))
+@given(
+    T=st.integers(1, 4),
+    B=st.integers(1, 3),
+    layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    kind=st.sampled_from(KINDS),
+    seed=st.integers(0, 2**16),
+)
 def test_full_lengths_equal_no_lengths(T, B, layers, bidirectional, kind, seed):
     rng = np.random.default_rng(seed)
     layer = getattr(nn, kind)(2, 3, num_layers=layers, bidirectional=bidirectional)
@@ -295,6 +316,7 @@ def test_full_lengths_equal_no_lengths(T, B, layers, bidirectional, kind, seed):
 
 
 # ---- BPTT: long sequences, truncation, initial states, scopes ------------------------------------------
+
 
 def test_long_sequence_backward_has_no_recursion_limit():
     layer = nn.GRU(2, 3)
@@ -369,6 +391,7 @@ def test_dropout_between_layers_only_in_training():
 
 # ---- bad inputs ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_bad_inputs_name_expected_and_given(kind):
     layer = getattr(nn, kind)(3, 4, num_layers=2)
@@ -414,6 +437,7 @@ def test_bad_cell_inputs_and_constructor_arguments():
 
 # ---- PyTorch: the same weights give the same outputs and gradients ---------------------------------------
 
+
 def _torch_pair(kind, **kwargs):
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
@@ -430,8 +454,9 @@ def _compare_grads(theirs, ours):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("kwargs", [{}, {"num_layers": 2, "bidirectional": True},
-                                    {"batch_first": True, "num_layers": 2, "bias": False}])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"num_layers": 2, "bidirectional": True}, {"batch_first": True, "num_layers": 2, "bias": False}]
+)
 def test_matches_torch(kind, kwargs):
     torch, theirs, ours = _torch_pair(kind, **kwargs)
     x = RNG.standard_normal((2, 5, 3) if kwargs.get("batch_first") else (5, 2, 3))
@@ -466,7 +491,7 @@ def test_lengths_match_torch_packed_sequence(kind):
     t_fin, a_fin = (t_h if kind == "LSTM" else (t_h,)), _finals(a_h)
     for a, t in zip(a_fin, t_fin):
         np.testing.assert_allclose(a.numpy(), t.detach().numpy(), rtol=1e-9, atol=1e-12)
-    (t_out.sum() + sum((t ** 2).sum() for t in t_fin)).backward()
+    (t_out.sum() + sum((t**2).sum() for t in t_fin)).backward()
     (a_out.sum() + sum((a * a).sum() for a in a_fin)).backward()
     np.testing.assert_allclose(ax.grad.numpy(), tx.grad.numpy(), rtol=1e-9, atol=1e-12)
     _compare_grads(theirs, ours)

@@ -1,8 +1,10 @@
 """Fused LSTM/GRU steps (autograd_core/ops/recurrent.py): gradients, second derivatives, and the same numbers as
 the composed equations, one step and inside nn.LSTM / nn.GRU."""
+
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd_core as ag
 import nn
@@ -32,6 +34,7 @@ def lstm_both(*inputs):
 
 
 # ---- one step: gradients, second derivatives, equality with the composition ---------------------------
+
 
 def test_fused_lstm_step_passes_gradcheck_and_gradgradcheck():
     inputs = lstm_inputs(np.random.default_rng(0))
@@ -70,7 +73,7 @@ def _assert_same(a, b):
         np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-12)
 
 
-@given(B=st.integers(1, 4), H=st.integers(1, 5), bias=st.booleans(), seed=st.integers(0, 2 ** 16))
+@given(B=st.integers(1, 4), H=st.integers(1, 5), bias=st.booleans(), seed=st.integers(0, 2**16))
 def test_one_fused_step_gives_the_composed_numbers(B, H, bias, seed):
     rng = np.random.default_rng(seed)
     inputs = lstm_inputs(rng, B, H)
@@ -84,8 +87,7 @@ def test_second_derivatives_equal_the_composed_ones(kind):
     """create_graph=True through the fused step records the same backward as the composition's."""
     rng = np.random.default_rng(3)
     inputs = lstm_inputs(rng) if kind == "LSTM" else gru_inputs(rng)
-    fused, composed = ((ag.fused_lstm_update, R.lstm_update) if kind == "LSTM"
-                       else (ag.fused_gru_update, R.gru_update))
+    fused, composed = (ag.fused_lstm_update, R.lstm_update) if kind == "LSTM" else (ag.fused_gru_update, R.gru_update)
     weights = rng.standard_normal(inputs[1].shape)
 
     def second(fn):
@@ -110,12 +112,16 @@ def test_float32_stays_float32():
 
 # ---- bad input: named shapes, not a NumPy traceback -----------------------------------------------------
 
-@pytest.mark.parametrize("which, shape, message", [
-    (3, (2, 7), r"w_hh_t must have shape \(hidden_size, 4 \* hidden_size\), got \(2, 7\)"),
-    (0, (3, 6), r"the projected input must have shape \(batch, 8\) for w_hh_t \(2, 8\), got \(3, 6\)"),
-    (2, (3, 3), r"each state must have shape \(3, 2\) .* got \(3, 3\)"),
-    (1, (4, 2), r"each state must have shape \(3, 2\) .* got \(4, 2\)"),
-])
+
+@pytest.mark.parametrize(
+    "which, shape, message",
+    [
+        (3, (2, 7), r"w_hh_t must have shape \(hidden_size, 4 \* hidden_size\), got \(2, 7\)"),
+        (0, (3, 6), r"the projected input must have shape \(batch, 8\) for w_hh_t \(2, 8\), got \(3, 6\)"),
+        (2, (3, 3), r"each state must have shape \(3, 2\) .* got \(3, 3\)"),
+        (1, (4, 2), r"each state must have shape \(3, 2\) .* got \(4, 2\)"),
+    ],
+)
 def test_fused_lstm_bad_shapes_raise_value_errors_naming_them(which, shape, message):
     inputs = lstm_inputs(np.random.default_rng(5))
     inputs[which] = ag.zeros(*shape)
@@ -133,6 +139,7 @@ def test_fused_gru_bad_bias_raises_a_value_error_naming_it():
 
 # ---- the layers: fused steps, the numbers of a loop over the composed cells ----------------------------
 
+
 def reference(layer, x, hx):
     """hx: [h_0, c_0] or [h_0]."""
     """nn.LSTM / nn.GRU written out as a loop over F.lstm_cell / F.gru_cell on the layer's own weights."""
@@ -143,12 +150,14 @@ def reference(layer, x, hx):
     for layer_index in range(layer.num_layers):
         outputs = []
         for d, sfx in enumerate(["", "_reverse"][:directions]):
-            weights = [getattr(layer, f"{name}_l{layer_index}{sfx}", None)  # None: no bias
-                       for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+            weights = [
+                getattr(layer, f"{name}_l{layer_index}{sfx}", None)  # None: no bias
+                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            ]
             k = layer_index * directions + d
             state = (hx[0][k], hx[1][k]) if lstm else hx[0][k]
             ys = [None] * x.shape[0]
-            for t in (reversed(range(x.shape[0])) if d else range(x.shape[0])):
+            for t in reversed(range(x.shape[0])) if d else range(x.shape[0]):
                 state = cell(x[t], state, *weights)
                 ys[t] = state[0] if lstm else state
             outputs.append(ag.stack(ys))
@@ -157,9 +166,17 @@ def reference(layer, x, hx):
     return x, [ag.stack([f[s] for f in finals]) for s in range(len(finals[0]))]
 
 
-@given(kind=st.sampled_from(["LSTM", "GRU"]), T=st.integers(1, 4), B=st.integers(1, 3), I=st.integers(1, 3),
-       H=st.integers(1, 4), layers=st.integers(1, 2), bidirectional=st.booleans(), bias=st.booleans(),
-       seed=st.integers(0, 2 ** 16))
+@given(
+    kind=st.sampled_from(["LSTM", "GRU"]),
+    T=st.integers(1, 4),
+    B=st.integers(1, 3),
+    I=st.integers(1, 3),
+    H=st.integers(1, 4),
+    layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    bias=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
 def test_layer_equals_a_loop_over_the_composed_cells(kind, T, B, I, H, layers, bidirectional, bias, seed):
     rng = np.random.default_rng(seed)
     nn.init.manual_seed(seed)
@@ -178,6 +195,7 @@ def test_layer_equals_a_loop_over_the_composed_cells(kind, T, B, I, H, layers, b
 
 class ComposedLSTM(nn.LSTM):
     """nn.LSTM with the composed step: everything else (masks, directions, layers) is the layer's own."""
+
     def _step(self, xw, state, weights):
         return R.lstm_update(xw, state[0], state[1], *weights)
 
@@ -187,8 +205,16 @@ class ComposedGRU(nn.GRU):
         return (R.gru_update(xw, state[0], *weights),)
 
 
-@given(kind=st.sampled_from(["LSTM", "GRU"]), T=st.integers(1, 4), B=st.integers(1, 3), layers=st.integers(1, 2),
-       bidirectional=st.booleans(), batch_first=st.booleans(), seed=st.integers(0, 2 ** 16), data=st.data())
+@given(
+    kind=st.sampled_from(["LSTM", "GRU"]),
+    T=st.integers(1, 4),
+    B=st.integers(1, 3),
+    layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    batch_first=st.booleans(),
+    seed=st.integers(0, 2**16),
+    data=st.data(),
+)
 def test_padded_sequences_give_the_composed_numbers(kind, T, B, layers, bidirectional, batch_first, seed, data):
     lengths = data.draw(st.lists(st.integers(0, T), min_size=B, max_size=B))
     rng = np.random.default_rng(seed)

@@ -1,4 +1,5 @@
 """An LSTM unrolled over 10,000 steps backpropagates (no recursion) in memory proportional to its graph."""
+
 import sys
 import tracemalloc
 

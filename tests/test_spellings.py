@@ -1,11 +1,12 @@
 """PyTorch's spellings beside NumPy's: dim=/keepdim=, max(dim=) -> (values, indices), transpose(a, b) swaps,
 size(), view, dtype methods, to, new_*, in-place methods, and one seed for every random op."""
+
 import numpy as np
 import pytest
+from core_cases import values
 
 import autograd_core as ag
 import nn
-from core_cases import values
 
 try:
     import torch
@@ -78,8 +79,8 @@ def test_argmax_argmin():
 def test_var_and_std_defaults_follow_the_keyword():
     a = values((3, 4))
     x = _t(a)
-    np.testing.assert_allclose(x.var(1).numpy(), np.var(a, 1))                 # NumPy: ddof 0
-    np.testing.assert_allclose(x.var(dim=1).numpy(), np.var(a, 1, ddof=1))     # PyTorch: unbiased
+    np.testing.assert_allclose(x.var(1).numpy(), np.var(a, 1))  # NumPy: ddof 0
+    np.testing.assert_allclose(x.var(dim=1).numpy(), np.var(a, 1, ddof=1))  # PyTorch: unbiased
     np.testing.assert_allclose(x.std(dim=1, unbiased=False).numpy(), np.std(a, 1))
     np.testing.assert_allclose(x.std(dim=0, correction=0).numpy(), np.std(a, 0))
     np.testing.assert_allclose(x.std().numpy(), np.std(a))
@@ -94,7 +95,7 @@ def test_transpose_with_two_axes_swaps_them_as_pytorch_and_permute_permutes():
     assert x.transpose(0, 2).shape == (4, 3, 2)
     np.testing.assert_array_equal(x.transpose(0, 2).numpy(), np.swapaxes(a, 0, 2))
     m = _t(values((2, 3)))
-    np.testing.assert_array_equal(m.transpose(0, 1).numpy(), m.numpy().T)   # NumPy's identity, PyTorch's swap
+    np.testing.assert_array_equal(m.transpose(0, 1).numpy(), m.numpy().T)  # NumPy's identity, PyTorch's swap
     np.testing.assert_array_equal(m.transpose(1, 0).numpy(), m.numpy().T)
     np.testing.assert_array_equal(x.transpose(2, 0, 1).numpy(), np.transpose(a, (2, 0, 1)))
     np.testing.assert_array_equal(x.transpose((2, 0, 1)).numpy(), np.transpose(a, (2, 0, 1)))
@@ -137,14 +138,29 @@ def test_views_and_shapes():
 def test_comparisons_and_dtype_methods():
     x = ag.tensor([1.0, 2.0, 3.0])
     np.testing.assert_array_equal(x.eq(2.0).numpy(), [False, True, False])
-    for name, want in [("ne", [True, False, True]), ("lt", [True, False, False]), ("le", [True, True, False]),
-                       ("gt", [False, False, True]), ("ge", [False, True, True])]:
+    for name, want in [
+        ("ne", [True, False, True]),
+        ("lt", [True, False, False]),
+        ("le", [True, True, False]),
+        ("gt", [False, False, True]),
+        ("ge", [False, True, True]),
+    ]:
         np.testing.assert_array_equal(getattr(x, name)(2.0).numpy(), want)
-    for name, dt in [("float", np.float32), ("double", np.float64), ("half", np.float16), ("long", np.int64),
-                     ("int", np.int32), ("bool", np.bool_)]:
+    for name, dt in [
+        ("float", np.float32),
+        ("double", np.float64),
+        ("half", np.float16),
+        ("long", np.int64),
+        ("int", np.int32),
+        ("bool", np.bool_),
+    ]:
         assert getattr(x, name)().dtype == dt
     assert x.type() == "float32" and x.type("float64").dtype == np.float64
-    assert x.to("cpu") is x and x.to(np.float64).dtype == np.float64 and x.to(ag.zeros(1, dtype="float16")).dtype == np.float16
+    assert (
+        x.to("cpu") is x
+        and x.to(np.float64).dtype == np.float64
+        and x.to(ag.zeros(1, dtype="float16")).dtype == np.float16
+    )
     assert x.to("cpu", dtype="float64").dtype == np.float64
     with pytest.raises(ValueError, match="CPU only"):
         x.to("cuda")
@@ -152,22 +168,29 @@ def test_comparisons_and_dtype_methods():
 
 def test_new_tensors_take_this_tensors_dtype():
     x = ag.tensor(np.ones(2, np.float64))
-    for t, shape in [(x.new_zeros(2, 3), (2, 3)), (x.new_ones((4,)), (4,)), (x.new_full((2,), 7.0), (2,)),
-                     (x.new_tensor([1, 2]), (2,))]:
+    for t, shape in [
+        (x.new_zeros(2, 3), (2, 3)),
+        (x.new_ones((4,)), (4,)),
+        (x.new_full((2,), 7.0), (2,)),
+        (x.new_tensor([1, 2]), (2,)),
+    ]:
         assert t.dtype == np.float64 and t.shape == shape
     np.testing.assert_array_equal(x.new_full((2,), 7.0).numpy(), [7.0, 7.0])
 
 
-@pytest.mark.parametrize("call, want", [
-    (lambda t: t.add_(ag.tensor([1.0, 1.0]), alpha=2), [3.0, 4.0]),
-    (lambda t: t.sub_(1.0), [0.0, 1.0]),
-    (lambda t: t.mul_(3), [3.0, 6.0]),
-    (lambda t: t.div_(2), [0.5, 1.0]),
-    (lambda t: t.zero_(), [0.0, 0.0]),
-    (lambda t: t.fill_(5), [5.0, 5.0]),
-    (lambda t: t.clamp_(min=1.5), [1.5, 2.0]),
-    (lambda t: t.copy_(ag.tensor([9.0, 8.0])), [9.0, 8.0]),
-])
+@pytest.mark.parametrize(
+    "call, want",
+    [
+        (lambda t: t.add_(ag.tensor([1.0, 1.0]), alpha=2), [3.0, 4.0]),
+        (lambda t: t.sub_(1.0), [0.0, 1.0]),
+        (lambda t: t.mul_(3), [3.0, 6.0]),
+        (lambda t: t.div_(2), [0.5, 1.0]),
+        (lambda t: t.zero_(), [0.0, 0.0]),
+        (lambda t: t.fill_(5), [5.0, 5.0]),
+        (lambda t: t.clamp_(min=1.5), [1.5, 2.0]),
+        (lambda t: t.copy_(ag.tensor([9.0, 8.0])), [9.0, 8.0]),
+    ],
+)
 def test_inplace_methods_change_data_bump_the_version_and_refuse_a_leaf_that_requires_grad(call, want):
     t = ag.tensor([1.0, 2.0])
     assert call(t) is t and t.version == 1
@@ -192,10 +215,16 @@ def test_an_inplace_method_between_forward_and_backward_makes_backward_raise():
 def test_manual_seed_seeds_every_random_op_of_the_engine_and_nn():
     def draw():
         ag.manual_seed(7)
-        out = [ag.randn(3).numpy(), ag.rand(2).numpy(), ag.zeros(3).uniform_().numpy(),
-               ag.zeros(2).normal_().numpy(), nn.Linear(2, 2).weight.numpy(),
-               nn.functional.dropout(ag.ones(8), 0.5, training=True).numpy()]
+        out = [
+            ag.randn(3).numpy(),
+            ag.rand(2).numpy(),
+            ag.zeros(3).uniform_().numpy(),
+            ag.zeros(2).normal_().numpy(),
+            nn.Linear(2, 2).weight.numpy(),
+            nn.functional.dropout(ag.ones(8), 0.5, training=True).numpy(),
+        ]
         return [a.copy() for a in out]
+
     first, second = draw(), draw()
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
@@ -204,6 +233,7 @@ def test_manual_seed_seeds_every_random_op_of_the_engine_and_nn():
 
 
 # ---- module-level names ------------------------------------------------------------------------------------
+
 
 def test_cat_flatten_argmax_from_numpy():
     a, b = values((2, 3)), values((2, 2))
@@ -238,8 +268,12 @@ def test_random_integers_permutations_and_multinomial_draws():
 
 
 def test_save_and_load_nested_tensors_without_pickle(tmp_path):
-    obj = {"w": _t(values((2, 3))), "steps": [ag.tensor([1, 2]), (3, "adam", None)], "lr": 0.1,
-           "state": {"m": np.arange(3.0)}}
+    obj = {
+        "w": _t(values((2, 3))),
+        "steps": [ag.tensor([1, 2]), (3, "adam", None)],
+        "lr": 0.1,
+        "state": {"m": np.arange(3.0)},
+    }
     path = tmp_path / "ckpt.npz"
     ag.save(obj, path)
     back = ag.load(path)
@@ -278,5 +312,6 @@ def test_star_import_leaves_python_builtins_alone():
     scope = {}
     exec("from autograd_core import *", scope)
     import builtins
+
     assert not [n for n in scope if n != "__builtins__" and hasattr(builtins, n)]
     assert "tensor" in scope and "einsum" in scope

@@ -1,4 +1,5 @@
 """Tensor basics: creation, dtypes (default float32, preservation through ops), array protocol, repr."""
+
 import numpy as np
 import pytest
 
@@ -79,12 +80,31 @@ def test_integer_and_bool_tensors_cannot_require_grad():
             ag.tensor(data).requires_grad_()
 
 
-@pytest.mark.parametrize("op", [lambda x: x * 2, lambda x: 2 * x, lambda x: x + 1, lambda x: 1 - x, lambda x: x / 3,
-                                lambda x: 3 / x, lambda x: x ** 2, lambda x: x ** 0.5, lambda x: 2 ** x,
-                                lambda x: x.exp(), lambda x: x.sigmoid(), lambda x: x.mean(), lambda x: x.var(),
-                                lambda x: x.softmax(), lambda x: x.leaky_relu(), lambda x: x.clip(0, 1),
-                                lambda x: ag.maximum(x, 0.5), lambda x: ag.where(x.data > 1, x, 0.0),
-                                lambda x: ag.pad(x, 1, 2.0), lambda x: x @ x])
+@pytest.mark.parametrize(
+    "op",
+    [
+        lambda x: x * 2,
+        lambda x: 2 * x,
+        lambda x: x + 1,
+        lambda x: 1 - x,
+        lambda x: x / 3,
+        lambda x: 3 / x,
+        lambda x: x**2,
+        lambda x: x**0.5,
+        lambda x: 2**x,
+        lambda x: x.exp(),
+        lambda x: x.sigmoid(),
+        lambda x: x.mean(),
+        lambda x: x.var(),
+        lambda x: x.softmax(),
+        lambda x: x.leaky_relu(),
+        lambda x: x.clip(0, 1),
+        lambda x: ag.maximum(x, 0.5),
+        lambda x: ag.where(x.data > 1, x, 0.0),
+        lambda x: ag.pad(x, 1, 2.0),
+        lambda x: x @ x,
+    ],
+)
 def test_float32_stays_float32_with_python_scalars_and_grads_match(op):
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     y = op(x)
@@ -114,8 +134,15 @@ def test_mixed_precision_grads_take_each_params_dtype():
 
 def test_comparisons_return_bool_tensors_without_grad():
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
-    for r, expected in [(x < 2, [1, 0, 0]), (x <= 2, [1, 1, 0]), (x > 2, [0, 0, 1]), (x >= 2, [0, 1, 1]),
-                        (x == 2, [0, 1, 0]), (x != 2, [1, 0, 1]), (x > ag.tensor([0.0, 5.0, 1.0]), [1, 0, 1])]:
+    for r, expected in [
+        (x < 2, [1, 0, 0]),
+        (x <= 2, [1, 1, 0]),
+        (x > 2, [0, 0, 1]),
+        (x >= 2, [0, 1, 1]),
+        (x == 2, [0, 1, 0]),
+        (x != 2, [1, 0, 1]),
+        (x > ag.tensor([0.0, 5.0, 1.0]), [1, 0, 1]),
+    ]:
         assert r.dtype == bool and not r.requires_grad
         np.testing.assert_array_equal(r.numpy(), expected)
     assert x[x > 1].shape == (2,)
@@ -125,8 +152,13 @@ def test_comparisons_return_bool_tensors_without_grad():
 
 def test_ndarray_on_the_left_defers_to_tensor():
     x = ag.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
-    for y in (np.array([2.0, 3.0]) * x, np.array([2.0, 3.0]) + x, np.array([2.0, 3.0]) - x,
-              np.array([2.0, 3.0]) / x, np.array([[1.0, 2.0]]) @ x):
+    for y in (
+        np.array([2.0, 3.0]) * x,
+        np.array([2.0, 3.0]) + x,
+        np.array([2.0, 3.0]) - x,
+        np.array([2.0, 3.0]) / x,
+        np.array([[1.0, 2.0]]) @ x,
+    ):
         assert isinstance(y, ag.Tensor) and y.requires_grad
 
 

@@ -1,5 +1,6 @@
 """No silent wrong gradient: in-place changes through views and optimizer steps are caught, `.grad` is checked,
 a failed backward changes nothing, and second derivatives need every saved array's role."""
+
 import subprocess
 import sys
 
@@ -147,14 +148,18 @@ def test_a_step_after_backward_is_fine_and_the_next_graph_uses_the_new_weights()
 
 # ---- .grad assignment ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("bad, error", [
-    (np.ones((2, 3)), TypeError),                               # an array, not a Tensor
-    ([[1.0, 1.0, 1.0]] * 2, TypeError),
-    (ag.Tensor(np.ones((3,))), ValueError),                     # broadcastable, still the wrong shape
-    (ag.Tensor(np.ones((3, 2))), ValueError),
-    (ag.Tensor(np.ones((2, 3), np.float64)), ValueError),       # the wrong dtype
-    (ag.Tensor(np.ones((2, 3), np.int64)), ValueError),
-])
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (np.ones((2, 3)), TypeError),  # an array, not a Tensor
+        ([[1.0, 1.0, 1.0]] * 2, TypeError),
+        (ag.Tensor(np.ones((3,))), ValueError),  # broadcastable, still the wrong shape
+        (ag.Tensor(np.ones((3, 2))), ValueError),
+        (ag.Tensor(np.ones((2, 3), np.float64)), ValueError),  # the wrong dtype
+        (ag.Tensor(np.ones((2, 3), np.int64)), ValueError),
+    ],
+)
 def test_assigning_a_grad_checks_its_shape_and_dtype(bad, error):
     w = ag.tensor(np.zeros((2, 3), np.float32), requires_grad=True)
     w.grad = ag.Tensor(np.full((2, 3), 5.0, np.float32))
@@ -167,6 +172,7 @@ def test_assigning_a_grad_checks_its_shape_and_dtype(bad, error):
 
 # ---- a failed backward changes nothing --------------------------------------------------------------------------
 
+
 def test_a_failed_backward_leaves_retained_and_leaf_grads_as_they_were():
     x = _f64([1.0, 2.0], True)
     h = x * 3
@@ -177,6 +183,7 @@ def test_a_failed_backward_leaves_retained_and_leaf_grads_as_they_were():
 
     def boom(g):
         raise KeyError("hook failed")
+
     x.register_hook(boom)  # runs after h's gradient is complete: h would be written already without deferral
     with pytest.raises(KeyError):
         out.backward()
@@ -237,8 +244,10 @@ def test_a_custom_backward_returning_a_list_or_a_number_is_named():
 
 # ---- second derivatives: what a forward saves is declared by role ---------------------------------------------
 
+
 class _SavesDerived(ag.Function):
     """Saves 2x, a derived array: fine for a first derivative, impossible to differentiate through."""
+
     @staticmethod
     def forward(ctx, x):
         ctx.two_x = 2 * x
@@ -257,7 +266,7 @@ class _SavesDerivedPyTorchStyle(ag.Function):
 
     @staticmethod
     def backward(ctx, g):
-        two_x, = ctx.saved_tensors
+        (two_x,) = ctx.saved_tensors
         return g * two_x
 
 
@@ -283,7 +292,7 @@ class _ExpSavingItsOutput(ag.Function):
 
     @staticmethod
     def backward(ctx, g):
-        out, = ctx.saved_tensors
+        (out,) = ctx.saved_tensors
         return g * out
 
 
@@ -304,7 +313,7 @@ class _WrongRole(ag.Function):
 def test_a_derived_array_saved_is_fine_first_order_and_raises_under_create_graph(op):
     x = _f64([0.5, -1.0], True)
     assert ag.gradcheck(lambda t: op.apply(t).sum(), [x])
-    g, = ag.grad(op.apply(x).sum(), x)
+    (g,) = ag.grad(op.apply(x).sum(), x)
     np.testing.assert_allclose(g.numpy(), 2 * x.numpy())
     with pytest.raises(RuntimeError, match="create_graph|recorded backward"):
         ag.grad(op.apply(x).sum(), x, create_graph=True)
@@ -329,20 +338,21 @@ def test_the_readme_cube_works_to_second_order():
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
-            return x ** 3
+            return x**3
 
         @staticmethod
         def backward(ctx, g):
-            x, = ctx.saved_tensors
-            return g * 3 * x ** 2
+            (x,) = ctx.saved_tensors
+            return g * 3 * x**2
 
     x = _f64(0.7, True)
-    g, = ag.grad(Cube.apply(x), x, create_graph=True)
-    gg, = ag.grad(g, x)
+    (g,) = ag.grad(Cube.apply(x), x, create_graph=True)
+    (gg,) = ag.grad(g, x)
     np.testing.assert_allclose(gg.item(), 6 * 0.7)
 
 
 # ---- importing changes nothing outside the engine ------------------------------------------------------------
+
 
 def test_importing_and_using_the_engine_leaves_gc_allocator_warnings_and_numpy_settings_alone():
     code = r"""
@@ -376,6 +386,7 @@ def test_every_built_in_primitive_states_its_local_rule():
         for s in c.__subclasses__():
             yield s
             yield from subclasses(s)
+
     built_in = [c for c in subclasses(Function) if c.__module__.startswith("autograd_core.")]
     assert len(built_in) >= 30
     for c in built_in:

@@ -1,4 +1,5 @@
 """Bad data is refused at the door with a message naming it; numerics follow PyTorch's definitions."""
+
 import numpy as np
 import pytest
 
@@ -10,11 +11,23 @@ except ImportError:  # the comparisons with PyTorch below skip
     torch = None
 
 
-@pytest.mark.parametrize("data", [
-    None, [1.0, None], [[1.0, 2.0], [3.0, None]], np.array([1.0, "a"], dtype=object),
-    np.array([1, 2], dtype=object), np.array(["a", "b"]), "aa", [1, "x"], b"bytes", {"a": 1}, object(),
-    np.array(["2020-01-01"], dtype="datetime64[D]"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        [1.0, None],
+        [[1.0, 2.0], [3.0, None]],
+        np.array([1.0, "a"], dtype=object),
+        np.array([1, 2], dtype=object),
+        np.array(["a", "b"]),
+        "aa",
+        [1, "x"],
+        b"bytes",
+        {"a": 1},
+        object(),
+        np.array(["2020-01-01"], dtype="datetime64[D]"),
+    ],
+)
 def test_non_numeric_data_raises_a_type_error_naming_it(data):
     for make in (ag.tensor, ag.Tensor, lambda d: ag.tensor(d, dtype="float32")):
         with pytest.raises(TypeError, match="a tensor holds numbers"):
@@ -63,7 +76,7 @@ def _tensor_pow_grads():
     x = ag.tensor(BASES, dtype="float64", requires_grad=True)
     y = ag.tensor(EXPONENTS, dtype="float64", requires_grad=True)
     with np.errstate(all="ignore"):
-        (x ** y).sum().backward()
+        (x**y).sum().backward()
     return x.grad.numpy(), y.grad.numpy()
 
 
@@ -81,7 +94,7 @@ def test_scalar_exponent_pow_agrees_with_tensor_pow():
     for i, (b, e) in enumerate(zip(BASES, EXPONENTS)):
         x = ag.tensor([b], dtype="float64", requires_grad=True)
         with np.errstate(all="ignore"):
-            (x ** e).sum().backward()
+            (x**e).sum().backward()
         assert x.grad.numpy()[0] == gx[i] or np.isclose(x.grad.numpy()[0], gx[i]), (b, e)
 
 
@@ -90,12 +103,13 @@ def test_pow_gradients_equal_pytorchs():
     gx, gy = _tensor_pow_grads()
     tx = torch.tensor(BASES, dtype=torch.float64, requires_grad=True)
     ty = torch.tensor(EXPONENTS, dtype=torch.float64, requires_grad=True)
-    (tx ** ty).sum().backward()
+    (tx**ty).sum().backward()
     np.testing.assert_allclose(gx, tx.grad.numpy())
     np.testing.assert_allclose(gy, ty.grad.numpy())
 
 
 # ---- clip keeps NumPy's dtype rule ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lo, hi", [(1.5, 2.5), (0.5, None), (None, 2.2), (1, 2), (None, None)])
 def test_clip_on_integers_gives_numpys_dtype_and_values(lo, hi):
@@ -114,6 +128,7 @@ def test_clip_gradient_passes_inside_the_bounds():
 
 # ---- axis 0 / -1 on a 0-d tensor -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("axis", [0, -1, (0,), (-1,)])
 @pytest.mark.parametrize("op", ["sum", "max", "min", "mean", "logsumexp", "squeeze", "var"])
 def test_a_0d_tensor_takes_axis_0_and_minus_1(op, axis):
@@ -128,6 +143,7 @@ def test_a_0d_tensor_takes_axis_0_and_minus_1(op, axis):
 
 
 # ---- detect_anomaly names the scope also for data that needs no gradient ---------------------------------------
+
 
 def test_anomaly_names_the_scope_of_an_op_on_data_without_grad():
     with ag.detect_anomaly(), ag.name_scope("Tagger"), ag.name_scope("lstm"):
@@ -173,25 +189,29 @@ def test_backward_refuses_a_gradient_that_is_not_real_numbers(bad):
 
 # ---- messages that were Python's or NumPy's own -------------------------------------------------------------
 
+
 def _x():
     return ag.tensor(np.ones((2, 3), np.float32), requires_grad=True)
 
 
-@pytest.mark.parametrize("call, error, message", [
-    (lambda: _x().clip("a"), TypeError, "clip: min"),
-    (lambda: _x().clip(0, [None]), TypeError, "clip: max"),
-    (lambda: _x().leaky_relu("a"), TypeError, "negative_slope"),
-    (lambda: ag.leaky_relu(_x(), None), TypeError, "negative_slope"),
-    (lambda: _x().register_hook(3), TypeError, "register_hook needs a function"),
-    (lambda: ag.gradcheck(3, [_x()]), TypeError, "gradcheck: fn"),
-    (lambda: ag.gradgradcheck(lambda t: t, 3.0), TypeError, "gradgradcheck: inputs"),
-    (lambda: ag.gradcheck(lambda t: t, [_x()], eps="a"), ValueError, "gradcheck: eps"),
-    (lambda: ag.full((2,), "a"), TypeError, "holds numbers"),
-    (lambda: ag.full((2,), [1.0, 2.0]), TypeError, "fill_value"),
-    (lambda: ag.zeros(-1), ValueError, "a shape is non-negative ints"),
-    (lambda: ag.randn("a"), ValueError, "a shape is non-negative ints"),
-    (lambda: ag.ones(2, 1.5), ValueError, "a shape is non-negative ints"),
-])
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: _x().clip("a"), TypeError, "clip: min"),
+        (lambda: _x().clip(0, [None]), TypeError, "clip: max"),
+        (lambda: _x().leaky_relu("a"), TypeError, "negative_slope"),
+        (lambda: ag.leaky_relu(_x(), None), TypeError, "negative_slope"),
+        (lambda: _x().register_hook(3), TypeError, "register_hook needs a function"),
+        (lambda: ag.gradcheck(3, [_x()]), TypeError, "gradcheck: fn"),
+        (lambda: ag.gradgradcheck(lambda t: t, 3.0), TypeError, "gradgradcheck: inputs"),
+        (lambda: ag.gradcheck(lambda t: t, [_x()], eps="a"), ValueError, "gradcheck: eps"),
+        (lambda: ag.full((2,), "a"), TypeError, "holds numbers"),
+        (lambda: ag.full((2,), [1.0, 2.0]), TypeError, "fill_value"),
+        (lambda: ag.zeros(-1), ValueError, "a shape is non-negative ints"),
+        (lambda: ag.randn("a"), ValueError, "a shape is non-negative ints"),
+        (lambda: ag.ones(2, 1.5), ValueError, "a shape is non-negative ints"),
+    ],
+)
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
@@ -199,6 +219,7 @@ def test_bad_arguments_are_named(call, error, message):
 
 def test_clip_grad_norm_names_a_bad_max_norm_or_norm_type():
     import nn
+
     m = nn.Linear(2, 2)
     m(ag.ones(1, 2)).sum().backward()
     before = [p.grad.numpy().copy() for p in m.parameters()]

@@ -1,4 +1,5 @@
 """Engine state is per thread and per asyncio task, and every mode switch restores exactly what it found."""
+
 import asyncio
 import threading
 
@@ -25,8 +26,13 @@ def _train(model, x, y, steps, out, barrier=None):
 def _models():
     rng = np.random.default_rng(0)
     make = lambda seed: nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 1))
-    data = [(ag.tensor(rng.standard_normal((16, 3)), dtype="float32"),
-             ag.tensor(rng.standard_normal((16, 1)), dtype="float32")) for _ in range(2)]
+    data = [
+        (
+            ag.tensor(rng.standard_normal((16, 3)), dtype="float32"),
+            ag.tensor(rng.standard_normal((16, 1)), dtype="float32"),
+        )
+        for _ in range(2)
+    ]
     return make, data
 
 
@@ -143,6 +149,7 @@ def test_asyncio_tasks_have_their_own_grad_mode():
 
 
 # ---- re-entrant modes ---------------------------------------------------------------------------------------
+
 
 @ag.no_grad()
 def _depth(n):

@@ -1,12 +1,13 @@
 """The chain rule made visible: each backward edge says local gradient × upstream gradient = what is sent, with
 the lecture's numbers on its neuron; the op's rule and the norm for arrays; step captions that use the rule."""
+
 import numpy as np
 import pytest
+from dotparse import label_lines, parse
+from test_viz_labels import RED, by_name, cells, coloured
 
 import autograd_core as ag
 import viz
-from dotparse import parse, label_lines
-from test_viz_labels import by_name, cells, coloured, RED
 
 
 def neuron():
@@ -36,11 +37,13 @@ def test_the_lecture_neuron_reads_the_chain_rule_on_every_edge():
     o, n, t = neuron()
     assert f"{float(o.data):.4f}" == "0.7071"
     # the lecture's numbers, from the engine
-    assert [f"{float(v):.4g}" for v in (n.grad.data, t["w1"].grad.data, t["x1"].grad.data, t["w2"].grad.data,
-                                        t["x2"].grad.data)] == ["0.5", "1", "-1.5", "0", "0.5"]
+    assert [
+        f"{float(v):.4g}"
+        for v in (n.grad.data, t["w1"].grad.data, t["x1"].grad.data, t["w2"].grad.data, t["x2"].grad.data)
+    ] == ["0.5", "1", "-1.5", "0", "0.5"]
     labels = chain_labels(viz.draw(o, mode="both", chain_rule=True))
-    assert labels[("+", "tanh")] == ["(1 - 0.7071²) × 1 = 0.5"]      # do/dn = 1 - o²
-    assert labels[("w1", "*")] == ["x1 × 0.5 = 1"]                   # the other factor times upstream
+    assert labels[("+", "tanh")] == ["(1 - 0.7071²) × 1 = 0.5"]  # do/dn = 1 - o²
+    assert labels[("w1", "*")] == ["x1 × 0.5 = 1"]  # the other factor times upstream
     assert labels[("x1", "*")] == ["w1 × 0.5 = -1.5"]
     assert labels[("w2", "*")] == ["x2 × 0.5 = 0"]
     assert labels[("x2", "*")] == ["w2 × 0.5 = 0.5"]
@@ -70,7 +73,7 @@ def test_four_significant_digits_and_other_scalar_ops():
         y.backward()
     labels = chain_labels(viz.draw(y, "both", chain_rule=True))
     e = np.exp(1 / 3)
-    assert labels[("/", "exp")] == [f"{e:.4g} × 1 = {e:.4g}"]                     # d exp = exp
+    assert labels[("/", "exp")] == [f"{e:.4g} × 1 = {e:.4g}"]  # d exp = exp
     assert labels[("a", "/")] == [f"1/3 × {e:.4g} = {e / 3:.4g}"]
     assert labels[("b", "/")] == [f"-1/3² × {e:.4g} = {-e / 9:.4g}"]
 
@@ -99,6 +102,7 @@ def test_an_op_without_a_rule_shows_its_class_name():
         @staticmethod
         def backward(ctx, g):
             return 2 * g * ctx.a
+
     assert Square.rule is None
     x = ag.tensor([1.0, 2.0], requires_grad=True, name="x")
     y = Square.apply(x).sum()
@@ -111,8 +115,9 @@ def test_step_captions_use_the_rule():
     o, n, t = neuron()
     captions = [c for c, _ in viz.backward_steps(o)]
     assert captions[0] == "step 1/5: tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5"
-    assert captions[-1] == ("step 5/5: * receives 0.5; to x1: local gradient w1 = -3, sends -1.5; "
-                            "to w1: local gradient x1 = 2, sends 1")
+    assert captions[-1] == (
+        "step 5/5: * receives 0.5; to x1: local gradient w1 = -3, sends -1.5; to w1: local gradient x1 = 2, sends 1"
+    )
     last_picture = viz.backward_steps(o, mode="both", chain_rule=True)[-1][1]
     assert chain_labels(last_picture)[("w1", "*")] == ["x1 × 0.5 = 1"]
     x = ag.tensor(np.ones((3, 4)), requires_grad=True, name="x")

@@ -1,4 +1,5 @@
 """viz drawings read back from their DOT text: nodes, edges, values, gradients, clusters, collapse, max_nodes."""
+
 import re
 import subprocess
 import sys
@@ -7,12 +8,12 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from dotparse import label_lines, parse
+from test_viz_labels import GREEN, RED, by_name, cells, coloured
 
 import autograd_core as ag
 import viz
 from viz.examples import lstm
-from dotparse import parse, label_lines
-from test_viz_labels import by_name, cells, coloured, GREEN, RED
 
 
 def neuron(record=True, retain=None):
@@ -37,9 +38,9 @@ def test_forward_neuron_has_exactly_the_expected_ops_tensors_and_edges():
     o, t = neuron(record=False)
     nodes, edges, clusters = parse(viz.draw_forward(o).source)
     ops = {nid: label_lines(a)[0] for nid, a in nodes.items() if a.get("shape") == "ellipse"}
-    assert Counter(ops.values()) == Counter({"*": 2, "+": 2, "tanh": 1})        # as the lecture writes them
-    assert len(nodes) - len(ops) == 10                      # 5 leaves + 5 op outputs
-    assert len(edges) == 9 + 5 and clusters == []              # 9 op inputs, 5 op outputs
+    assert Counter(ops.values()) == Counter({"*": 2, "+": 2, "tanh": 1})  # as the lecture writes them
+    assert len(nodes) - len(ops) == 10  # 5 leaves + 5 op outputs
+    assert len(edges) == 9 + 5 and clusters == []  # 9 op inputs, 5 op outputs
     into = {nid: sorted(cells(nodes[a])[0] for a, b, _ in edges if b == nid) for nid in ops}
     names = by_name(nodes)
     mul_inputs = sorted(tuple(v) for k, v in into.items() if ops[k] == "*")
@@ -52,24 +53,28 @@ def test_forward_neuron_has_exactly_the_expected_ops_tensors_and_edges():
     assert len(out) == 1 and cells(nodes[out[0]]) == ["data " + fmt(o.data)] == ["data 0.7071"]
     # inputs, parameters and constants are styled apart
     fill = {n: nodes[names[n]].get("fillcolor") for n in ("x1", "x2", "w1", "w2", "b")}
-    assert fill["x1"] == fill["x2"] != fill["w1"] == fill["w2"] == fill["b"]   # data apart from weights
+    assert fill["x1"] == fill["x2"] != fill["w1"] == fill["w2"] == fill["b"]  # data apart from weights
     one = ag.tensor(1.0)
     nodes, _, _ = parse(viz.draw_forward(o * one).source)
     const = [a for a in nodes.values() if cells(a) == ["data 1"]]
-    assert len(const) == 1 and "dashed" in const[0]["style"]                  # an unnamed constant
+    assert len(const) == 1 and "dashed" in const[0]["style"]  # an unnamed constant
     nodes, _, _ = parse(viz.draw_forward(o, labels="class").source)
     assert Counter(label_lines(a)[0] for a in nodes.values() if a.get("shape") == "ellipse") == Counter(
-        {"Mul": 2, "Add": 2, "Tanh": 1})                                       # class names on request
+        {"Mul": 2, "Add": 2, "Tanh": 1}
+    )  # class names on request
 
 
 def test_backward_neuron_edges_carry_the_engines_gradients():
     o, t = neuron()
     nodes, edges, _ = parse(viz.draw_backward(o).source)
     names = by_name(nodes)
-    assert all(a["label"].endswith("′") for a in nodes.values() if a.get("shape") == "ellipse")   # tanh′, not
-    assert not any("Backward" in a["label"] for a in nodes.values())                             # TanhBackward
-    grad_of = {cells(nodes[a])[0]: e["label"] for a, b, e in edges if a in nodes and "label" in e
-               and nodes[a].get("shape") == "box"}
+    assert all(a["label"].endswith("′") for a in nodes.values() if a.get("shape") == "ellipse")  # tanh′, not
+    assert not any("Backward" in a["label"] for a in nodes.values())  # TanhBackward
+    grad_of = {
+        cells(nodes[a])[0]: e["label"]
+        for a, b, e in edges
+        if a in nodes and "label" in e and nodes[a].get("shape") == "box"
+    }
     for leaf in ("w1", "w2", "b"):
         assert grad_of[leaf] == fmt(t[leaf].grad.data)
         assert f"grad {fmt(t[leaf].grad.data)}" in cells(nodes[names[leaf]])
@@ -95,7 +100,7 @@ def test_both_mode_puts_value_above_and_gradient_below_on_every_edge():
     tanh = next(nid for nid, a in nodes.items() if a["label"] == "tanh")
     (e,) = [e for _, b, e in edges if b == tanh]
     assert coloured(e, GREEN) == [fmt(t["n"].data)] and coloured(e, RED) == [fmt(t["n"].grad.data)]
-    assert e["label"].index(GREEN) < e["label"].index(RED)          # green value above, red gradient below
+    assert e["label"].index(GREEN) < e["label"].index(RED)  # green value above, red gradient below
 
 
 def test_fan_out_edges_carry_each_use_and_sum_to_the_gradient():
@@ -106,7 +111,7 @@ def test_fan_out_edges_carry_each_use_and_sum_to_the_gradient():
     nodes, edges, _ = parse(viz.draw(y, "both", max_values=2).source)
     xid = by_name(nodes)["x"]
     grads = [coloured(e, RED)[0] for a, _, e in edges if a == xid]
-    assert len(grads) == 3           # two inputs of Mul, one of Exp
+    assert len(grads) == 3  # two inputs of Mul, one of Exp
     parsed = [np.array([float(v) for v in g.strip("[]").split(", ")]) for g in grads]
     np.testing.assert_allclose(sum(parsed), x.grad.data, rtol=1e-3)
 
@@ -116,9 +121,9 @@ def test_draw_backward_runs_the_backward_pass_itself_on_a_live_graph_without_tou
     y = (x * 3).sum()
     viz.record._recent.clear()
     nodes, edges, _ = parse(viz.draw_backward(y).source)
-    assert x.grad is None                                   # leaves' .grad left alone
+    assert x.grad is None  # leaves' .grad left alone
     assert "grad [3, 3]" in cells(nodes[by_name(nodes)["x"]])
-    y.backward()                                            # the graph is still usable
+    y.backward()  # the graph is still usable
     np.testing.assert_allclose(x.grad.data, [3, 3])
 
 
@@ -141,12 +146,12 @@ def test_clusters_match_scopes():
             h = h * 2
     with ag.name_scope("head"):
         y = h.sum()
-    nodes, _, clusters = parse(viz.draw_forward(y, detail="ops").source)      # every primitive, in its scope
+    nodes, _, clusters = parse(viz.draw_forward(y, detail="ops").source)  # every primitive, in its scope
     assert sorted(c["tooltip"] for c in clusters) == ["block", "block/inner", "head"]
     assert sorted(c["label"] for c in clusters) == ["block", "head", "inner"]
     source = viz.draw_forward(y, detail="ops").source
-    inner = source[source.index("tooltip=\"block/inner\""):]
-    assert re.search(r'\[label="\*"', inner.split("}")[0])   # the Mul is drawn inside block/inner
+    inner = source[source.index('tooltip="block/inner"') :]
+    assert re.search(r'\[label="\*"', inner.split("}")[0])  # the Mul is drawn inside block/inner
 
 
 def test_collapse_by_name_depth_or_predicate_reduces_nodes_to_one_box_per_scope():
@@ -204,18 +209,18 @@ def test_shared_weights_are_drawn_once_without_their_many_edges():
 
 def test_show_saved_labels_each_op_with_its_bytes_and_the_total():
     x = ag.tensor(np.ones((4, 5)), dtype="float64", requires_grad=True)
-    y = (x.exp() * x).sum()            # Exp keeps its output (160 B); Mul keeps both inputs
+    y = (x.exp() * x).sum()  # Exp keeps its output (160 B); Mul keeps both inputs
     src = viz.draw_forward(y, show_saved=True).source
     nodes, _, _ = parse(src)
     saved = {label_lines(a)[0]: label_lines(a)[1] for a in nodes.values() if a.get("shape") == "ellipse"}
     assert saved["exp"] == "saved 160 B" and saved["*"] == "saved 320 B" and saved["sum"] == "saved 0 B"
-    assert "in total: 320 B" in src    # Mul keeps Exp's output and x: each array counted once
+    assert "in total: 320 B" in src  # Mul keeps Exp's output and x: each array counted once
     y.backward()
-    assert "in total: 0 B" in viz.draw_forward(y, show_saved=True).source   # freed by backward()
+    assert "in total: 0 B" in viz.draw_forward(y, show_saved=True).source  # freed by backward()
 
 
 def test_small_values_in_full_large_ones_as_shape():
-    x = ag.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True, name="big")   # arrays keep their dtype
+    x = ag.tensor(np.arange(12.0).reshape(3, 4), requires_grad=True, name="big")  # arrays keep their dtype
     s = ag.tensor([1.0, 2.0], requires_grad=True, name="small")
     y = x.sum() + s.sum()
     nodes, _, _ = parse(viz.draw_forward(y, max_values=4).source)
@@ -231,6 +236,7 @@ def test_small_values_in_full_large_ones_as_shape():
 
 def test_gradient_colours_show_vanishing_and_exploding_on_a_log_scale():
     from viz.labels import grad_colour
+
     assert grad_colour(np.ones(3)) == "#ffffff"
     assert grad_colour(np.full(3, 1e-8)) == "#4073ff" and grad_colour(np.full(3, 1e5)) == "#ff3333"
     assert grad_colour(np.zeros(3)) == "#bbbbbb" and grad_colour(np.array([np.nan])) == "#ff00ff"

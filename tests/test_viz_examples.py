@@ -1,14 +1,15 @@
 """examples/draw_graphs.py on a small setting, and viz's built-in example graphs."""
+
 import importlib.util
 import pathlib
 import shutil
 
 import numpy as np
 import pytest
+from dotparse import parse
 
 import viz
 from viz.examples import EXAMPLES, lstm
-from dotparse import parse
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -25,11 +26,20 @@ def test_draw_graphs_example_writes_every_drawing(tmp_path):
     written = load_example().main(tmp_path, steps=6)
     names = {p.name for p in written}
     suffix = ".svg" if shutil.which("dot") else ".gv"
-    for stem in ("neuron_forward", "neuron_backward", "neuron_both", "mlp_both", "mlp_forward", "conv_backward",
-                 "conv_forward", "lstm5_both", "lstm6_backward"):
+    for stem in (
+        "neuron_forward",
+        "neuron_backward",
+        "neuron_both",
+        "mlp_both",
+        "mlp_forward",
+        "conv_backward",
+        "conv_forward",
+        "lstm5_both",
+        "lstm6_backward",
+    ):
         assert stem + suffix in names and (tmp_path / (stem + suffix)).stat().st_size > 0
     text = (tmp_path / ("lstm6_backward" + suffix)).read_text()
-    assert "t=5" in text and "t=6" not in text                       # collapsed steps 0..5 are labelled
+    assert "t=5" in text and "t=6" not in text  # collapsed steps 0..5 are labelled
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
@@ -38,7 +48,7 @@ def test_builtin_examples_record_their_gradients(name):
     rec = viz.record._recent[-1]
     assert loss in rec and rec.grad(loss) is not None
     _, edges, _ = parse(viz.draw(loss, "backward").source)
-    assert edges and all(e.get("label") != "?" for _, _, e in edges)      # every gradient is known
+    assert edges and all(e.get("label") != "?" for _, _, e in edges)  # every gradient is known
 
 
 def test_scope_grads_is_the_norm_of_what_each_step_hands_on():

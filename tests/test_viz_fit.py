@@ -4,20 +4,18 @@ For each graph of tests/fit_graphs.py (the lecture neuron, a 1,000-op MLP, the C
 2-layer LSTM over 50 steps, a 2-layer bidirectional GRU over 30 steps, a 1,000-step RNN, a 10,000-op chain) and
 each mode, the drawing is rendered to SVG with `dot` and its size and font sizes read back.
 """
+
 import re
 import shutil
 import subprocess
 import time
 import warnings
 
-import numpy as np
-import pytest
-
-import autograd_core as ag
-import nn
-import viz
 import dotparse
+import pytest
 from fit_graphs import GRAPHS, RECORDINGS
+
+import viz
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
 MODES = ("forward", "backward", "both")
@@ -36,8 +34,9 @@ def draw(name, mode="forward", **kwargs):
 
 
 def svg_of(g):
-    return subprocess.run(["dot", "-Tsvg"], input=g.source.encode(), capture_output=True, check=True,
-                          timeout=60).stdout.decode()
+    return subprocess.run(
+        ["dot", "-Tsvg"], input=g.source.encode(), capture_output=True, check=True, timeout=60
+    ).stdout.decode()
 
 
 def size_px(svg):
@@ -53,20 +52,20 @@ def min_font_px(svg):
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("name", list(GRAPHS))
 def test_every_default_drawing_fits_a_slide_without_being_scaled_down(name, mode):
-    loss = graph(name)
+    graph(name)
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         g = draw(name, mode)
-    assert not [w for w in caught if "viz:" in str(w.message)], [str(w.message) for w in caught]   # no "shrink" 
+    assert not [w for w in caught if "viz:" in str(w.message)], [str(w.message) for w in caught]  # no "shrink"
     svg = svg_of(g)
     seconds = time.perf_counter() - start
     w, h = size_px(svg)
     print(f"{name} {mode}: {w:.0f} x {h:.0f} px, {seconds:.2f} s, fit {getattr(g, 'viz_fit', None)}")
     assert w <= 2000 and h <= 1200, (name, mode, w, h)
     assert min_font_px(svg) >= 10
-    assert not re.search(r"\b(size|ratio)=", g.source)     # never shrunk to fit
-    assert seconds < 20                      # under 5 s measured; generous here, so a busy machine never fails it
+    assert not re.search(r"\b(size|ratio)=", g.source)  # never shrunk to fit
+    assert seconds < 20  # under 5 s measured; generous here, so a busy machine never fails it
 
 
 @needs_dot
@@ -123,8 +122,15 @@ def test_the_elided_middle_of_an_mlp_counts_the_parameters_it_does_not_draw():
 
 def test_modules_and_composites_are_single_nodes_named_like_the_lecture():
     src = draw("cnn", "forward").source
-    for label in ("Conv2d 1→32 3x3", "Conv2d 32→64 3x3", "MaxPool2d 2x2", "ReLU", "Flatten", "Linear 256→10",
-                  "cross_entropy"):
+    for label in (
+        "Conv2d 1→32 3x3",
+        "Conv2d 32→64 3x3",
+        "MaxPool2d 2x2",
+        "ReLU",
+        "Flatten",
+        "Linear 256→10",
+        "cross_entropy",
+    ):
         assert label in src, label
     assert "Correlate" not in src and "SlidingWindow" not in src and " ops\\n" not in src
     nodes, _, clusters = dotparse.parse(src)
@@ -157,18 +163,31 @@ def test_slide_style_and_dpi_reach_the_dot_graph():
 
 def test_viz_fit_does_not_import_nn():
     import viz.fit
+
     assert "nn" not in viz.fit.__dict__
 
 
 @pytest.mark.parametrize("mode", ["forward", "backward", "both"])
 def test_an_lstm_layer_hands_the_layer_above_its_h_not_its_c(mode):
     nodes, edges, _ = dotparse.parse(draw("lstm", mode).source)
-    edges = [e for e in edges if e[2].get("style") != "invis"]   # the columns' ordering edges
+    edges = [e for e in edges if e[2].get("style") != "invis"]  # the columns' ordering edges
     label = {nid: a.get("label", "") for nid, a in nodes.items()}
-    between = [(t, h, a) for t, h, a in edges if "layer 0" in label.get(t, "") and "layer 1" in label.get(h, "")
-               and re.search(r"t=\d+", label[t]) and re.search(r"t=\d+", label[t])[0] == re.search(r"t=\d+", label[h])[0]]
-    between += [(h, t, a) for t, h, a in edges if "layer 1" in label.get(t, "") and "layer 0" in label.get(h, "")
-                and re.search(r"t=\d+", label[t]) and re.search(r"t=\d+", label[t])[0] == re.search(r"t=\d+", label[h])[0]]
+    between = [
+        (t, h, a)
+        for t, h, a in edges
+        if "layer 0" in label.get(t, "")
+        and "layer 1" in label.get(h, "")
+        and re.search(r"t=\d+", label[t])
+        and re.search(r"t=\d+", label[t])[0] == re.search(r"t=\d+", label[h])[0]
+    ]
+    between += [
+        (h, t, a)
+        for t, h, a in edges
+        if "layer 1" in label.get(t, "")
+        and "layer 0" in label.get(h, "")
+        and re.search(r"t=\d+", label[t])
+        and re.search(r"t=\d+", label[t])[0] == re.search(r"t=\d+", label[h])[0]
+    ]
     assert between, "no edge between the layers at one time step"
     for _, _, attrs in between:
         text = attrs.get("label", "") + attrs.get("xlabel", "")

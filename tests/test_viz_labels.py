@@ -1,5 +1,6 @@
 """Labels as the lectures write them: op symbols, micrograd's `name | data | grad` records, no dtype unless it
 matters, no shape on scalars, totals on nodes and shares on edges, the colour legend; read back from DOT and SVG."""
+
 import html
 import re
 import shutil
@@ -9,11 +10,11 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from dotparse import label_lines, parse
 
 import autograd_core as ag
 import viz
 from viz.labels import OP_LABELS, op_label
-from dotparse import parse, label_lines
 
 HAS_DOT = shutil.which("dot") is not None
 SVG = "{http://www.w3.org/2000/svg}"
@@ -45,7 +46,7 @@ def by_name(nodes):
     return out
 
 
-EVERY_OP = dict(collapse=lambda path: False)   # every op drawn as itself (no scope boxes, no elided runs)
+EVERY_OP = dict(collapse=lambda path: False)  # every op drawn as itself (no scope boxes, no elided runs)
 
 
 def ops(nodes):
@@ -66,14 +67,30 @@ def test_ops_are_labelled_as_the_lectures_write_them():
     x = ag.tensor([0.5, 2.0], requires_grad=True, name="x")
     w = ag.tensor(np.ones((2, 2)), requires_grad=True, name="W")
     y = ((x @ w).tanh().sigmoid() * x + x / 2 - x).exp().log().relu().sqrt()
-    z = (y ** 2).sum() + (-x).max() + x.abs().mean()
+    z = (y**2).sum() + (-x).max() + x.abs().mean()
     nodes, _, _ = parse(viz.draw(z, "forward", **EVERY_OP).source)
-    assert Counter(ops(nodes).values()) == Counter({"@": 1, "tanh": 1, "σ": 1, "*": 2, "+": 3, "/": 1, "-": 2,
-                                                    "exp": 1, "log": 1, "relu": 1, "√": 1, "**2": 1, "sum": 2,
-                                                    "max": 1, "abs": 1, "reshape": 2})
-    nodes, _, _ = parse(viz.draw(z, "backward", **EVERY_OP).source)   # backward: a prime, never a class name
-    assert all(lab.endswith("′") and lab[:-1] in OP_LABELS.values() or lab[:-1] == "**2"
-               for lab in ops(nodes).values())
+    assert Counter(ops(nodes).values()) == Counter(
+        {
+            "@": 1,
+            "tanh": 1,
+            "σ": 1,
+            "*": 2,
+            "+": 3,
+            "/": 1,
+            "-": 2,
+            "exp": 1,
+            "log": 1,
+            "relu": 1,
+            "√": 1,
+            "**2": 1,
+            "sum": 2,
+            "max": 1,
+            "abs": 1,
+            "reshape": 2,
+        }
+    )
+    nodes, _, _ = parse(viz.draw(z, "backward", **EVERY_OP).source)  # backward: a prime, never a class name
+    assert all(lab.endswith("′") and lab[:-1] in OP_LABELS.values() or lab[:-1] == "**2" for lab in ops(nodes).values())
     nodes, _, _ = parse(viz.draw(z, "forward", labels="class", **EVERY_OP).source)
     assert {"MatMul", "Tanh", "Sigmoid", "PowScalar", "Sqrt", "Neg"} <= set(ops(nodes).values())
     nodes, _, _ = parse(viz.draw_backward(z, labels="class").source)
@@ -87,17 +104,54 @@ def test_ops_are_labelled_as_the_lectures_write_them():
 def test_every_primitive_class_has_a_lecture_label():
     import importlib
     import pkgutil
+
     import autograd_core.ops as O
     from autograd_core import Function
+
     found = set()
     for m in pkgutil.iter_modules(O.__path__):
         mod = importlib.import_module(f"autograd_core.ops.{m.name}")
-        found |= {c.__name__ for c in vars(mod).values()
-                  if isinstance(c, type) and issubclass(c, Function) and c.__module__ == mod.__name__}
-    named = {"Add", "Sub", "Mul", "Div", "Neg", "PowScalar", "Pow", "Exp", "Log", "Sqrt", "Abs", "Tanh", "Sigmoid",
-             "Relu", "LeakyRelu", "Where", "Maximum", "Cast", "Sum", "Max", "Reshape", "Transpose", "BroadcastTo",
-             "GetItem", "ScatterAdd", "Concatenate", "Pad", "MatMul", "SlidingWindow", "Col2Im", "Correlate",
-             "LSTMStep", "GRUStep", "BinaryCrossEntropy"}
+        found |= {
+            c.__name__
+            for c in vars(mod).values()
+            if isinstance(c, type) and issubclass(c, Function) and c.__module__ == mod.__name__
+        }
+    named = {
+        "Add",
+        "Sub",
+        "Mul",
+        "Div",
+        "Neg",
+        "PowScalar",
+        "Pow",
+        "Exp",
+        "Log",
+        "Sqrt",
+        "Abs",
+        "Tanh",
+        "Sigmoid",
+        "Relu",
+        "LeakyRelu",
+        "Where",
+        "Maximum",
+        "Cast",
+        "Sum",
+        "Max",
+        "Reshape",
+        "Transpose",
+        "BroadcastTo",
+        "GetItem",
+        "ScatterAdd",
+        "Concatenate",
+        "Pad",
+        "MatMul",
+        "SlidingWindow",
+        "Col2Im",
+        "Correlate",
+        "LSTMStep",
+        "GRUStep",
+        "BinaryCrossEntropy",
+    }
     assert named <= found and named <= set(OP_LABELS)
     # never a class name: a primitive added later without a label here is drawn in NumPy's lower case
     assert all(OP_LABELS.get(c, c.lower()) != c for c in found)
@@ -106,9 +160,9 @@ def test_every_primitive_class_has_a_lecture_label():
 
 def test_power_shows_its_exponent_even_after_backward_freed_the_graph():
     x = ag.tensor(3.0, requires_grad=True, name="x")
-    y = x ** 2
+    y = x**2
     with viz.record_gradients():
-        y.backward()                                   # frees ctx.p
+        y.backward()  # frees ctx.p
     assert list(ops(parse(viz.draw(y, "both").source)[0]).values()) == ["**2"]
     z = ag.tensor([1.0, 2.0], requires_grad=True) ** 0.5
     assert list(ops(parse(viz.draw(z).source)[0]).values()) == ["**0.5"]
@@ -116,8 +170,9 @@ def test_power_shows_its_exponent_even_after_backward_freed_the_graph():
 
 def test_conv_is_named_by_its_dimensions():
     from autograd_core.ops.correlate import correlate
-    x = ag.tensor(np.ones((1, 1, 1, 4, 4)), requires_grad=True)    # (B, G, C, H, W)
-    w = ag.tensor(np.ones((1, 2, 1, 3, 3)), requires_grad=True)    # (G, O, C, kh, kw)
+
+    x = ag.tensor(np.ones((1, 1, 1, 4, 4)), requires_grad=True)  # (B, G, C, H, W)
+    w = ag.tensor(np.ones((1, 2, 1, 3, 3)), requires_grad=True)  # (G, O, C, kh, kw)
     assert "conv2d" in ops(parse(viz.draw(correlate(x, w).sum()).source)[0]).values()
     x1, w1 = ag.tensor(np.ones((1, 1, 1, 5)), requires_grad=True), ag.tensor(np.ones((1, 1, 1, 2)), requires_grad=True)
     assert "conv1d" in ops(parse(viz.draw(correlate(x1, w1).sum()).source)[0]).values()
@@ -133,6 +188,7 @@ def test_user_ops_keep_their_class_name():
         @staticmethod
         def backward(ctx, g):
             return 2 * g * ctx.a
+
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     y = Square.apply(x).sum()
     assert "Square" in ops(parse(viz.draw(y).source)[0]).values()
@@ -150,12 +206,12 @@ def test_no_dtype_by_default_no_shape_on_scalars_dtype_when_mixed_or_asked():
         assert "float32" not in src and "()" not in src
         nodes, _, _ = parse(src)
         names = by_name(nodes)
-        assert cells(nodes[names["s"]])[:2] == ["s", "data 3"]           # a scalar: no shape
+        assert cells(nodes[names["s"]])[:2] == ["s", "data 3"]  # a scalar: no shape
         assert cells(nodes[names["x"]])[:3] == ["x", "(2,)", "data [1, 2]"]
     nodes, _, _ = parse(viz.draw(y, "both", show_dtype=True).source)
     assert cells(nodes[by_name(nodes)["s"]])[:2] == ["s", "float32"]
     d = ag.tensor([1.0, 2.0], dtype="float64", requires_grad=True, name="d")
-    z = (x.sum() + d.sum())                                             # float32 and float64 meet: shown
+    z = x.sum() + d.sum()  # float32 and float64 meet: shown
     nodes, _, _ = parse(viz.draw(z, "forward").source)
     assert cells(nodes[by_name(nodes)["d"]])[1] == "(2,) float64"
     assert "float" not in viz.draw(z, "forward", show_dtype=False).source
@@ -180,9 +236,9 @@ def test_every_tensor_node_shows_value_and_total_gradient_and_each_edge_its_shar
     for mode in ("both", "backward"):
         nodes, edges, _ = parse(viz.draw(y, mode).source)
         aid = by_name(nodes)["a"]
-        assert cells(nodes[aid]) == ["a", "data 3", "grad 2"]               # the total on the node
+        assert cells(nodes[aid]) == ["a", "data 3", "grad 2"]  # the total on the node
         shares = [coloured(e, RED) or [e.get("label")] for t, _, e in edges if t == aid]
-        assert shares == [["1"], ["1"]]                                      # each use's share on its edge
+        assert shares == [["1"], ["1"]]  # each use's share on its edge
     out = [a for a in parse(viz.draw(y, "both").source)[0].values() if a.get("peripheries") == "2"]
     assert cells(out[0]) == ["data 6", "grad 1"]
 
@@ -192,25 +248,26 @@ def test_inputs_without_grad_show_their_value_and_named_intermediates_their_name
     for mode in ("forward", "backward", "both"):
         nodes, _, _ = parse(viz.draw(o, mode).source)
         names = by_name(nodes)
-        assert cells(nodes[names["x1"]]) == ["x1", "data 2"]                  # no gradient cell: it needs none
+        assert cells(nodes[names["x1"]]) == ["x1", "data 2"]  # no gradient cell: it needs none
         if mode != "forward":
             assert cells(nodes[names["w1"]]) == ["w1", "data -3", "grad 1"]
     x = ag.tensor([1.0, -1.0], requires_grad=True, name="x")
     h = x * 2
     h.name = "hidden"
-    y = (h.tanh() + h).sum()                                  # hidden is used twice
-    with viz.record_gradients() as rec:
+    y = (h.tanh() + h).sum()  # hidden is used twice
+    with viz.record_gradients():
         y.backward()
     total = 1 - np.tanh(2.0) ** 2 + 1
     for mode in ("forward", "backward", "both"):
         nodes, edges, _ = parse(viz.draw(y, mode).source)
-        hid = by_name(nodes)["hidden"]                       # a named intermediate is a node in every mode
+        hid = by_name(nodes)["hidden"]  # a named intermediate is a node in every mode
         assert cells(nodes[hid])[:3] == ["hidden", "(2,)", "data [2, -2]"]
         if mode != "forward":
-            assert cells(nodes[hid])[3] == f"grad [{total:.4g}, {total:.4g}]"        # its total
-            shares = sorted(coloured(e, RED)[0] if e["label"].startswith("<") else e["label"]
-                            for a, _, e in edges if a == hid)
-            assert shares == sorted([f"[{total - 1:.4g}, {total - 1:.4g}]", "[1, 1]"])   # each use's share
+            assert cells(nodes[hid])[3] == f"grad [{total:.4g}, {total:.4g}]"  # its total
+            shares = sorted(
+                coloured(e, RED)[0] if e["label"].startswith("<") else e["label"] for a, _, e in edges if a == hid
+            )
+            assert shares == sorted([f"[{total - 1:.4g}, {total - 1:.4g}]", "[1, 1]"])  # each use's share
 
 
 def test_legend_in_both_mode_and_legend_false_drops_it():
@@ -218,8 +275,9 @@ def test_legend_in_both_mode_and_legend_false_drops_it():
     nodes, _, _ = parse(viz.draw(o, "both").source)
     legend = nodes["legend"]["label"]
     assert coloured(nodes["legend"], GREEN) == ["value (data)"] and coloured(nodes["legend"], RED) == [
-        "gradient (grad)"]
-    assert legend.index(GREEN) < legend.index(RED)                            # value above, gradient below
+        "gradient (grad)"
+    ]
+    assert legend.index(GREEN) < legend.index(RED)  # value above, gradient below
     assert "legend" not in parse(viz.draw(o, "both", legend=False).source)[0]
     assert "legend" not in parse(viz.draw(o, "forward").source)[0]
 
@@ -231,8 +289,19 @@ def test_the_svg_shows_records_symbols_and_legend():
     assert r.returncode == 0 and r.stderr == b""
     root = ET.fromstring(r.stdout)
     texts = ["".join(t.itertext()) for t in root.iter(SVG + "text")]
-    assert {"w1", "data -3", "grad 1", "x1", "data 2", "tanh", "*", "+", "value (data)", "gradient (grad)",
-            "data 0.7071"} <= set(texts)
+    assert {
+        "w1",
+        "data -3",
+        "grad 1",
+        "x1",
+        "data 2",
+        "tanh",
+        "*",
+        "+",
+        "value (data)",
+        "gradient (grad)",
+        "data 0.7071",
+    } <= set(texts)
     fills = {"".join(t.itertext()): t.get("fill") for t in root.iter(SVG + "text")}
     assert fills["data -3"] == GREEN and fills["grad 1"] == RED
     assert not any("Mul" in t or "float32" in t for t in texts)
@@ -242,5 +311,6 @@ def test_op_label_function():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     y = x.tanh()
     assert op_label(y._ctx) == "tanh" and op_label(y._ctx, backward=True) == "tanh′"
-    assert op_label(y._ctx, style="class") == "Tanh" and op_label(y._ctx, backward=True, style="class") == \
-        "TanhBackward"
+    assert (
+        op_label(y._ctx, style="class") == "Tanh" and op_label(y._ctx, backward=True, style="class") == "TanhBackward"
+    )

@@ -1,4 +1,5 @@
 """Any name, scope, module name or title is drawn as written, and the DOT text always renders with `dot`."""
+
 import json
 import re
 import shutil
@@ -8,7 +9,8 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from hypothesis import example, given, strategies as st
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 import autograd_core as ag
 import nn
@@ -17,9 +19,13 @@ import viz
 HAS_DOT = shutil.which("dot") is not None
 SVG, XLINK = "{http://www.w3.org/2000/svg}", "{http://www.w3.org/1999/xlink}"
 NASTY = '"\\<>&;#/*?[] \n\r\t\x00\x01\x1b\x1f\x7f\x85\u2028\ufeff\uffffσ∂∇🙂'
-names = st.one_of(st.text(), st.text(alphabet=NASTY, min_size=1), st.sampled_from(
-    ["<b>x</b>", "<...>", "<", ">", "a\\", '"', "\\N", "&amp;", "&#38;", "∂L/∂w", "σ",
-     "👨\u200d👩\u200d👧"]))
+names = st.one_of(
+    st.text(),
+    st.text(alphabet=NASTY, min_size=1),
+    st.sampled_from(
+        ["<b>x</b>", "<...>", "<", ">", "a\\", '"', "\\N", "&amp;", "&#38;", "∂L/∂w", "σ", "👨\u200d👩\u200d👧"]
+    ),
+)
 
 
 def shown(s):
@@ -49,7 +55,7 @@ def check_source(source):
 
 
 def assert_drawn(drawn, text, where):
-    if drawn is not None and text:   # an empty label draws nothing
+    if drawn is not None and text:  # an empty label draws nothing
         assert shown(text).replace("\xa0", " ") in drawn, (where, text, sorted(drawn))
 
 
@@ -77,10 +83,10 @@ def test_any_tensor_name_scope_and_title_is_drawn_as_written_in_every_mode(name,
             texts, tips = drawn
             assert_drawn(texts, name, "tensor label")
             assert_drawn(texts, title, "title")
-            if collapse is None:      # a cluster per scope part, its full path as the tooltip
+            if collapse is None:  # a cluster per scope part, its full path as the tooltip
                 assert_drawn(texts, scope.rpartition("/")[2], "cluster label")
                 assert_tooltip(tips, path, "cluster tooltip")
-            elif collapse == 1:       # one box for the first part of the scope
+            elif collapse == 1:  # one box for the first part of the scope
                 assert_drawn(texts, first.rpartition("/")[2], "box label")
                 assert_tooltip(tips, first, "box tooltip")
             else:
@@ -98,7 +104,7 @@ class Net(nn.Module):
         return getattr(self, self.child)(x)
 
 
-def usable_attribute(s):   # Module attribute names the test's Net can hold (its own names, private ones excluded)
+def usable_attribute(s):  # Module attribute names the test's Net can hold (its own names, private ones excluded)
     return s and "." not in s and not s.startswith("_") and not hasattr(Net, s) and s != "child"
 
 
@@ -115,16 +121,18 @@ def test_module_names_are_drawn_as_written(child):
 
 def odd_function(name):
     """A user op with any class name whose backward is wrong (twice the true gradient)."""
+
     def forward(ctx, a):
         ctx.a = a
         return a * a
 
     def backward(ctx, g):
         return 4 * g * ctx.a
+
     return type(name, (ag.Function,), dict(forward=staticmethod(forward), backward=staticmethod(backward)))
 
 
-@given(op=names.filter(lambda s: "\x00" not in s))   # Python refuses NUL in a class name
+@given(op=names.filter(lambda s: "\x00" not in s))  # Python refuses NUL in a class name
 @example(op="<b>Op</b>")
 def test_op_class_names_are_drawn_as_written_and_listed_by_draw_gradcheck(op):
     f = odd_function(op)
@@ -145,7 +153,7 @@ def test_to_text_writes_one_line_per_tensor_whatever_the_names(name, scope):
     with ag.name_scope(scope):
         y = (x * 2.0).sum()
     lines = viz.to_text(y).split("\n")
-    assert len(lines) == 4            # Sum, Mul, x, the constant 2
+    assert len(lines) == 4  # Sum, Mul, x, the constant 2
     assert not re.search("[\x00-\x1f\x7f-\x9f]", "".join(lines))
     assert repr(name) in lines[2] or not name
     assert scope == "" or f"[{shown(scope)}]" in lines[0]
@@ -159,7 +167,7 @@ def test_step_page_shows_captions_as_text_and_cannot_be_broken_by_a_scope(tmp_pa
         y = (x * 2.0).sum()
     page = viz.render_backward_steps(y, tmp_path / "steps").read_text()
     assert page.count("<script") == 1 and page.count("</script>") == 1 and page.count("<!--") == 0
-    data = page[page.index("const steps = ") + len("const steps = "):page.index(";\nlet i")]
+    data = page[page.index("const steps = ") + len("const steps = ") : page.index(";\nlet i")]
     captions = [s["caption"] for s in json.loads(data)]
     assert len(captions) == 2 and all(f"[{shown(scope)}]" in c for c in captions)
 
@@ -170,9 +178,9 @@ def test_plot_labels_show_parameter_names_and_titles_as_written(tmp_path, name):
     matplotlib.use("Agg")
     w = ag.tensor([1.0, -2.0], requires_grad=True)
     (w * w).sum().backward()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):   # text stays text in the SVG
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text stays text in the SVG
         viz.plot_grad_flow([(name, w)], path=tmp_path / "flow.svg", title=name)
         viz.plot_grad_over_time([w.grad], path=tmp_path / "time.svg", title=name, label=name)
     for f in ("flow.svg", "time.svg"):
         texts = ["".join(t.itertext()) for t in ET.parse(tmp_path / f).getroot().iter(SVG + "text")]
-        assert texts.count(shown(name)) >= 2, texts   # the title, and a tick label or the legend
+        assert texts.count(shown(name)) >= 2, texts  # the title, and a tick label or the legend

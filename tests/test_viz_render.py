@@ -1,25 +1,24 @@
 """Rendering with Graphviz's `dot`: SVG/PNG/PDF, the step-by-step folder, the command line; and without `dot`."""
+
 import json
-import pathlib
 import re
 import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
+from dotparse import parse
 
-import autograd_core as ag
 import viz
 from viz.__main__ import main
 from viz.examples import lstm, neuron
 from viz.steps import backward_steps
-from dotparse import parse, label_lines
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def svg_nodes(path):
-    root = ET.parse(path).getroot()           # valid XML, or this raises
+    root = ET.parse(path).getroot()  # valid XML, or this raises
     return [g for g in root.iter(SVG + "g") if g.get("class") == "node"]
 
 
@@ -75,10 +74,10 @@ def test_each_step_shows_only_the_gradients_known_so_far():
         nodes, edges, _ = parse(g.source)
         highlighted = [nid for nid, a in nodes.items() if a.get("penwidth") == "4"]
         assert len(highlighted) == 1 and caption.split(": ")[1].startswith(nodes[highlighted[0]]["label"].rstrip("′"))
-        assert caption not in g.source and "step " not in g.source            # the page shows it, not the picture
+        assert caption not in g.source and "step " not in g.source  # the page shows it, not the picture
         known.append(sum(1 for _, _, e in edges if e.get("label") not in (None, "?")))
     # the output's edge first; then each step adds the gradients the op sent to its inputs that need one
-    assert known == [2, 4, 6, 7, 8]   # Tanh: 1 edge; outer Add: 2; inner Add: 2; each Mul: 1 (x is a constant)
+    assert known == [2, 4, 6, 7, 8]  # Tanh: 1 edge; outer Add: 2; inner Add: 2; each Mul: 1 (x is a constant)
     last_nodes, last_edges, _ = parse(steps[-1][1].source)
     assert all(e.get("label") != "?" for _, _, e in last_edges)
 
@@ -91,14 +90,14 @@ def test_step_folder_has_one_picture_per_backward_step_and_a_working_index(tmp_p
     pictures = sorted(p.name for p in (tmp_path / "steps").glob("step_*.svg"))
     assert len(pictures) == n_ops and pictures[0] == "step_000.svg"
     page = index.read_text()
-    steps = json.loads(re.search(r"const steps = (\[.*?\]);\n", page).group(1))   # captions may hold "];"
+    steps = json.loads(re.search(r"const steps = (\[.*?\]);\n", page).group(1))  # captions may hold "];"
     assert [s["src"] for s in steps] == pictures
     assert all((tmp_path / "steps" / s["src"]).exists() for s in steps)
     assert 'type="range"' in page and 'id="prev"' in page and 'id="next"' in page
     # each picture at its natural size in a box that scrolls, with zoom buttons
     assert "max-width:none" in page and "overflow:auto" in page and 'id="zoomin"' in page and 'id="zoomout"' in page
     assert "max-width:100%" not in page
-    assert "http" not in page                                  # nothing is fetched from the network
+    assert "http" not in page  # nothing is fetched from the network
     for p in pictures[:3]:
         svg_nodes(tmp_path / "steps" / p)
 

@@ -1,4 +1,5 @@
 """viz.to_text on big and deep graphs: capped at max_nodes (and says so), linear in the graph, depth marked."""
+
 import re
 import time
 
@@ -6,7 +7,7 @@ import autograd_core as ag
 import viz
 from viz.text import MAX_INDENT
 
-TREE_LINE = re.compile(r"^(?P<prefix>.*?)#(?P<n>\d+) ")   # a tensor written out (not a `-> #n` reference)
+TREE_LINE = re.compile(r"^(?P<prefix>.*?)#(?P<n>\d+) ")  # a tensor written out (not a `-> #n` reference)
 
 
 def chain(n):
@@ -42,7 +43,7 @@ def test_without_a_cap_every_line_stays_short_however_deep_the_chain():
 
 def test_text_grows_linearly_with_the_chain():
     short, long = (len(viz.to_text(chain(n), max_nodes=None)) for n in (1_000, 4_000))
-    assert long < 4.5 * short      # quadratic indentation would make it ~16 times longer
+    assert long < 4.5 * short  # quadratic indentation would make it ~16 times longer
 
 
 def test_levels_deeper_than_the_indentation_cap_say_their_depth():
@@ -51,7 +52,7 @@ def test_levels_deeper_than_the_indentation_cap_say_their_depth():
     depth = {}
     for m in written(text):
         k = int(m["n"])
-        if k <= n:                # #k is the output of the (n - k)th Mul, k levels below the output
+        if k <= n:  # #k is the output of the (n - k)th Mul, k levels below the output
             depth[k] = m["prefix"]
     assert sorted(depth) == list(range(n + 1))
     for k, prefix in depth.items():
@@ -62,14 +63,13 @@ def test_levels_deeper_than_the_indentation_cap_say_their_depth():
 
 
 def test_the_cap_counts_lines_and_says_how_many_tensors_were_left_out():
-    y = chain(50)                 # 101 tensors
+    y = chain(50)  # 101 tensors
     lines = viz.to_text(y, max_nodes=10).splitlines()
     assert len(lines) == 11 and len(written("\n".join(lines[:-1]))) == 10
-    assert lines[-1] == ("... stopped at max_nodes=10 lines: 91 of 101 tensors not shown "
-                         "(max_nodes=None shows all)")
+    assert lines[-1] == ("... stopped at max_nodes=10 lines: 91 of 101 tensors not shown (max_nodes=None shows all)")
     full = viz.to_text(y, max_nodes=None)
     assert "max_nodes" not in full and len(written(full)) == 101
-    assert viz.to_text(y, max_nodes=101) == full   # one line per tensor: 101 lines fit exactly
+    assert viz.to_text(y, max_nodes=101) == full  # one line per tensor: 101 lines fit exactly
 
 
 def test_a_small_graph_is_the_same_text_with_or_without_a_cap():
@@ -77,4 +77,4 @@ def test_a_small_graph_is_the_same_text_with_or_without_a_cap():
     y = (x * x + x.exp()).sum()
     text = viz.to_text(y)
     assert text == viz.to_text(y, max_nodes=None) and "max_nodes" not in text
-    assert len(text.splitlines()) == 7 and text.count("-> #") == 2   # x written once, referenced twice
+    assert len(text.splitlines()) == 7 and text.count("-> #") == 2  # x written once, referenced twice

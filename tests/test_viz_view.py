@@ -1,13 +1,14 @@
 """The view layer: what is drawn. Module calls named by type and role in every detail, never by a bare number."""
+
 import re
 
 import numpy as np
+from dotparse import parse
 
 import autograd_core as ag
 import nn
 import nn.functional as F
 import viz
-from dotparse import parse
 
 
 def cnn_loss():
@@ -33,7 +34,7 @@ def test_lecture_detail_draws_the_data_input_with_its_name():
     assert ">image<" in src or "image" in src
     lstm = nn.LSTM(3, 4)
     out, _ = lstm(ag.tensor(np.ones((6, 1, 3)), dtype="float32", name="sequence"))
-    assert "sequence" in viz.draw((out ** 2).sum(), "forward").source
+    assert "sequence" in viz.draw((out**2).sum(), "forward").source
 
 
 def test_an_unnamed_scope_number_stays_when_viz_cannot_tell_what_it_holds():

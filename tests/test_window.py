@@ -1,11 +1,12 @@
 """sliding_window: the view conv and pooling are built on. Shape rule, no copy, col2im backward, conv via windows."""
+
 import itertools
 
 import numpy as np
 import pytest
+from core_cases import check_op, values
 
 import autograd_core as ag
-from core_cases import check_op, values
 
 
 def test_output_size_formula():
@@ -15,8 +16,11 @@ def test_output_size_formula():
         assert max(o, 0) == len([i for i in range(0, n, s) if i + d * (f - 1) < n])
 
 
-@pytest.mark.parametrize("shape,window,stride,dilation", [((2, 3, 9), 3, 2, 2), ((2, 7, 8), (3, 2), (1, 2), (2, 1)),
-                                                          ((5, 6, 7), (2, 2, 3), 1, 1)], ids=str)
+@pytest.mark.parametrize(
+    "shape,window,stride,dilation",
+    [((2, 3, 9), 3, 2, 2), ((2, 7, 8), (3, 2), (1, 2), (2, 1)), ((5, 6, 7), (2, 2, 3), 1, 1)],
+    ids=str,
+)
 def test_windows_are_views_with_documented_shape(shape, window, stride, dilation):
     x = ag.tensor(values(shape))
     w = ag.sliding_window(x, window, stride, dilation)
@@ -35,9 +39,11 @@ def test_windows_are_views_with_documented_shape(shape, window, stride, dilation
 
 
 def test_window_3d_gradcheck():
-    check_op(lambda t: ag.sliding_window(t, (2, 2, 2), (1, 2, 1), (1, 1, 2)),
-             lambda a: np.lib.stride_tricks.sliding_window_view(a, (2, 2, 3))[:, ::2, :, :, :, ::2],
-             values((3, 4, 4)))
+    check_op(
+        lambda t: ag.sliding_window(t, (2, 2, 2), (1, 2, 1), (1, 1, 2)),
+        lambda a: np.lib.stride_tricks.sliding_window_view(a, (2, 2, 3))[:, ::2, :, :, :, ::2],
+        values((3, 4, 4)),
+    )
 
 
 def test_backward_counts_how_often_each_element_is_covered():
@@ -66,7 +72,7 @@ def test_conv2d_from_windows_matches_a_direct_loop():
     ref = np.zeros((2, 4, 3, 4))  # OH = (6 + 2 - 3) // 2 + 1, OW = 5 - 2 + 1
     for i in range(3):
         for j in range(4):
-            patch = xp[:, :, 2 * i:2 * i + 3, j:j + 2]
+            patch = xp[:, :, 2 * i : 2 * i + 3, j : j + 2]
             ref[:, :, i, j] = np.einsum("bchw,ochw->bo", patch, w)
     np.testing.assert_allclose(out, ref, rtol=1e-10, atol=1e-12)
     small_x = ag.tensor(x[:1, :2, :5, :3], requires_grad=True)
@@ -92,8 +98,11 @@ def test_max_pool_from_windows_routes_the_gradient_to_the_max():
 def test_windows_of_a_non_contiguous_input():
     a = values((5, 8))
     x = ag.tensor(a, requires_grad=True)
-    check_op(lambda t: ag.sliding_window(t.T[::2], 2, 1), lambda v: np.lib.stride_tricks.sliding_window_view(
-        v.T[::2], 2, axis=-1), a)
+    check_op(
+        lambda t: ag.sliding_window(t.T[::2], 2, 1),
+        lambda v: np.lib.stride_tricks.sliding_window_view(v.T[::2], 2, axis=-1),
+        a,
+    )
     ag.sliding_window(x.T, 3, 2).sum().backward()
     assert x.grad.shape == (5, 8)
 

@@ -1,4 +1,5 @@
 """`python -m viz --example neuron|mlp|conv|lstm --mode forward|backward|both --out DIR [--detail ops] [--style slide]`: draw a built-in graph."""
+
 import argparse
 import pathlib
 import re
@@ -40,15 +41,23 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m viz", description=__doc__.split(":")[1].strip())
     ap.add_argument("--example", choices=sorted(EXAMPLES), default="neuron")
     ap.add_argument("--mode", choices=("forward", "backward", "both"), default="both")
-    ap.add_argument("--out", type=out_folder, default=pathlib.Path("out"),
-                    help="folder for the drawings (default: out)")
+    ap.add_argument(
+        "--out", type=out_folder, default=pathlib.Path("out"), help="folder for the drawings (default: out)"
+    )
     ap.add_argument("--format", choices=("svg", "png", "pdf"), default="svg")
     ap.add_argument("--steps", type=steps, default=None, help="time steps of the lstm example (default: 5)")
-    ap.add_argument("--collapse", type=collapse, default=None,
-                    help="draw these scopes as boxes: a name, a glob (t=*) or a depth")
-    ap.add_argument("--detail", choices=("lecture", "ops"), default="lecture",
-                    help="lecture: modules and composites as one node, fitted to a slide (default); ops: every primitive")
-    ap.add_argument("--style", choices=("default", "slide"), default="default", help="slide: larger text, top to bottom")
+    ap.add_argument(
+        "--collapse", type=collapse, default=None, help="draw these scopes as boxes: a name, a glob (t=*) or a depth"
+    )
+    ap.add_argument(
+        "--detail",
+        choices=("lecture", "ops"),
+        default="lecture",
+        help="lecture: modules and composites as one node, fitted to a slide (default); ops: every primitive",
+    )
+    ap.add_argument(
+        "--style", choices=("default", "slide"), default="default", help="slide: larger text, top to bottom"
+    )
     args = ap.parse_args(argv)
     if args.steps is not None and args.example != "lstm":
         ap.error(f"argument --steps: only the lstm example has time steps, not {args.example}")
@@ -69,13 +78,20 @@ def main(argv=None):
 def check_collapse(ap, args, loss):
     """A --collapse that matches no scope would draw the graph as if it were not given: say so instead."""
     trace = Trace(loss)
-    scopes = sorted({"/".join(scope_parts(trace.scope(k))[:n]) for k in range(len(trace.ops))
-                     for n in range(1, len(scope_parts(trace.scope(k))) + 1)})
+    scopes = sorted(
+        {
+            "/".join(scope_parts(trace.scope(k))[:n])
+            for k in range(len(trace.ops))
+            for n in range(1, len(scope_parts(trace.scope(k))) + 1)
+        }
+    )
     rule = collapse_rule(args.collapse)
     if not any(rule(s) for s in scopes):
         listed = ", ".join(scopes[:8]) + (", ..." if len(scopes) > 8 else "") if scopes else "none"
-        ap.error(f"argument --collapse: {args.collapse!r} matches no scope of the {args.example} example "
-                 f"(its scopes: {listed})")
+        ap.error(
+            f"argument --collapse: {args.collapse!r} matches no scope of the {args.example} example "
+            f"(its scopes: {listed})"
+        )
 
 
 if __name__ == "__main__":

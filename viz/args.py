@@ -1,7 +1,10 @@
 """Checks of what users hand to viz: errors that name the function, the argument and what was given."""
+
 import numbers
 import os
 import pathlib
+
+__all__ = ["count", "positive", "file_path", "file_in_the_way", "folder", "limits"]
 
 
 def count(value, name, who, minimum=0, none_ok=False):
@@ -49,8 +52,13 @@ def folder(path, who, name="folder"):
     return path
 
 
-_LIMITS = {"max_nodes": (1, True), "max_fanout": (1, True), "max_values": (0, False), "precision": (1, False),
-           "max_elements": (1, False)}
+_LIMITS = {
+    "max_nodes": (1, True),
+    "max_fanout": (1, True),
+    "max_values": (0, False),
+    "precision": (1, False),
+    "max_elements": (1, False),
+}
 
 
 def limits(who, **values):

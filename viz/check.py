@@ -1,4 +1,5 @@
 """Gradient check on the picture: every op's own backward against central differences of that op alone."""
+
 import contextlib
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from .dot import Painter, to_digraph
 from .trace import Trace
 from .view import make_view
 
+__all__ = ["OpCheck", "check_op", "check_ops", "draw_gradcheck"]
+
 
 @dataclass
 class OpCheck:
@@ -18,7 +21,7 @@ class OpCheck:
     scope: str
     ok: bool
     max_error: float
-    checked: int      # elements perturbed
+    checked: int  # elements perturbed
 
 
 @contextlib.contextmanager
@@ -71,7 +74,7 @@ def check_op(ctx, params, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, rng=N
         if a.shape != x.shape:
             return False, float("inf"), count
         flat_idx = np.arange(x.size)
-        if x.size > max_elements:   # big inputs: a random sample of elements keeps the check fast
+        if x.size > max_elements:  # big inputs: a random sample of elements keeps the check fast
             flat_idx = rng.choice(x.size, max_elements, replace=False)
         for j in flat_idx:
             xs = list(arrays)
@@ -85,7 +88,7 @@ def check_op(ctx, params, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, rng=N
             numeric, an = (fp - fm) / (2 * eps), a.reshape(-1)[j]
             err = abs(an - numeric)
             worst = max(worst, err)
-            bad |= not err <= atol + rtol * abs(numeric)   # `not <=` also catches nan
+            bad |= not err <= atol + rtol * abs(numeric)  # `not <=` also catches nan
             count += 1
     return not bad, float(worst), count
 
@@ -101,8 +104,12 @@ def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, _who=
     positive(rtol, "rtol", _who, zero_ok=True)
     limits(_who, max_elements=max_elements)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    xs = [Tensor(t.data.astype(np.float64), requires_grad=t.requires_grad, name=t.name)
-          if isinstance(t, Tensor) and t.dtype.kind == "f" else t for t in inputs]
+    xs = [
+        Tensor(t.data.astype(np.float64), requires_grad=t.requires_grad, name=t.name)
+        if isinstance(t, Tensor) and t.dtype.kind == "f"
+        else t
+        for t in inputs
+    ]
     with _remember_params() as params:
         out = fn(*xs)
     if not isinstance(out, (Tensor, list, tuple)):
@@ -112,7 +119,7 @@ def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, _who=
     results = {}
     for k, ctx in enumerate(trace.ops):
         if id(ctx) not in params:
-            continue   # an op with its own apply(): no parameters to re-run it with
+            continue  # an op with its own apply(): no parameters to re-run it with
         ok, err, n = check_op(ctx, params[id(ctx)], eps, atol, rtol, max_elements, rng)
         results[k] = OpCheck(trace.op_name(k), trace.scope(k), ok, err, n)
     return trace, results
@@ -125,8 +132,9 @@ def draw_gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, 
     trace, results = check_ops(fn, inputs, eps, atol, rtol, max_elements, _who="viz.draw_gradcheck")
     status = {k: (r.ok, r.max_error) for k, r in results.items()}
     failed = [r for r in results.values() if not r.ok]
-    title = (f"gradcheck: {len(results) - len(failed)} of {len(results)} ops pass"
-             + (": failing " + ", ".join(sorted({r.op for r in failed})) if failed else ""))
+    title = f"gradcheck: {len(results) - len(failed)} of {len(results)} ops pass" + (
+        ": failing " + ", ".join(sorted({r.op for r in failed})) if failed else ""
+    )
     view = make_view(trace, wire=False, collapse=collapse, max_nodes=max_nodes)
     g = to_digraph(view, Painter(trace, "forward", op_status=status), title=title)
     g.gradcheck = results

@@ -1,4 +1,5 @@
 """A View (nodes, edges, clusters) -> graphviz.Digraph, with the labels and colours of each mode."""
+
 import html
 import re
 
@@ -6,6 +7,8 @@ import numpy as np
 
 from . import labels as L
 from .record import _numbers as saved_numbers
+
+__all__ = ["Painter", "Html", "saved_bytes", "total_saved", "to_digraph"]
 
 TENSOR_STYLE = {  # kind -> node attributes: inputs, parameters and constants are told apart at a glance
     "input": dict(shape="box", style="filled", fillcolor="#fff3bf"),
@@ -25,9 +28,23 @@ class Painter:
     chain_rule: each backward edge says local gradient × upstream gradient = what is sent.
     """
 
-    def __init__(self, trace, mode, grads=None, max_values=6, precision=4, show_saved=False,
-                 known_ops=None, known_tensors=None, highlight=None, op_status=None, labels="lecture",
-                 show_dtype=None, legend=True, chain_rule=False):
+    def __init__(
+        self,
+        trace,
+        mode,
+        grads=None,
+        max_values=6,
+        precision=4,
+        show_saved=False,
+        known_ops=None,
+        known_tensors=None,
+        highlight=None,
+        op_status=None,
+        labels="lecture",
+        show_dtype=None,
+        legend=True,
+        chain_rule=False,
+    ):
         self.trace, self.mode, self.grads = trace, mode, grads
         self.max_values, self.precision, self.show_saved = max_values, precision, show_saved
         self.known_ops, self.known_tensors = known_ops, known_tensors
@@ -90,7 +107,7 @@ class Painter:
     def op_attrs(self, k):
         lines = [self.op_label(k)]
         attrs = dict(shape="ellipse", style="filled", fillcolor="#eeeeee")
-        if len(lines[0]) <= 2:   # `+ * @ σ` in a small round node, as the lectures draw them
+        if len(lines[0]) <= 2:  # `+ * @ σ` in a small round node, as the lectures draw them
             attrs.update(margin="0.02", width="0.35")
         if self.mode == "backward":
             attrs["fillcolor"] = L.grad_colour(self.tensor_grad(self.trace.outputs[k][0]))
@@ -227,11 +244,11 @@ class Painter:
         t = self.trace.tensors[e.tensor]
         # a named intermediate is a wire in these modes: its name goes on the wire
         if self.mode == "both" and e.head == f"t{e.tensor}":
-            return {}                             # into the tensor's own record, which says it all
-        from_node = e.tail == f"t{e.tensor}"      # a tensor drawn as a node shows its value there, not again here
+            return {}  # into the tensor's own record, which says it all
+        from_node = e.tail == f"t{e.tensor}"  # a tensor drawn as a node shows its value there, not again here
         named = not from_node and t.name is not None and str(t.name)
         head = f"{_html(str(t.name))}<br/>" if named else ""
-        if not t.requires_grad:   # a constant: no gradient flows back into it
+        if not t.requires_grad:  # a constant: no gradient flows back into it
             if self.mode == "backward":
                 return dict(style="dashed", color="#999999", dir="back")
             if from_node:
@@ -240,13 +257,19 @@ class Painter:
         chain = self.chain_text(e) if self.chain_rule else None
         g = chain if chain is not None else self.grad(self.edge_grad(e), with_shape=self.mode == "backward")
         if self.mode == "backward":
-            return dict(label=Html(f'<{head}<font color="{GRAD_COLOUR}">{_html(g)}</font>>') if head or chain
-                        else _escape(g), fontcolor=GRAD_COLOUR, color=GRAD_COLOUR, dir="back")
+            return dict(
+                label=Html(f'<{head}<font color="{GRAD_COLOUR}">{_html(g)}</font>>') if head or chain else _escape(g),
+                fontcolor=GRAD_COLOUR,
+                color=GRAD_COLOUR,
+                dir="back",
+            )
         if from_node:
             g = chain if chain is not None else self.grad(self.edge_grad(e))
             return dict(label=Html(f'<<font color="{GRAD_COLOUR}">{_html(g)}</font>>'))
-        label = (f'<{head}<font color="{VALUE_COLOUR}">{_html(self.edge_value(e))}</font><br/>'
-                 f'<font color="{GRAD_COLOUR}">{_html(g)}</font>>')
+        label = (
+            f'<{head}<font color="{VALUE_COLOUR}">{_html(self.edge_value(e))}</font><br/>'
+            f'<font color="{GRAD_COLOUR}">{_html(g)}</font>>'
+        )
         return dict(label=Html(label))
 
     def edge_value(self, e):
@@ -265,8 +288,7 @@ def _record(cells, notes=()):
         side = ' sides="l" border="1"' if i else ""
         tds.append(f"<td{side}>{body}</td>")
     rows = "".join(f'<tr><td colspan="{len(tds)}" sides="t" border="1">{_html(n)}</td></tr>' for n in notes)
-    return (f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>{"".join(tds)}</tr>'
-            f'{rows}</table>>')
+    return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="3"><tr>{"".join(tds)}</tr>{rows}</table>>'
 
 
 class Html(str):
@@ -295,13 +317,14 @@ def _html(s):
 
 def _plain(attrs):
     import graphviz
+
     return {k: v if isinstance(v, Html) else graphviz.nohtml(v) for k, v in attrs.items()}
 
 
 def _saved_arrays(ctx, into):
     # the engine's own fields live in slots; the instance __dict__ holds exactly what forward saved
     for v in vars(ctx).values():
-        for a in (v if isinstance(v, (tuple, list)) else (v,)):
+        for a in v if isinstance(v, (tuple, list)) else (v,):
             if isinstance(a, np.ndarray):
                 into[id(a)] = a
     return into
@@ -325,10 +348,14 @@ def to_digraph(view, painter, title=None, rankdir="LR"):
     import graphviz
 
     trace = painter.trace
-    g = graphviz.Digraph("autograd", graph_attr=dict(rankdir=rankdir, fontname="Helvetica", labelloc="t",
-                                                     fontsize="12", nodesep="0.25", ranksep="0.35"),
-                         node_attr=dict(fontname="Helvetica", fontsize="10", height="0.3"),
-                         edge_attr=dict(fontname="Helvetica", fontsize="9", arrowsize="0.6"))
+    g = graphviz.Digraph(
+        "autograd",
+        graph_attr=dict(
+            rankdir=rankdir, fontname="Helvetica", labelloc="t", fontsize="12", nodesep="0.25", ranksep="0.35"
+        ),
+        node_attr=dict(fontname="Helvetica", fontsize="10", height="0.3"),
+        edge_attr=dict(fontname="Helvetica", fontsize="9", arrowsize="0.6"),
+    )
     box_outs = {}
     for e in view.edges:
         if view.nodes.get(e.tail, ("",))[0] == "box":
@@ -370,7 +397,7 @@ def _emit_clusters(g, view, attrs):
     for nid in view.nodes:
         path = view.cluster[nid]
         members.setdefault(path, []).append(nid)
-        while path:                                        # register every enclosing scope
+        while path:  # register every enclosing scope
             parent = path.rpartition("/")[0]
             kids = children.setdefault(parent, [])
             if path in kids:
@@ -385,7 +412,17 @@ def _emit_clusters(g, view, attrs):
         for child in children.get(path, ()):
             ids[child] = len(ids)
             with container.subgraph(name=f"cluster_{ids[child]}") as c:
-                c.attr(**_plain(dict(label=_escape(child.rpartition("/")[2]), tooltip=_tooltip(child),
-                                     style="rounded", color="#999999", fontcolor="#555555")))
+                c.attr(
+                    **_plain(
+                        dict(
+                            label=_escape(child.rpartition("/")[2]),
+                            tooltip=_tooltip(child),
+                            style="rounded",
+                            color="#999999",
+                            fontcolor="#555555",
+                        )
+                    )
+                )
                 emit(c, child)
+
     emit(g, "")

@@ -1,10 +1,13 @@
 """The drawing functions: a recorded graph -> graphviz.Digraph, forward, backward or both."""
+
+from . import fit
 from .args import limits
 from .dot import Painter
 from .record import gradients
 from .trace import Trace
-from . import fit
 from .view import make_view
+
+__all__ = ["style_options", "draw", "draw_forward", "draw_backward"]
 
 MODES = ("forward", "backward", "both")
 RANKDIRS = ("LR", "RL", "TB", "BT")
@@ -15,18 +18,41 @@ def style_options(who, labels="lecture", show_dtype=None, legend=True, chain_rul
     """Check the painter's options (labels=, show_dtype=, legend=, chain_rule=) and return them as a dict."""
     if not isinstance(labels, str) or labels not in LABELS:
         raise ValueError(f"{who}: labels must be one of {LABELS}, got {labels!r}")
-    for name, v, none_ok in (("show_dtype", show_dtype, True), ("legend", legend, False),
-                             ("chain_rule", chain_rule, False)):
+    for name, v, none_ok in (
+        ("show_dtype", show_dtype, True),
+        ("legend", legend, False),
+        ("chain_rule", chain_rule, False),
+    ):
         if not isinstance(v, bool) and not (none_ok and v is None):
-            raise TypeError(f"{who}: {name} must be True or False{' (or None)' if none_ok else ''}, "
-                            f"got {type(v).__name__} {v!r}")
+            raise TypeError(
+                f"{who}: {name} must be True or False{' (or None)' if none_ok else ''}, got {type(v).__name__} {v!r}"
+            )
     return dict(labels=labels, show_dtype=show_dtype, legend=legend, chain_rule=chain_rule)
 
 
-def draw(t, mode="forward", *, collapse=None, max_nodes=500, max_fanout=8, max_values=6, precision=4,
-         show_saved=False, recording=None, title=None, rankdir="LR", labels="lecture", show_dtype=None,
-         legend=True, chain_rule=False, detail="lecture", expand=None, style="default", dpi=None,
-         _who="viz.draw"):
+def draw(
+    t,
+    mode="forward",
+    *,
+    collapse=None,
+    max_nodes=500,
+    max_fanout=8,
+    max_values=6,
+    precision=4,
+    show_saved=False,
+    recording=None,
+    title=None,
+    rankdir="LR",
+    labels="lecture",
+    show_dtype=None,
+    legend=True,
+    chain_rule=False,
+    detail="lecture",
+    expand=None,
+    style="default",
+    dpi=None,
+    _who="viz.draw",
+):
     """Draw the graph that computed t (a Tensor or a list of them); returns a graphviz.Digraph.
 
     mode: "forward" (ops and tensors with their values), "backward" (gradient functions, each edge labelled

@@ -3,11 +3,14 @@
 Each builder runs the forward pass and a backward pass under `record_gradients()`, and returns the loss.
 Parameters are named by their path and ops grouped by `ag.name_scope`, as nn's modules do.
 """
+
 import numpy as np
 
 import autograd_core as ag
 
 from .record import record_gradients
+
+__all__ = ["neuron", "mlp", "conv", "lstm"]
 
 
 def _param(rng, name, *shape, scale=0.5):
@@ -52,10 +55,10 @@ def _conv2d(rng, name, x, c_in, c_out, k):
     """pad -> sliding windows -> matmul -> bias: the composition nn.functional.conv2d uses."""
     with ag.name_scope(name):
         w, b = _param(rng, f"{name}.weight", c_out, c_in, k, k), _param(rng, f"{name}.bias", c_out)
-        win = ag.sliding_window(ag.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1))), (k, k))   # (N, C, O1, O2, k, k)
+        win = ag.sliding_window(ag.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1))), (k, k))  # (N, C, O1, O2, k, k)
         n, _, o1, o2 = win.shape[:4]
         cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n, o1, o2, c_in * k * k)
-        y = cols @ w.reshape(c_out, c_in * k * k).T + b                               # (N, O1, O2, F)
+        y = cols @ w.reshape(c_out, c_in * k * k).T + b  # (N, O1, O2, F)
         return y.transpose(0, 3, 1, 2)
 
 
@@ -65,7 +68,7 @@ def conv(seed=0):
     x = ag.tensor(rng.standard_normal((2, 1, 6, 6)), dtype="float32", name="image")
     h = _conv2d(rng, "conv1", x, 1, 2, 3).relu()
     with ag.name_scope("pool"):
-        h = ag.sliding_window(h, (2, 2), stride=2).max(axis=(-2, -1))                 # (N, 2, 3, 3)
+        h = ag.sliding_window(h, (2, 2), stride=2).max(axis=(-2, -1))  # (N, 2, 3, 3)
     logits = _linear(rng, "fc", h.reshape(2, -1), 18, 3)
     return _backward(_cross_entropy(logits, np.array([0, 2])))
 
@@ -82,14 +85,17 @@ def lstm(steps=5, layers=1, hidden=4, seed=0, backward=True):
     with ag.name_scope("lstm"):
         for layer in range(layers):
             p = f"lstm.l{layer}"
-            w_ih, w_hh = _param(rng, f"{p}.weight_ih", 4 * hidden, n_in), _param(rng, f"{p}.weight_hh", 4 * hidden, hidden)
+            w_ih, w_hh = (
+                _param(rng, f"{p}.weight_ih", 4 * hidden, n_in),
+                _param(rng, f"{p}.weight_hh", 4 * hidden, hidden),
+            )
             bias = _param(rng, f"{p}.bias", 4 * hidden, scale=0.1)
             h = c = ag.zeros(1, hidden)
             hs = []
             with ag.name_scope(f"l{layer}"):
                 for t, x in enumerate(xs):
                     with ag.name_scope(f"t={t}"):
-                        z = x @ w_ih.T + h @ w_hh.T + bias                                 # (1, 4H): i, f, g, o
+                        z = x @ w_ih.T + h @ w_hh.T + bias  # (1, 4H): i, f, g, o
                         i, f, g, o = ag.split(z, 4, axis=1)
                         c = f.sigmoid() * c + i.sigmoid() * g.tanh()
                         h = o.sigmoid() * c.tanh()

@@ -10,23 +10,54 @@ inside an elided node (its parameters, constants) are not drawn and it says how 
 `fit_view` lays each candidate out with `dot` (when installed) and keeps the most detailed one that fits
 SLIDE (2,000 x 1,200 px at 96 dpi), so no picture needs to be scaled down; if none fits, it warns.
 """
+
 import fnmatch
 import re
 import shutil
 import subprocess
 import warnings
 
-from .view import Edge, build, scope_parts, _unshare
+from .view import Edge, _unshare, build, scope_parts
 
-SLIDE = (2000, 1200)          # px at 96 dpi
+__all__ = ["expand_rule", "units", "elide_steps", "elide_run", "lecture_view", "describe", "layout_size", "fits",
+           "fit_view", "paint", "apply_style", "name_numbered_boxes", "name_numbered_clusters", "draw_fitted",
+           "check_options"]  # fmt: skip
+
+SLIDE = (2000, 1200)  # px at 96 dpi
 STEP = re.compile(r"t=(\d+)$")
-ELIDED = "\u2026"             # the last part of an elision unit's path
+ELIDED = "\u2026"  # the last part of an elision unit's path
 # nn.functional's composites record their ops under their own name: inside a module they belong to its node
-COMPOSITES = {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "mse_loss", "nll_loss",
-              "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits", "softmax",
-              "log_softmax", "linear", "batch_norm"}
-GLUE_OPS = {"Reshape", "Transpose", "Concatenate", "GetItem", "Stack", "Squeeze", "Unsqueeze", "Expand",
-            "BroadcastTo", "Pad", "Split", "Copy"}
+COMPOSITES = {
+    "conv1d",
+    "conv2d",
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "mse_loss",
+    "nll_loss",
+    "cross_entropy",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "softmax",
+    "log_softmax",
+    "linear",
+    "batch_norm",
+}
+GLUE_OPS = {
+    "Reshape",
+    "Transpose",
+    "Concatenate",
+    "GetItem",
+    "Stack",
+    "Squeeze",
+    "Unsqueeze",
+    "Expand",
+    "BroadcastTo",
+    "Pad",
+    "Split",
+    "Copy",
+}
 
 
 def _step_of(parts):
@@ -52,8 +83,14 @@ def expand_rule(expand):
 
     def rule(path):
         parts = scope_parts(path)
-        return any(path == it or fnmatch.fnmatchcase(path, it) or any(fnmatch.fnmatchcase(p, it) for p in parts)
-                   or path.startswith(it + "/") for it in items)
+        return any(
+            path == it
+            or fnmatch.fnmatchcase(path, it)
+            or any(fnmatch.fnmatchcase(p, it) for p in parts)
+            or path.startswith(it + "/")
+            for it in items
+        )
+
     return rule
 
 
@@ -69,10 +106,11 @@ def units(trace, expand=None):
             i = next((j for j, p in enumerate(parts) if p in COMPOSITES), None)
             if i is not None and i > 0:
                 i -= 1
-        u = "/".join(parts[:i + 1] if i is not None else parts) or None
+        u = "/".join(parts[: i + 1] if i is not None else parts) or None
         unit.append(None if u is not None and rule(u) else u)
-    rnn_scopes = {"/".join(scope_parts(u)[:-2]) for u in unit if u and STEP.match(scope_parts(u)[-1])
-                  and len(scope_parts(u)) >= 2}
+    rnn_scopes = {
+        "/".join(scope_parts(u)[:-2]) for u in unit if u and STEP.match(scope_parts(u)[-1]) and len(scope_parts(u)) >= 2
+    }
     layer_scopes = {u.rpartition("/")[0] for u in unit if u and STEP.match(u.rpartition("/")[2])}
     for k, u in enumerate(unit):
         if u is not None and (u in rnn_scopes or u in layer_scopes):
@@ -109,7 +147,7 @@ def elide_steps(unit, first=3, last=1):
     for layer, ts in steps.items():
         ts = sorted(ts)
         if len(ts) > first + last + 1:
-            for t in ts[first:len(ts) - last]:
+            for t in ts[first : len(ts) - last]:
                 gone[f"{layer}/t={t}"] = f"{layer}/{ELIDED}"
     return [gone.get(u, u) for u in unit], {layer: len(ts) for layer, ts in steps.items()}
 
@@ -125,7 +163,7 @@ def elide_run(trace, unit, keep):
     order = sorted(first, key=first.get)
     if len(order) <= 2 * keep + 1:
         return unit
-    middle = set(order[keep:len(order) - keep])
+    middle = set(order[keep : len(order) - keep])
     return [ELIDED if (u if u is not None else ("op", k)) in middle else u for k, u in enumerate(unit)]
 
 
@@ -136,17 +174,16 @@ def _elided(trace, unit, first, last, keep):
     return unit, n_steps
 
 
-def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanout=8, fold_params=False,
-                 base=None):
+def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanout=8, fold_params=False, base=None):
     """The View of detail="lecture"; keep: units kept at each end of a long run (None: no run elided)."""
-    if isinstance(base, tuple):          # (units, steps per layer) already elided by the caller
+    if isinstance(base, tuple):  # (units, steps per layer) already elided by the caller
         unit, n_steps = base
     else:
         unit, n_steps = _elided(trace, units(trace, expand) if base is None else base, first, last, keep)
     view = build(trace, wire, unit)
     if not wire:
         _wire_boxes(trace, view)
-    for nid in view.cluster:     # flat: clusters would keep equal time steps out of one column
+    for nid in view.cluster:  # flat: clusters would keep equal time steps out of one column
         view.cluster[nid] = ""
     _merge_parallel(view)
     _fold_leaves(trace, view)
@@ -170,6 +207,7 @@ def _one_edge_per_layer(view):
     """A node feeding every step of a layer (its weights, the projection of all inputs) is drawn with one edge,
     into the layer's first step; a node reading every step (the stack of outputs), with one, from the last.
     The node says so."""
+
     def order(nid):
         c = _column(view, nid)[1]
         return (1, 0) if c == ELIDED else (0, c) if c < 3 else (2, c)
@@ -190,8 +228,11 @@ def _one_edge_per_layer(view):
             layers.setdefault(nid, []).append(layer)
         for nid, ls in layers.items():
             what = "feeds" if end == "head" else "reads"
-            view.extra.setdefault(nid, []).append(f"{what} every step (1 edge drawn)" if len(ls) == 1 else
-                                                  f"{what} every step of {len(ls)} layers (1 edge each)")
+            view.extra.setdefault(nid, []).append(
+                f"{what} every step (1 edge drawn)"
+                if len(ls) == 1
+                else f"{what} every step of {len(ls)} layers (1 edge each)"
+            )
         view.edges = [e for e in view.edges if id(e) not in drop]
 
 
@@ -213,7 +254,7 @@ def _wire_boxes(trace, view):
         if e.tail in made:
             e.tail = made[e.tail]
             if e.tail == e.head:
-                continue      # made and used again inside the same node (between elided steps)
+                continue  # made and used again inside the same node (between elided steps)
         edges.append(e)
     view.edges = edges
     for nid in made:
@@ -231,7 +272,12 @@ def _merge_parallel(view):
     for e in view.edges:
         g = groups[(e.tail, e.head)]
         boxes = view.nodes[e.tail][0] == "box" or view.nodes[e.head][0] == "box"
-        if len(g) == 1 or not boxes or len(g) == 2 and _is_step(view.nodes[e.tail][1] if view.nodes[e.tail][0] == "box" else ""):
+        if (
+            len(g) == 1
+            or not boxes
+            or len(g) == 2
+            and _is_step(view.nodes[e.tail][1] if view.nodes[e.tail][0] == "box" else "")
+        ):
             keep.append(e)
         elif e is g[0]:
             e.merged = True
@@ -257,8 +303,13 @@ def _fold_leaves(trace, view):
     into = {}
     for e in view.edges:
         into.setdefault(e.tail, set()).add(e.head)
-    drop = {nid for nid in _leaf_nodes(trace, view) if _quiet_constant(trace, view.nodes[nid][1])
-            and into.get(nid) and all(view.nodes[h][0] == "box" for h in into[nid])}   # glue inside modules
+    drop = {
+        nid
+        for nid in _leaf_nodes(trace, view)
+        if _quiet_constant(trace, view.nodes[nid][1])
+        and into.get(nid)
+        and all(view.nodes[h][0] == "box" for h in into[nid])
+    }  # glue inside modules
     for nid in _leaf_nodes(trace, view):
         heads = into.get(nid, set())
         if nid in drop:
@@ -306,7 +357,7 @@ def _group_params(trace, view):
             if key is not None:
                 groups.setdefault(key, []).append(nid)
     rename = {}
-    for key, nids in groups.items():
+    for nids in groups.values():
         if len(nids) > 1:
             view.groups[nids[0]] = [view.nodes[n][1] for n in nids]
             for n in nids[1:]:
@@ -335,7 +386,7 @@ def _fold_params(trace, view):
     drop = {nid for nid in _leaf_nodes(trace, view) if trace.tensor_kind(view.nodes[nid][1]) == "parameter"}
     counted = set()
     for e in view.edges:
-        if e.tail in drop and e.tail not in counted:     # said once, where it is first used
+        if e.tail in drop and e.tail not in counted:  # said once, where it is first used
             counted.add(e.tail)
             _count(trace, view, e.head, e.tail)
     _drop(view, drop)
@@ -440,7 +491,7 @@ def _label(trace, view, n_steps):
         elif path.endswith("/" + ELIDED):
             layer = path.rpartition("/")[0]
             steps = {STEP.match(scope_parts(trace.scope(k))[_step_of(scope_parts(trace.scope(k)))])[1] for k in ks}
-            lines = [f"{ELIDED} {len(steps)} steps {ELIDED}", _layer_text(layer.rpartition('/')[2])]
+            lines = [f"{ELIDED} {len(steps)} steps {ELIDED}", _layer_text(layer.rpartition("/")[2])]
         else:
             lines = describe(trace, path, ks)
         for kind, nids in sorted(view.folded.get(nid, {}).items()):
@@ -449,9 +500,10 @@ def _label(trace, view, n_steps):
         view.labels[nid] = [s for s in lines if s]
     for nid, kinds in view.folded.items():
         if view.nodes.get(nid, ("",))[0] == "op":
-            view.extra.setdefault(nid, []).extend(f"+ {len(n)} {kind}{'s' if len(n) != 1 else ''} (not drawn)"
-                                                  for kind, n in sorted(kinds.items()))
-    for e in view.edges:          # h and c between a layer's time steps
+            view.extra.setdefault(nid, []).extend(
+                f"+ {len(n)} {kind}{'s' if len(n) != 1 else ''} (not drawn)" for kind, n in sorted(kinds.items())
+            )
+    for e in view.edges:  # h and c between a layer's time steps
         head, tail = view.nodes.get(e.head), view.nodes.get(e.tail)
         if head and tail and head[0] == "box" and tail[0] == "box" and _is_step(head[1]) and _is_step(tail[1]):
             e.name = _state_name(trace, e, view.nodes[e.head][2])
@@ -518,11 +570,10 @@ def _columns(view):
                     new.append(Edge(e.tail, a.head, e.tensor, [], name="h"))
     view.edges = [e for e in view.edges if id(e) not in drop] + new
     inputs = {nid for nid, node in view.nodes.items() if node[0] == "box" and node[1].endswith("/input")}
-    for e in view.edges:      # weights and the projection sit in the first column, beside step 0
-        if (e.head in inputs or _column(view, e.head) is not None) and view.nodes[e.tail][0] == "tensor" \
-                and cols:
+    for e in view.edges:  # weights and the projection sit in the first column, beside step 0
+        if (e.head in inputs or _column(view, e.head) is not None) and view.nodes[e.tail][0] == "tensor" and cols:
             e.loose = True
-    for e in view.edges:      # a reverse layer runs against the columns: its edges must not reorder them
+    for e in view.edges:  # a reverse layer runs against the columns: its edges must not reorder them
         layer = _layer_of(view, e.tail)
         if layer is not None and layer.endswith("_reverse") and _layer_of(view, e.head) == layer:
             e.loose = True
@@ -536,8 +587,9 @@ def _flat(groups):
 # (steps kept at the start of each layer, units kept at each end of a long run, parameters folded into the node
 # they feed): most detailed first. For each, full labels, then terse ones, then named edges (h, c) with their name
 # only, then labels set beside the edges (xlabel: they take no room in the layout, but may overlap nodes).
-SCHEDULE = [(3, None, False), (3, None, True), (2, None, False), (2, None, True), (1, None, False),
-            (1, None, True)] + [(1, k, fold) for k in (8, 5, 3, 2, 1) for fold in (False, True)]
+SCHEDULE = [(3, None, False), (3, None, True), (2, None, False), (2, None, True), (1, None, False), (1, None, True)] + [
+    (1, k, fold) for k in (8, 5, 3, 2, 1) for fold in (False, True)
+]
 LABELS = [(False, False), (True, False), (True, "names"), (True, True)]
 
 
@@ -556,7 +608,7 @@ def layout_size(g):
     return w * scale * 96, h * scale * 96
 
 
-PAD = 8 * 96 / 72             # dot's pad (4 pt on each side) is in the SVG/PNG size, not in -Tplain's
+PAD = 8 * 96 / 72  # dot's pad (4 pt on each side) is in the SVG/PNG size, not in -Tplain's
 
 
 def fits(size, slide=SLIDE):
@@ -575,15 +627,25 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
         unit, n_steps = _elided(trace, base, first, 1, keep)
         key = (tuple(unit), fold, beside_ok, allowed)
         if key in tried:
-            continue          # the same picture as one that did not fit
+            continue  # the same picture as one that did not fit
         tried.add(key)
         n_units = len(set(unit)) + sum(u is None for u in unit)
         if n_units > 300 and (first, keep, fold) != SCHEDULE[-1]:
-            continue          # hopeless: do not build it or ask dot to lay it out
-        view = lecture_view(trace, wire, expand, first=first, last=1, keep=keep, max_fanout=max_fanout,
-                            fold_params=fold, base=(unit, n_steps))
-        order = ([(lab, rd) for rd in allowed for lab in LABELS] if rows
-                 else [(lab, rd) for lab in LABELS for rd in allowed])
+            continue  # hopeless: do not build it or ask dot to lay it out
+        view = lecture_view(
+            trace,
+            wire,
+            expand,
+            first=first,
+            last=1,
+            keep=keep,
+            max_fanout=max_fanout,
+            fold_params=fold,
+            base=(unit, n_steps),
+        )
+        order = (
+            [(lab, rd) for rd in allowed for lab in LABELS] if rows else [(lab, rd) for lab in LABELS for rd in allowed]
+        )
         for (terse, beside), rankdir in order:
             if beside is True and not beside_ok:
                 continue
@@ -592,9 +654,11 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
             if fits(size, slide):
                 view.fitted = (first, keep, fold, terse, beside, rankdir, size)
                 return view, g
-    warnings.warn(f"viz: the drawing is {size[0]:.0f} x {size[1]:.0f} px, more than a slide ({slide[0]} x "
-                  f"{slide[1]}); dot would have to shrink it: draw part of the graph, or collapse=/expand= scopes",
-                  stacklevel=3)
+    warnings.warn(
+        f"viz: the drawing is {size[0]:.0f} x {size[1]:.0f} px, more than a slide ({slide[0]} x "
+        f"{slide[1]}); dot would have to shrink it: draw part of the graph, or collapse=/expand= scopes",
+        stacklevel=3,
+    )
     return view, g
 
 
@@ -610,18 +674,24 @@ class _LecturePainter:
         self._p, self._view, self._beside, self._names_only = painter, view, beside is True, beside == "names"
         self._box_label = {node[1]: view.labels[nid] for nid, node in view.nodes.items() if nid in view.labels}
         self._groups = {view.nodes[nid][1]: tis for nid, tis in view.groups.items()}
-        self._op_extra = {node[1]: view.extra[nid] for nid, node in view.nodes.items()
-                          if node[0] == "op" and nid in view.extra}
-        self._box_extra = {node[1]: view.extra[nid] for nid, node in view.nodes.items()
-                           if node[0] == "box" and nid in view.extra and nid not in view.labels}
-        self._tensor_extra = {node[1]: view.extra[nid] for nid, node in view.nodes.items()
-                              if node[0] == "tensor" and nid in view.extra}
+        self._op_extra = {
+            node[1]: view.extra[nid] for nid, node in view.nodes.items() if node[0] == "op" and nid in view.extra
+        }
+        self._box_extra = {
+            node[1]: view.extra[nid]
+            for nid, node in view.nodes.items()
+            if node[0] == "box" and nid in view.extra and nid not in view.labels
+        }
+        self._tensor_extra = {
+            node[1]: view.extra[nid] for nid, node in view.nodes.items() if node[0] == "tensor" and nid in view.extra
+        }
 
     def __getattr__(self, name):
         return getattr(self._p, name)
 
     def box_attrs(self, path, ks, outs):
         from .dot import _escape
+
         attrs = self._p.box_attrs(path, ks, outs)
         lines = self._box_label.get(path)
         if lines is None and path in self._box_extra:
@@ -634,12 +704,15 @@ class _LecturePainter:
 
     def tensor_attrs(self, ti, notes=()):
         from .dot import Html, _html
+
         notes = list(notes) + self._tensor_extra.get(ti, [])
         attrs = self._p.tensor_attrs(ti, notes)
         members = self._groups.get(ti)
         if members:
-            rows = "".join(f'<tr><td align="left" border="1" sides="b">{str(self._p.tensor_attrs(m)["label"])[1:-1]}'
-                           "</td></tr>" for m in members)
+            rows = "".join(
+                f'<tr><td align="left" border="1" sides="b">{str(self._p.tensor_attrs(m)["label"])[1:-1]}</td></tr>'
+                for m in members
+            )
             rows += "".join(f"<tr><td>{_html(n)}</td></tr>" for n in notes)
             attrs["label"] = Html(f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{rows}</table>>')
             attrs.pop("fillcolor", None) if self._p.mode == "backward" else None
@@ -649,6 +722,7 @@ class _LecturePainter:
 
     def op_attrs(self, k):
         from .dot import _escape
+
         attrs = self._p.op_attrs(k)
         for s in self._op_extra.get(k, ()):
             attrs["label"] += "\\n" + _escape(s)
@@ -656,12 +730,17 @@ class _LecturePainter:
 
     def edge_attrs(self, e):
         from .dot import Html, _escape, _html
+
         attrs = dict(self._p.edge_attrs(e))
-        if self._p.mode == "forward" and "label" not in attrs and self._view.nodes[e.tail][0] == "box" \
-                and self._view.nodes[e.head][0] != "tensor":
+        if (
+            self._p.mode == "forward"
+            and "label" not in attrs
+            and self._view.nodes[e.tail][0] == "box"
+            and self._view.nodes[e.head][0] != "tensor"
+        ):
             attrs["label"] = _escape(self._p.value(e.tensor))
         if getattr(e, "merged", False):
-            attrs.pop("label", None)     # each tensor's numbers are on the nodes at its ends
+            attrs.pop("label", None)  # each tensor's numbers are on the nodes at its ends
         if e.name:
             label = attrs.get("label")
             if label is None or self._names_only:
@@ -683,6 +762,7 @@ def _without_shape(method, painter):
             return method(painter, x, with_shape=False)
         except TypeError:
             return method(painter, x)
+
     return call
 
 
@@ -690,18 +770,20 @@ def paint(view, painter, title=None, rankdir="LR", style="default", dpi=None, te
     """view -> graphviz.Digraph with the painter, plus the lecture view's columns, the style and dpi.
     terse: arrays as shape and norm, numbers with 3 digits (what the painter shows when space is short)."""
     import copy
+
     from .dot import to_digraph
+
     if terse:
         painter = copy.copy(painter)
         painter.max_values, painter.precision = min(painter.max_values, 1), min(painter.precision, 3)
-        for name in ("grad", "value"):     # a norm without the shape: the shape is on the nodes
+        for name in ("grad", "value"):  # a norm without the shape: the shape is on the nodes
             if hasattr(type(painter), name):
                 setattr(painter, name, _without_shape(getattr(type(painter), name), painter))
     g = to_digraph(view, _LecturePainter(painter, view, beside), title, rankdir)
     for group in view.ranks:
         with g.subgraph() as s:
             s.attr(rank="same")
-            ordered = sorted(group, key=lambda n: view.nodes[n][1])   # the order data flows: layer 0 first
+            ordered = sorted(group, key=lambda n: view.nodes[n][1])  # the order data flows: layer 0 first
             for nid in ordered:
                 s.node(nid)
             for a, b in zip(ordered, ordered[1:]):
@@ -735,7 +817,7 @@ def name_numbered_boxes(trace, view):
     for nid, node in view.nodes.items():
         if node[0] == "box" and node[1].rpartition("/")[2].isdigit():
             kind = describe(trace, node[1], node[2], fallback=False)
-            if kind:            # a module viz recognises; otherwise the number stays, it is all there is
+            if kind:  # a module viz recognises; otherwise the number stays, it is all there is
                 view.labels.setdefault(nid, kind + [f"{len(node[2])} ops"])
     return view
 
@@ -746,6 +828,7 @@ _CLUSTER = re.compile(r'label=(?:"\d+"|\d+) (.*?)tooltip=("[^"]*"|\S+)')
 def name_numbered_clusters(trace, g):
     """The same for the clusters of a drawing (their tooltip holds the scope path)."""
     from .dot import _escape
+
     ops_in = None
     for i, line in enumerate(g.body):
         m = _CLUSTER.search(line)
@@ -756,20 +839,24 @@ def name_numbered_clusters(trace, g):
             if not kind:
                 continue
             label = _escape(kind[0])
-            g.body[i] = line[:m.start()] + f'label="{label}" {m[1]}tooltip={m[2]}' + line[m.end():]
+            g.body[i] = line[: m.start()] + f'label="{label}" {m[1]}tooltip={m[2]}' + line[m.end() :]
     return g
 
 
-def draw_fitted(trace, mode, painter, title=None, rankdir="LR", expand=None, max_fanout=8, style="default",
-                dpi=None):
+def draw_fitted(trace, mode, painter, title=None, rankdir="LR", expand=None, max_fanout=8, style="default", dpi=None):
     """The default drawing (detail="lecture"): the most detailed lecture view that fits a slide."""
     if style == "slide":
         rankdir = "TB"
     rankdirs = (rankdir, "TB") if rankdir == "LR" else (rankdir,)
-    view, g = fit_view(trace, mode != "forward",
-                    lambda v, terse, beside, rd: paint(v, painter, title, rd, style, dpi, terse, beside), expand, max_fanout,
-                    rankdirs=rankdirs)
-    g.viz_fit = getattr(view, "fitted", None)    # what fitting chose: (steps, run kept, terse, beside, rankdir, px)
+    view, g = fit_view(
+        trace,
+        mode != "forward",
+        lambda v, terse, beside, rd: paint(v, painter, title, rd, style, dpi, terse, beside),
+        expand,
+        max_fanout,
+        rankdirs=rankdirs,
+    )
+    g.viz_fit = getattr(view, "fitted", None)  # what fitting chose: (steps, run kept, terse, beside, rankdir, px)
     return g
 
 
@@ -783,5 +870,6 @@ def check_options(who, detail, expand, style, dpi):
         raise ValueError(f"{who}: style must be one of {STYLES}, got {style!r}")
     if dpi is not None:
         from .args import positive
+
         positive(dpi, "dpi", who)
     expand_rule(expand)

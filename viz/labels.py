@@ -1,8 +1,12 @@
 """Text and colours for drawings: small arrays in full, large ones as shape and norm; gradient size as colour."""
+
 import math
 import re
 
 import numpy as np
+
+__all__ = ["visible", "number", "array_text", "shape_text", "grad_text", "rms", "grad_colour", "nbytes_text",
+           "is_builtin", "op_label", "split_rule", "rule_for", "local_rule", "norm_text"]  # fmt: skip
 
 # Control characters (C0, DEL, C1), lone surrogates and U+FFFE/U+FFFF: Graphviz drops some of them silently,
 # XML (so SVG) cannot hold them, and a newline would end a line of to_text.
@@ -53,7 +57,7 @@ def grad_colour(g):
         return "white"
     m = rms(g)
     if m == 0 or not math.isfinite(m):
-        return "#bbbbbb" if m == 0 else "#ff00ff"   # exactly zero: grey; inf/nan: magenta, impossible to miss
+        return "#bbbbbb" if m == 0 else "#ff00ff"  # exactly zero: grey; inf/nan: magenta, impossible to miss
     x = math.log10(m)
     if x < 0:
         f = min(-x / 6, 1.0)
@@ -61,7 +65,7 @@ def grad_colour(g):
     else:
         f = min(x / 3, 1.0)
         r, gr, b = 1.0, 1 - 0.8 * f, 1 - 0.8 * f
-    return "#%02x%02x%02x" % (round(255 * r), round(255 * gr), round(255 * b))
+    return f"#{round(255 * r):02x}{round(255 * gr):02x}{round(255 * b):02x}"
 
 
 GRAD_LEGEND = "fill: rms of the gradient, log scale (blue 1e-6, white 1, red 1e3; grey 0)"
@@ -77,21 +81,69 @@ def nbytes_text(n):
 # ---- ops as the lectures write them ---------------------------------------------------------------------------
 # Class name -> label, for the engine's own primitives. A user's Function keeps its class name.
 OP_LABELS = {
-    "Add": "+", "Sub": "-", "Mul": "*", "Div": "/", "Neg": "-", "PowScalar": "**p", "Pow": "**",
-    "Exp": "exp", "Log": "log", "Sqrt": "√", "Abs": "abs", "Tanh": "tanh", "Sigmoid": "σ", "Relu": "relu",
-    "LeakyRelu": "leaky_relu", "Where": "where", "Maximum": "maximum", "Cast": "cast", "Sum": "sum", "Max": "max",
-    "Reshape": "reshape", "Transpose": "transpose", "BroadcastTo": "broadcast", "GetItem": "[ ]",
-    "ScatterAdd": "scatter_add", "Concatenate": "concat", "Pad": "pad", "MatMul": "@", "SlidingWindow": "windows",
-    "Col2Im": "col2im", "Correlate": "conv", "LSTMStep": "lstm_cell", "GRUStep": "gru_cell",
+    "Add": "+",
+    "Sub": "-",
+    "Mul": "*",
+    "Div": "/",
+    "Neg": "-",
+    "PowScalar": "**p",
+    "Pow": "**",
+    "Exp": "exp",
+    "Log": "log",
+    "Sqrt": "√",
+    "Abs": "abs",
+    "Tanh": "tanh",
+    "Sigmoid": "σ",
+    "Relu": "relu",
+    "LeakyRelu": "leaky_relu",
+    "Where": "where",
+    "Maximum": "maximum",
+    "Cast": "cast",
+    "Sum": "sum",
+    "Max": "max",
+    "Reshape": "reshape",
+    "Transpose": "transpose",
+    "BroadcastTo": "broadcast",
+    "GetItem": "[ ]",
+    "ScatterAdd": "scatter_add",
+    "Concatenate": "concat",
+    "Pad": "pad",
+    "MatMul": "@",
+    "SlidingWindow": "windows",
+    "Col2Im": "col2im",
+    "Correlate": "conv",
+    "LSTMStep": "lstm_cell",
+    "GRUStep": "gru_cell",
     "BinaryCrossEntropy": "binary_cross_entropy",
-    "Sin": "sin", "Cos": "cos", "Arcsin": "arcsin", "Arctan": "arctan", "Arctan2": "arctan2", "Log1p": "log1p",
-    "Expm1": "expm1", "Erf": "erf", "Constant": "const", "Remainder": "%", "Cumsum": "cumsum", "Norm": "‖·‖",
+    "Sin": "sin",
+    "Cos": "cos",
+    "Arcsin": "arcsin",
+    "Arctan": "arctan",
+    "Arctan2": "arctan2",
+    "Log1p": "log1p",
+    "Expm1": "expm1",
+    "Erf": "erf",
+    "Constant": "const",
+    "Remainder": "%",
+    "Cumsum": "cumsum",
+    "Norm": "‖·‖",
     "Einsum": "einsum",
 }
 # Compositions of primitives, for whoever draws them as one node (names as nn.functional spells them).
-COMPOSITE_LABELS = ("mean", "conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool2d", "softmax", "log_softmax",
-                    "cross_entropy", "mse_loss", "linear")
-PRIME = "\u2032"   # ′: the backward of an op, as the lectures write f′
+COMPOSITE_LABELS = (
+    "mean",
+    "conv1d",
+    "conv2d",
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool2d",
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
+    "mse_loss",
+    "linear",
+)
+PRIME = "\u2032"  # ′: the backward of an op, as the lectures write f′
 
 
 def is_builtin(ctx):
@@ -104,14 +156,14 @@ def op_label(ctx, params=None, backward=False, style="lecture"):
     name = type(ctx).__name__
     if style == "class" or not is_builtin(ctx):
         return name + ("Backward" if backward else "")
-    label = OP_LABELS.get(name, name.lower())      # a primitive added later: NumPy's spelling, near enough
+    label = OP_LABELS.get(name, name.lower())  # a primitive added later: NumPy's spelling, near enough
     if name == "PowScalar":
         p = (params or {}).get("p")
         if p is not None:
             label = "**" + number(p)
     elif name == "Correlate":
         w = ctx.parents[1] if len(ctx.parents) > 1 else None
-        label = f"conv{w.ndim - 3}d" if w is not None and w.ndim > 3 else "conv"   # w: (G, O, C, F1..Fk)
+        label = f"conv{w.ndim - 3}d" if w is not None and w.ndim > 3 else "conv"  # w: (G, O, C, F1..Fk)
     return label + (PRIME if backward else "")
 
 

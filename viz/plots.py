@@ -1,4 +1,5 @@
 """Plots of gradient flow with matplotlib (imported only when a plot is asked for)."""
+
 import numpy as np
 
 from autograd_core import Tensor
@@ -6,12 +7,16 @@ from autograd_core import Tensor
 from . import labels as L
 from .record import _array
 
+__all__ = ["grad_flow", "plot_grad_flow", "plot_grad_over_time"]
+
 
 def _pyplot():
     try:
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ImportError("viz plots need matplotlib: pip install matplotlib (or pip install -e '.[examples]')") from None
+        raise ImportError(
+            "viz plots need matplotlib: pip install matplotlib (or pip install -e '.[examples]')"
+        ) from None
     return plt
 
 
@@ -24,12 +29,16 @@ def _pairs(named_parameters, who):
     if isinstance(named_parameters, dict):
         named_parameters = named_parameters.items()
     if isinstance(named_parameters, (Tensor, np.ndarray, str, bytes)) or not hasattr(named_parameters, "__iter__"):
-        raise TypeError(f"{who}: expected (name, parameter) pairs such as model.named_parameters() gives, "
-                        f"got {type(named_parameters).__name__}")
+        raise TypeError(
+            f"{who}: expected (name, parameter) pairs such as model.named_parameters() gives, "
+            f"got {type(named_parameters).__name__}"
+        )
     for i, item in enumerate(named_parameters):
         if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], Tensor)):
-            raise TypeError(f"{who}: expected (name, parameter) pairs such as model.named_parameters() gives, "
-                            f"got {type(item).__name__} at position {i}")
+            raise TypeError(
+                f"{who}: expected (name, parameter) pairs such as model.named_parameters() gives, "
+                f"got {type(item).__name__} at position {i}"
+            )
         yield item[0], item[1]
 
 
@@ -72,8 +81,9 @@ def plot_grad_flow(named_parameters, path=None, title="gradient flow"):
 XLABEL, YLABEL = "time step t", "||∂L/∂h_t||"
 
 
-def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step", label=None, ax=None, ylabel=YLABEL,
-                        **line):
+def plot_grad_over_time(
+    grads, path=None, title="||∂L/∂h_t|| per time step", label=None, ax=None, ylabel=YLABEL, **line
+):
     """Norm of ∂L/∂h_t at every time step t = 0..T-1, log scale: vanishing or exploding gradients show as a slope.
 
     grads: one gradient per time step (arrays, Tensors or numbers); several curves can share an `ax`; `line` goes
@@ -87,14 +97,19 @@ def plot_grad_over_time(grads, path=None, title="||∂L/∂h_t|| per time step",
         raise ValueError("viz.plot_grad_over_time: no gradients given")
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
+
     fig = ax.figure if ax is not None else plt.subplots(figsize=(6, 3.5))[0]
     ax = ax if ax is not None else fig.axes[0]
     t = np.arange(len(norms))
     tiny = np.array([np.finfo(d).tiny for d in dtypes])
     under, over = norms < tiny, ~np.isfinite(norms)
     name = "" if label is None else _text(label) + ": "
-    (curve,) = ax.semilogy(t, np.where(under | over, np.nan, norms), label=None if label is None else _text(label),
-                           **{"marker": "o", "markersize": 2, **line})
+    (curve,) = ax.semilogy(
+        t,
+        np.where(under | over, np.nan, norms),
+        label=None if label is None else _text(label),
+        **{"marker": "o", "markersize": 2, **line},
+    )
     if under.any():
         last = t[under][-1]
         below = "to 0" if (norms[under] == 0).all() else f"(< {tiny[last]:.2g}, {dtypes[last].name}'s smallest normal)"
@@ -129,8 +144,17 @@ def _note(ax, lost, text, color):
     for s in np.flatnonzero(lost):
         ax.axvspan(s - 0.5, s + 0.5, color=color, alpha=0.07, linewidth=0)
     k = sum(1 for x in ax.texts if x.get_gid() == "lost")
-    ax.text(0.01, 0.96 - 0.07 * k, text, transform=ax.transAxes, color=color, fontsize=8, va="top", gid="lost",
-            bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1))  # readable over another curve
+    ax.text(
+        0.01,
+        0.96 - 0.07 * k,
+        text,
+        transform=ax.transAxes,
+        color=color,
+        fontsize=8,
+        va="top",
+        gid="lost",
+        bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1),
+    )  # readable over another curve
 
 
 def _norms(grads, who):

@@ -1,4 +1,5 @@
 """Gradients of every tensor of a graph, recorded during a backward pass (the engine keeps only the leaves')."""
+
 import collections
 import contextlib
 import numbers
@@ -9,6 +10,8 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import graph as _graph
 
+__all__ = ["Recording", "LeafGrads", "record_gradients", "gradients"]
+
 # The latest few Recordings, newest last, so `draw_backward(loss)` finds what `loss.backward()` produced. Few:
 # each keeps its graph alive.
 _recent = collections.deque(maxlen=4)
@@ -18,8 +21,8 @@ class Recording:
     """Per tensor: its gradient and the gradients its op sent to each of its inputs."""
 
     def __init__(self):
-        self._entries = {}   # id(tensor) -> (tensor, grad, input_grads); the tensor is kept so ids stay valid
-        self._params = {}    # id(ctx) -> (ctx, its number parameters): backward() frees them, drawings need `**2`
+        self._entries = {}  # id(tensor) -> (tensor, grad, input_grads); the tensor is kept so ids stay valid
+        self._params = {}  # id(ctx) -> (ctx, its number parameters): backward() frees them, drawings need `**2`
 
     def _on_grad(self, t, g, input_grads):
         self._entries[id(t)] = (t, g, input_grads)
@@ -56,8 +59,11 @@ class Recording:
 
 
 def _numbers(ctx):
-    return {k: v for k, v in getattr(ctx, "__dict__", {}).items()
-            if isinstance(v, numbers.Number) and not isinstance(v, bool)}
+    return {
+        k: v
+        for k, v in getattr(ctx, "__dict__", {}).items()
+        if isinstance(v, numbers.Number) and not isinstance(v, bool)
+    }
 
 
 class LeafGrads:
@@ -90,9 +96,9 @@ def _array(g):
 def record_gradients():
     """Record every tensor's gradient during the backward passes run inside:
 
-        with viz.record_gradients():
-            loss.backward()
-        viz.draw_backward(loss)
+    with viz.record_gradients():
+        loss.backward()
+    viz.draw_backward(loss)
     """
     rec = Recording()
     _recent.append(rec)
@@ -104,8 +110,10 @@ def gradients(trace, recording=None, compute=True):
     """The gradients to draw for trace's graph: given, recorded, computed now, or (last resort) the leaves' only."""
     if recording is not None:
         if not isinstance(recording, (Recording, LeafGrads)):
-            raise TypeError("viz: recording= takes what `with viz.record_gradients() as rec:` gives, got "
-                            f"{type(recording).__name__}")
+            raise TypeError(
+                "viz: recording= takes what `with viz.record_gradients() as rec:` gives, got "
+                f"{type(recording).__name__}"
+            )
         return recording
     for rec in reversed(_recent):
         if all(r in rec for r in trace.roots):
@@ -114,11 +122,13 @@ def gradients(trace, recording=None, compute=True):
     if compute and live and not trace.is_freed():
         # Run the backward pass ourselves; retain_graph keeps the user's graph usable, inputs=[] leaves .grad alone.
         with record_gradients() as rec:
-            ag.grad(live, [], grad_outputs=[ag.Tensor(np.ones(r.shape, r.dtype)) for r in live],
-                    retain_graph=True)
+            ag.grad(live, [], grad_outputs=[ag.Tensor(np.ones(r.shape, r.dtype)) for r in live], retain_graph=True)
         return rec
     if compute:
-        warnings.warn("the gradients of intermediate tensors were not recorded (the engine keeps only the leaves' "
-                      ".grad): run the backward pass inside `with viz.record_gradients():`, or call backward("
-                      "retain_graph=True) before drawing", stacklevel=3)
+        warnings.warn(
+            "the gradients of intermediate tensors were not recorded (the engine keeps only the leaves' "
+            ".grad): run the backward pass inside `with viz.record_gradients():`, or call backward("
+            "retain_graph=True) before drawing",
+            stacklevel=3,
+        )
     return LeafGrads(trace.tensors)

@@ -1,12 +1,17 @@
 """Write a drawing to SVG, PNG or PDF (chosen by the file's suffix) with Graphviz's `dot` program."""
+
 from autograd_core import Tensor
 
 from .args import file_path, folder
 from .draw import draw
 
+__all__ = ["DotNotFoundError", "render", "write"]
+
 FORMATS = ("svg", "png", "pdf")
-INSTALL_HINT = ("install Graphviz's `dot` program: `apt-get install graphviz` (Debian/Ubuntu), `brew install "
-                "graphviz` (macOS), `conda install graphviz`, or see https://graphviz.org/download")
+INSTALL_HINT = (
+    "install Graphviz's `dot` program: `apt-get install graphviz` (Debian/Ubuntu), `brew install "
+    "graphviz` (macOS), `conda install graphviz`, or see https://graphviz.org/download"
+)
 
 
 class DotNotFoundError(RuntimeError):
@@ -24,14 +29,16 @@ def render(t, path, mode="forward", **kwargs):
     path = file_path(path, "viz.render")
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"viz.render: the file name must end in one of {['.' + f for f in FORMATS]}, "
-                         f"got {path.name!r}")
+        raise ValueError(
+            f"viz.render: the file name must end in one of {['.' + f for f in FORMATS]}, got {path.name!r}"
+        )
     if path.is_dir():
         raise ValueError(f"viz.render: {str(path)!r} is a directory; give the name of the file to write")
     folder(path.parent, "viz.render")
     if not isinstance(t, (graphviz.Digraph, Tensor, list, tuple)):
-        raise TypeError("viz.render: expected a Tensor, a list of Tensors or a graphviz.Digraph, "
-                        f"got {type(t).__name__}")
+        raise TypeError(
+            f"viz.render: expected a Tensor, a list of Tensors or a graphviz.Digraph, got {type(t).__name__}"
+        )
     g = t if isinstance(t, graphviz.Digraph) else draw(t, mode, _who="viz.render", **kwargs)
     return write(g, path, fmt)
 
@@ -45,7 +52,9 @@ def write(g, path, fmt):
     except graphviz.ExecutableNotFound:
         src = path.with_suffix(".gv")
         src.write_text(g.source)
-        raise DotNotFoundError(f"cannot render {path.name}: {INSTALL_HINT}. The DOT source was written to "
-                               f"{src}; paste it into any Graphviz viewer.") from None
+        raise DotNotFoundError(
+            f"cannot render {path.name}: {INSTALL_HINT}. The DOT source was written to "
+            f"{src}; paste it into any Graphviz viewer."
+        ) from None
     path.write_bytes(data)
     return path

@@ -1,4 +1,5 @@
 """The backward pass as a picture per step, plus an index.html that steps through them (no network needed)."""
+
 import html
 import json
 import re
@@ -6,7 +7,8 @@ import re
 import numpy as np
 
 from . import labels as L
-from .args import folder as check_folder, limits
+from .args import folder as check_folder
+from .args import limits
 from .dot import Painter, to_digraph
 from .draw import style_options
 from .record import gradients
@@ -14,9 +16,21 @@ from .render import FORMATS, write
 from .trace import Trace
 from .view import make_view
 
+__all__ = ["backward_steps", "step_caption", "render_backward_steps", "scope_grads"]
 
-def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=6, precision=4, recording=None,
-                   labels="lecture", chain_rule=False, _who="viz.backward_steps"):
+
+def backward_steps(
+    t,
+    mode="backward",
+    collapse=None,
+    max_nodes=500,
+    max_values=6,
+    precision=4,
+    recording=None,
+    labels="lecture",
+    chain_rule=False,
+    _who="viz.backward_steps",
+):
     """[(caption, graphviz.Digraph)], one per op, in the order the engine's backward pass processes them.
 
     In picture s the op being processed is highlighted, and only the gradients known after it ran are shown:
@@ -39,8 +53,17 @@ def backward_steps(t, mode="backward", collapse=None, max_nodes=500, max_values=
     teller = Painter(trace, "both", grads, max_values, precision, **style)
     for s, k in enumerate(order):
         caption = f"step {s + 1}/{len(order)}: " + step_caption(teller, k)
-        painter = Painter(trace, mode, grads, max_values, precision, known_ops=set(order[:s + 1]),
-                          known_tensors={ti for ti, c in enumerate(complete_at) if c <= s}, highlight=k, **style)
+        painter = Painter(
+            trace,
+            mode,
+            grads,
+            max_values,
+            precision,
+            known_ops=set(order[: s + 1]),
+            known_tensors={ti for ti, c in enumerate(complete_at) if c <= s},
+            highlight=k,
+            **style,
+        )
         steps.append((caption, to_digraph(view, painter)))
     return steps
 
@@ -111,7 +134,7 @@ def _page(pictures, captions):
 <button id="zoomout" title="zoom out">&minus;</button><button id="zoomreset" title="natural size">100%</button>
 <button id="zoomin" title="zoom in">+</button></div>
 <p id="caption"></p>
-<div id="view"><img id="picture" alt="backward step" src="{html.escape(pictures[0]) if pictures else ''}"></div>
+<div id="view"><img id="picture" alt="backward step" src="{html.escape(pictures[0]) if pictures else ""}"></div>
 <script>
 const steps = {data};
 let i = 0, zoom = 1;
@@ -160,8 +183,9 @@ def scope_grads(t, collapse="t=*", recording=None):
     out = []
     for path, tensors in leaving.items():
         gs = [grads.grad(trace.tensors[ti]) for ti in sorted(tensors)]
-        out.append((path, float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in gs
-                                            if g is not None)))))
+        out.append(
+            (path, float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in gs if g is not None))))
+        )
     return sorted(out, key=lambda item: _natural(item[0]))
 
 

@@ -1,8 +1,11 @@
 """The graph as an indented tree for the terminal: no Graphviz needed."""
+
 from . import labels as L
 from .args import limits
 from .record import gradients
 from .trace import Trace
+
+__all__ = ["to_text"]
 
 # Levels indented with guides. Deeper ones keep that indentation and say their depth (`[17] └─ ...`): indenting
 # every level would make a chain of n ops n² characters long.
@@ -26,8 +29,10 @@ def to_text(t, max_values=6, precision=4, grads=True, recording=None, max_nodes=
     while stack:
         if max_nodes is not None and len(lines) == max_nodes:
             left = len(trace.tensors) - len(number)
-            lines.append(f"... stopped at max_nodes={max_nodes} lines: {left} of {len(trace.tensors)} tensors "
-                         "not shown (max_nodes=None shows all)")
+            lines.append(
+                f"... stopped at max_nodes={max_nodes} lines: {left} of {len(trace.tensors)} tensors "
+                "not shown (max_nodes=None shows all)"
+            )
             break
         ti, head, indent, depth = stack.pop()
         if ti in number:

@@ -1,5 +1,8 @@
 """Walk a recorded graph into plain lists: the tensors, the ops (their contexts), who made and who used each."""
+
 from autograd_core import Tensor, toposort
+
+__all__ = ["Trace"]
 
 
 class Trace:
@@ -18,10 +21,10 @@ class Trace:
         for i, r in enumerate(self.roots):
             if not isinstance(r, Tensor):
                 raise TypeError(f"{who}: expected Tensors, got {type(r).__name__} at position {i}")
-        self.tensors, self.ops = [], []        # Tensors; Function instances (the contexts)
+        self.tensors, self.ops = [], []  # Tensors; Function instances (the contexts)
         self.tensor_index, self.op_index = {}, {}
-        self.producer = []                     # tensor index -> index of the op that made it, or None
-        self.outputs = []                      # op index -> tensor indices it made
+        self.producer = []  # tensor index -> index of the op that made it, or None
+        self.outputs = []  # op index -> tensor indices it made
         stack = list(reversed(self.roots))
         while stack:
             t = stack.pop()
@@ -42,7 +45,7 @@ class Trace:
             self.producer.append(k)
             self.outputs[k].append(len(self.tensors) - 1)
         self.inputs = [tuple(self.tensor_index[id(p)] for p in ctx.parents) for ctx in self.ops]
-        self.consumers = [[] for _ in self.tensors]   # tensor index -> [(op index, input position)]
+        self.consumers = [[] for _ in self.tensors]  # tensor index -> [(op index, input position)]
         for k, ins in enumerate(self.inputs):
             for pos, ti in enumerate(ins):
                 self.consumers[ti].append((k, pos))

@@ -4,35 +4,38 @@ Two shapes of picture. "Tensor" view (forward): op nodes and tensor nodes, data 
 "Wire" view (backward, both): op nodes plus the leaves and the output; every other tensor is the edge from the
 op that made it to each op that used it, which is where the lectures write its value and gradient.
 """
+
 import fnmatch
 import warnings
 from dataclasses import dataclass, field
+
+__all__ = ["Edge", "View", "scope_parts", "collapse_rule", "boxes", "build", "make_view"]
 
 
 @dataclass
 class Edge:
     tail: str
     head: str
-    tensor: int                                   # tensor index the edge carries
-    uses: list = field(default_factory=list)      # (op index, input position) pairs it stands for
-    name: str = ""                                # what the lecture calls it (h, c), drawn on the edge
-    loose: bool = False                           # drawn without pulling its head to a later rank
+    tensor: int  # tensor index the edge carries
+    uses: list = field(default_factory=list)  # (op index, input position) pairs it stands for
+    name: str = ""  # what the lecture calls it (h, c), drawn on the edge
+    loose: bool = False  # drawn without pulling its head to a later rank
 
 
 @dataclass
 class View:
-    nodes: dict       # node id -> ("op", k) | ("box", scope path, [op indices]) | ("tensor", ti)
-    cluster: dict     # node id -> scope path of the cluster it is drawn in ("" for the top level)
+    nodes: dict  # node id -> ("op", k) | ("box", scope path, [op indices]) | ("tensor", ti)
+    cluster: dict  # node id -> scope path of the cluster it is drawn in ("" for the top level)
     edges: list
-    op_node: list     # op index -> node id drawing it (its own or its box's)
+    op_node: list  # op index -> node id drawing it (its own or its box's)
     note: str = ""
-    shared: dict = field(default_factory=dict)     # node id -> how many nodes use it (those edges not drawn)
-    gathered: dict = field(default_factory=dict)   # node id -> how many nodes feed it (those edges not drawn)
-    labels: dict = field(default_factory=dict)     # box id -> its lines (lecture view), instead of scope and count
-    extra: dict = field(default_factory=dict)      # node id -> lines added under its label
-    folded: dict = field(default_factory=dict)     # node id -> {tensor kind: ids of leaves it uses, not drawn}
-    ranks: list = field(default_factory=list)      # groups of node ids drawn in one column (rank)
-    groups: dict = field(default_factory=dict)     # node id -> tensor indices drawn in it (a module's parameters)
+    shared: dict = field(default_factory=dict)  # node id -> how many nodes use it (those edges not drawn)
+    gathered: dict = field(default_factory=dict)  # node id -> how many nodes feed it (those edges not drawn)
+    labels: dict = field(default_factory=dict)  # box id -> its lines (lecture view), instead of scope and count
+    extra: dict = field(default_factory=dict)  # node id -> lines added under its label
+    folded: dict = field(default_factory=dict)  # node id -> {tensor kind: ids of leaves it uses, not drawn}
+    ranks: list = field(default_factory=list)  # groups of node ids drawn in one column (rank)
+    groups: dict = field(default_factory=dict)  # node id -> tensor indices drawn in it (a module's parameters)
 
 
 def scope_parts(path):
@@ -51,8 +54,9 @@ def collapse_rule(collapse):
         if collapse < 0:
             raise ValueError(f"collapse depth must be >= 0, got {collapse}")
         return lambda path: len(scope_parts(path)) == collapse + 1
-    return lambda path: (path == collapse or fnmatch.fnmatchcase(path, collapse)
-                         or fnmatch.fnmatchcase(scope_parts(path)[-1], collapse))
+    return lambda path: (
+        path == collapse or fnmatch.fnmatchcase(path, collapse) or fnmatch.fnmatchcase(scope_parts(path)[-1], collapse)
+    )
 
 
 def boxes(trace, rule):
@@ -108,12 +112,12 @@ def build(trace, wire, box_of):
         k = trace.producer[ti]
         if k is not None and ti not in roots:
             if wire and (trace.tensors[ti].name is None or not str(trace.tensors[ti].name)):
-                continue       # an intermediate is the wire between its producer and its users, unless named
+                continue  # an intermediate is the wire between its producer and its users, unless named
             if box_of[k] is not None and all(op_node[c] == op_node[k] for c, _ in trace.consumers[ti]):
-                continue       # made and used inside one box: hidden in it
+                continue  # made and used inside one box: hidden in it
         nid = f"t{ti}"
         nodes[nid] = ("tensor", ti)
-        cluster[nid] = "" if k is None else cluster[op_node[k]]   # beside the op (or box) that made it
+        cluster[nid] = "" if k is None else cluster[op_node[k]]  # beside the op (or box) that made it
         if k is not None:
             add_edge(op_node[k], nid, ti, None)
     for k, ins in enumerate(trace.inputs):
@@ -138,13 +142,17 @@ def make_view(trace, wire, collapse=None, max_nodes=500, max_fanout=8):
         rule = depth_rule if user_rule is None else (lambda p, r=depth_rule: user_rule(p) or r(p))
         view = _unshare(build(trace, wire, boxes(trace, rule)), max_fanout, trace)
         if len(view.nodes) <= max_nodes:
-            view.note = (f"{n} nodes > max_nodes={max_nodes}: scopes deeper than {d} drawn as boxes "
-                         "(choose with collapse=, or max_nodes=None)")
+            view.note = (
+                f"{n} nodes > max_nodes={max_nodes}: scopes deeper than {d} drawn as boxes "
+                "(choose with collapse=, or max_nodes=None)"
+            )
             break
     else:
         view = _truncate(trace, view, max_nodes)
-        view.note = (f"{n} nodes > max_nodes={max_nodes} even with every scope collapsed: only the "
-                     f"{max_nodes} nodes nearest the output are drawn (name_scope() groups ops; max_nodes=None)")
+        view.note = (
+            f"{n} nodes > max_nodes={max_nodes} even with every scope collapsed: only the "
+            f"{max_nodes} nodes nearest the output are drawn (name_scope() groups ops; max_nodes=None)"
+        )
     warnings.warn("viz: " + view.note, stacklevel=3)
     return view
 
@@ -187,8 +195,9 @@ def _fold_gathered_leaves(trace, view, fan_out):
         del view.nodes[nid]
         view.cluster.pop(nid, None)
     for h, kinds in counts.items():
-        view.extra.setdefault(h, []).extend(f"+ {n} {kind}{'s' if n != 1 else ''} (not drawn)"
-                                            for kind, n in sorted(kinds.items()))
+        view.extra.setdefault(h, []).extend(
+            f"+ {n} {kind}{'s' if n != 1 else ''} (not drawn)" for kind, n in sorted(kinds.items())
+        )
         if view.gathered[h] <= 0:
             del view.gathered[h]
 

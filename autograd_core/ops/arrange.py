@@ -1,10 +1,13 @@
 """More movement, all composed from indexing, reshape and broadcasting, so their gradients move back by the
 chain rule: flip, roll, repeat / repeat_interleave, tile, diagonal, tril / triu, unflatten, and np.pad's modes."""
+
 import numbers
 
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, _axes
+from ..tensor import Tensor, _axes, as_tensor
+
+__all__ = ["flip", "roll", "repeat", "repeat_interleave", "tile", "diagonal", "tril", "triu", "unflatten", "pad_modes"]
 
 
 def _along(x, axis, index):
@@ -88,24 +91,36 @@ def _triangle(x, k, lower):
     if x.ndim < 2:
         raise ValueError(f"{'tril' if lower else 'triu'} needs at least 2 dimensions, got shape {x.shape}")
     rows, cols = x.shape[-2:]
-    keep = (np.tri(rows, cols, k, dtype=bool) if lower else ~np.tri(rows, cols, k - 1, dtype=bool))
+    keep = np.tri(rows, cols, k, dtype=bool) if lower else ~np.tri(rows, cols, k - 1, dtype=bool)
     from .elementwise import where
+
     return where(keep, x, 0.0 if x.dtype.kind == "f" else 0)
 
 
-def tril(x, k=0, *, diagonal=None): return _triangle(x, k if diagonal is None else diagonal, True)
-def triu(x, k=0, *, diagonal=None): return _triangle(x, k if diagonal is None else diagonal, False)
+def tril(x, k=0, *, diagonal=None):
+    return _triangle(x, k if diagonal is None else diagonal, True)
+
+
+def triu(x, k=0, *, diagonal=None):
+    return _triangle(x, k if diagonal is None else diagonal, False)
 
 
 def unflatten(x, axis, sizes):
     """Axis `axis` split into `sizes` (one may be -1)."""
     x = as_tensor(x)
     a = _axes(axis, x.ndim)[0]
-    return x.reshape(x.shape[:a] + tuple(sizes) + x.shape[a + 1:])
+    return x.reshape(x.shape[:a] + tuple(sizes) + x.shape[a + 1 :])
 
 
-_MODES = {"constant": None, "reflect": "reflect", "replicate": "edge", "edge": "edge", "circular": "wrap",
-          "wrap": "wrap", "symmetric": "symmetric"}
+_MODES = {
+    "constant": None,
+    "reflect": "reflect",
+    "replicate": "edge",
+    "edge": "edge",
+    "circular": "wrap",
+    "wrap": "wrap",
+    "symmetric": "symmetric",
+}
 
 
 def pad_modes(x, pad_width, mode):
@@ -118,7 +133,8 @@ def pad_modes(x, pad_width, mode):
         if lo or hi:
             n = x.shape[a]
             if n == 0 or (mode == "reflect" and max(lo, hi) >= n):
-                raise ValueError(f"pad: {mode} padding of ({lo}, {hi}) needs an axis longer than that, axis {a} "
-                                 f"has size {n}")
+                raise ValueError(
+                    f"pad: {mode} padding of ({lo}, {hi}) needs an axis longer than that, axis {a} has size {n}"
+                )
             x = _along(x, a, np.pad(np.arange(n), (lo, hi), mode=_MODES[mode]))
     return x

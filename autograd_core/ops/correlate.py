@@ -7,6 +7,7 @@ image", per group g. It gives the same numbers as the composition sliding_window
 (im2col: 37 MB for 64x16x32x32 with 3x3 filters), keeps it until backward and makes a gradient as large again.
 Here the matrix is built a few images at a time, multiplied while it is still in cache, and built again in backward.
 """
+
 import math
 
 import numpy as np
@@ -14,12 +15,14 @@ from numpy.lib.stride_tricks import as_strided
 
 from ..function import Function
 from ..tensor import Tensor, as_tensor
-from .window import SlidingWindow, Col2Im, _windows, _col2im, _per_axis, window_output_size
+from .window import Col2Im, SlidingWindow, _col2im, _per_axis, _windows, window_output_size
+
+__all__ = ["Strided", "Shifted", "Correlate", "correlate"]
 
 # The window matrix of one chunk of images stays under this, twice this machine's L2 cache per core. Measured on
 # benchmarks/conv.py's large case (0.5 to 4 MiB): 2 and 4 MiB within 2% (2 MiB needs less memory), the whole
 # batch at once (37 MB) 1.4x slower.
-CHUNK_BYTES = 2 ** 21
+CHUNK_BYTES = 2**21
 
 
 class Strided:
@@ -57,23 +60,31 @@ class Shifted(Strided):
 
     def __init__(self, in_sizes, window, stride, dilation, out_sizes):
         super().__init__(in_sizes, window, stride, dilation, out_sizes)
-        self.pitch = tuple(math.prod(in_sizes[i + 1:]) for i in range(len(in_sizes)))
+        self.pitch = tuple(math.prod(in_sizes[i + 1 :]) for i in range(len(in_sizes)))
         self.columns = 1 + sum((m - 1) * p for m, p in zip(out_sizes, self.pitch))
-        self.shifts = [sum(f * d * p for f, d, p in zip(offset, dilation, self.pitch))
-                       for offset in np.ndindex(*window)]
+        self.shifts = [
+            sum(f * d * p for f, d, p in zip(offset, dilation, self.pitch)) for offset in np.ndindex(*window)
+        ]
 
     def cols(self, x):
         n = x.itemsize
-        view = as_strided(x, x.shape[:3] + self.window + (self.columns,),
-                          x.strides[:3] + tuple(d * p * n for d, p in zip(self.dilation, self.pitch)) + (n,),
-                          writeable=False)
+        view = as_strided(
+            x,
+            x.shape[:3] + self.window + (self.columns,),
+            x.strides[:3] + tuple(d * p * n for d, p in zip(self.dilation, self.pitch)) + (n,),
+            writeable=False,
+        )
         return view.reshape(x.shape[:2] + (-1, self.columns))
 
     def _pixels(self, flat):
         """The output pixels (..., M1..Mk) of a (..., columns) array, as a view."""
         n = flat.itemsize
-        return as_strided(flat, flat.shape[:-1] + self.out_sizes, flat.strides[:-1] + tuple(p * n for p in self.pitch),
-                          writeable=flat.flags.writeable)
+        return as_strided(
+            flat,
+            flat.shape[:-1] + self.out_sizes,
+            flat.strides[:-1] + tuple(p * n for p in self.pitch),
+            writeable=flat.flags.writeable,
+        )
 
     def output(self, y):
         return self._pixels(y)
@@ -87,7 +98,7 @@ class Shifted(Strided):
         dcols = dcols.reshape(dcols.shape[:2] + dx.shape[2:3] + (len(self.shifts), self.columns))
         flat = dx.reshape(dx.shape[:3] + (-1,))  # dx is a fresh contiguous buffer, so this is a view
         for i, s in enumerate(self.shifts):
-            flat[..., s:s + self.columns] += dcols[..., i, :]
+            flat[..., s : s + self.columns] += dcols[..., i, :]
 
 
 def _layout(x, w, stride, dilation, out_sizes):
@@ -104,7 +115,8 @@ def _chunks(x, w, columns):
 
 class Correlate(Function):
     saves = {"x": 0, "w": 1}
-    rule = 'wᵀ @ windows(g) added back, windows(x)ᵀ @ g'
+    rule = "wᵀ @ windows(g) added back, windows(x)ᵀ @ g"
+
     @staticmethod
     def forward(ctx, x, w, stride, dilation, out_sizes):
         ctx.x, ctx.w, ctx.geometry = x, w, (stride, dilation, out_sizes)
@@ -160,15 +172,21 @@ def correlate(x, w, stride=1, dilation=1):
     x, w = as_tensor(x), as_tensor(w)
     k = w.ndim - 3
     if k < 1 or x.ndim != k + 3:
-        raise ValueError(f"correlate: expected x of shape (B, G, C, N1..Nk) and w of shape (G, O, C, F1..Fk) "
-                         f"with the same k >= 1, got shapes {x.shape} and {w.shape}")
+        raise ValueError(
+            f"correlate: expected x of shape (B, G, C, N1..Nk) and w of shape (G, O, C, F1..Fk) "
+            f"with the same k >= 1, got shapes {x.shape} and {w.shape}"
+        )
     if x.shape[1] != w.shape[0] or x.shape[2] != w.shape[2]:
-        raise ValueError(f"correlate: x of shape {x.shape} has {x.shape[1]} groups of {x.shape[2]} channels, "
-                         f"w of shape {w.shape} expects {w.shape[0]} groups of {w.shape[2]}")
+        raise ValueError(
+            f"correlate: x of shape {x.shape} has {x.shape[1]} groups of {x.shape[2]} channels, "
+            f"w of shape {w.shape} expects {w.shape[0]} groups of {w.shape[2]}"
+        )
     window = w.shape[3:]
     stride, dilation = _per_axis(stride, k, "stride"), _per_axis(dilation, k, "dilation")
     out = tuple(window_output_size(n, f, s, d) for n, f, s, d in zip(x.shape[3:], window, stride, dilation))
     if min(window) < 1 or min(out) < 1:
-        raise ValueError(f"correlate: a window of size {window} with dilation {dilation} does not fit the input's "
-                         f"spatial size {x.shape[3:]}")
+        raise ValueError(
+            f"correlate: a window of size {window} with dilation {dilation} does not fit the input's "
+            f"spatial size {x.shape[3:]}"
+        )
     return Correlate.apply(x, w, stride=stride, dilation=dilation, out_sizes=out)

@@ -6,12 +6,15 @@ letters it alone sums over come back by broadcasting, and a letter it repeats (a
 the result on that diagonal. Size-1 axes under `...` are broadcast before the primitive, so their gradient is
 summed back by broadcast_to's backward.
 """
+
 import string
 
 import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor, as_tensor
+
+__all__ = ["Einsum", "einsum", "outer", "dot", "cross"]
 
 
 def _parse(subscripts, ndims):
@@ -36,7 +39,7 @@ def _parse(subscripts, ndims):
             k = n - len(sub.replace("...", ""))
             if k < 0:
                 raise ValueError(f"einsum: operand with {n} dimensions cannot match {sub!r}")
-            sub = sub.replace("...", ell[widest - k:])
+            sub = sub.replace("...", ell[widest - k :])
         if len(sub) != n:
             raise ValueError(f"einsum: {sub!r} names {len(sub)} axes for an operand with {n} dimensions")
         explicit.append(sub)
@@ -73,7 +76,7 @@ class Einsum(Function):
     def backward(ctx, g):
         arrays = ctx.saved_tensors
         grads = []
-        for k, (sub, need) in enumerate(zip(ctx.ins, ctx.needs_input_grad)):
+        for k, (_sub, need) in enumerate(zip(ctx.ins, ctx.needs_input_grad)):
             grads.append(_operand_grad(g, arrays, ctx.ins, ctx.out, k) if need else None)
         return tuple(grads)
 
@@ -89,12 +92,16 @@ def _operand_grad(g, arrays, ins, out, k):
     size = dict(zip(sub, arrays[k].shape))
     if kept != unique:  # letters only this operand sums over: the gradient is the same all along them
         gk = gk.reshape(tuple(size[c] if c in kept else 1 for c in unique))
-        gk = gk.broadcast_to(tuple(size[c] for c in unique)) if isinstance(gk, Tensor) else \
-            np.broadcast_to(gk, tuple(size[c] for c in unique))
+        gk = (
+            gk.broadcast_to(tuple(size[c] for c in unique))
+            if isinstance(gk, Tensor)
+            else np.broadcast_to(gk, tuple(size[c] for c in unique))
+        )
     if unique == sub:
         return gk
     # a repeated letter: the operand's elements off that diagonal never reached the output
     from .movement import scatter_add
+
     grid = np.indices(tuple(size[c] for c in unique), sparse=True)
     index = tuple(grid[unique.index(c)] for c in sub)
     if not isinstance(gk, Tensor):
@@ -113,11 +120,17 @@ def einsum(subscripts, *operands):
         for c, n in zip(sub, o.shape):
             if n != 1:
                 if sizes.get(c, n) != n:
-                    raise ValueError(f"einsum: letter {c!r} stands for sizes {sizes[c]} and {n} in {subscripts!r} "
-                                     f"(shapes {[tuple(o.shape) for o in ops]})")
+                    raise ValueError(
+                        f"einsum: letter {c!r} stands for sizes {sizes[c]} and {n} in {subscripts!r} "
+                        f"(shapes {[tuple(o.shape) for o in ops]})"
+                    )
                 sizes[c] = n
-    ops = [o if all(n == sizes.get(c, 1) for c, n in zip(sub, o.shape)) else
-           o.broadcast_to(tuple(sizes.get(c, 1) for c in sub)) for sub, o in zip(ins, ops)]
+    ops = [
+        o
+        if all(n == sizes.get(c, 1) for c, n in zip(sub, o.shape))
+        else o.broadcast_to(tuple(sizes.get(c, 1) for c in sub))
+        for sub, o in zip(ins, ops)
+    ]
     return Einsum.apply(*ops, ins=tuple(ins), out=out)
 
 
@@ -133,8 +146,8 @@ def dot(a, b):
     a, b = as_tensor(a), as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
-    la = string.ascii_lowercase[:a.ndim - 1]
-    lb = string.ascii_lowercase[a.ndim - 1:a.ndim - 1 + b.ndim - 1]
+    la = string.ascii_lowercase[: a.ndim - 1]
+    lb = string.ascii_lowercase[a.ndim - 1 : a.ndim - 1 + b.ndim - 1]
     lb_sub = lb[:-1] + "z" + lb[-1:] if b.ndim > 1 else "z"
     return einsum(f"{la}z,{lb_sub}->{la}{lb}", a, b)
 

@@ -1,14 +1,20 @@
 """Elementwise primitives. Binary ops broadcast; each gradient is summed back to its input's shape."""
+
 import numbers
 
 import numpy as np
 
-from ..function import Function, unbroadcast, select
-from ..tensor import Tensor, as_tensor, _operand
+from ..function import Function, select, unbroadcast
+from ..tensor import Tensor, _operand, as_tensor
+
+__all__ = ["Add", "Sub", "Mul", "Div", "Neg", "PowScalar", "Pow", "Exp", "Log", "Sqrt", "Abs", "Tanh", "Sigmoid",
+           "Relu", "LeakyRelu", "Where", "Maximum", "Cast", "where", "maximum", "minimum", "clip", "exp", "log",
+           "sqrt", "tanh", "sigmoid", "relu", "leaky_relu"]  # fmt: skip
 
 
 class Add(Function):
-    rule = 'g, g'
+    rule = "g, g"
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.shapes = x.shape, y.shape
@@ -21,7 +27,8 @@ class Add(Function):
 
 
 class Sub(Function):
-    rule = 'g, -g'
+    rule = "g, -g"
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.shapes = x.shape, y.shape
@@ -35,7 +42,8 @@ class Sub(Function):
 
 class Mul(Function):
     saves = {"x": 0, "y": 1}
-    rule = 'g * y, g * x'
+    rule = "g * y, g * x"
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -43,13 +51,16 @@ class Mul(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return (unbroadcast(g * ctx.y, ctx.x.shape) if ctx.needs_input_grad[0] else None,
-                unbroadcast(g * ctx.x, ctx.y.shape) if ctx.needs_input_grad[1] else None)
+        return (
+            unbroadcast(g * ctx.y, ctx.x.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(g * ctx.x, ctx.y.shape) if ctx.needs_input_grad[1] else None,
+        )
 
 
 class Div(Function):
     saves = {"x": 0, "y": 1}
-    rule = 'g / y, -g * x / y²'
+    rule = "g / y, -g * x / y²"
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -58,12 +69,15 @@ class Div(Function):
     @staticmethod
     def backward(ctx, g):
         gx = g / ctx.y
-        return (unbroadcast(gx, ctx.x.shape) if ctx.needs_input_grad[0] else None,
-                unbroadcast(-gx * ctx.x / ctx.y, ctx.y.shape) if ctx.needs_input_grad[1] else None)
+        return (
+            unbroadcast(gx, ctx.x.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-gx * ctx.x / ctx.y, ctx.y.shape) if ctx.needs_input_grad[1] else None,
+        )
 
 
 class Neg(Function):
-    rule = '-g'
+    rule = "-g"
+
     @staticmethod
     def forward(ctx, x):
         return -x
@@ -75,12 +89,14 @@ class Neg(Function):
 
 class PowScalar(Function):
     """x ** p for a Python number p."""
+
     saves = {"x": 0}
-    rule = 'g * p * x^(p-1)'
+    rule = "g * p * x^(p-1)"
+
     @staticmethod
     def forward(ctx, x, exponent):
         ctx.x, ctx.p = x, exponent
-        return x ** exponent
+        return x**exponent
 
     @staticmethod
     def backward(ctx, g):
@@ -93,12 +109,13 @@ class PowScalar(Function):
 class Pow(Function):
     """x ** y for tensors, with PyTorch's gradients where the base is 0: d/dx is 0 where y == 0, and
     d/dy = x**y * log(x) is 0 where x == 0 and y >= 0 (its limit) and -inf where x == 0 and y < 0."""
+
     saves = {"x": 0, "y": 1, "out": "output"}
-    rule = 'g * y * x^(y-1), g * out * log x'
+    rule = "g * y * x^(y-1), g * out * log x"
 
     @staticmethod
     def forward(ctx, x, y):
-        out = x ** y
+        out = x**y
         ctx.x, ctx.y, ctx.out = x, y, out
         ctx.y_zero, ctx.limit_zero = np.broadcast_arrays(y == 0, (x == 0) & (y >= 0))  # masks: constants
         return out
@@ -108,13 +125,16 @@ class Pow(Function):
         x, y = ctx.x, ctx.y
         with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 and log(0): masked or PyTorch's inf
             gx = unbroadcast(select(~ctx.y_zero, g * y * x ** (y - 1)), x.shape) if ctx.needs_input_grad[0] else None
-            gy = unbroadcast(select(~ctx.limit_zero, g * ctx.out * log(x)), y.shape) if ctx.needs_input_grad[1] else None
+            gy = (
+                unbroadcast(select(~ctx.limit_zero, g * ctx.out * log(x)), y.shape) if ctx.needs_input_grad[1] else None
+            )
         return gx, gy
 
 
 class Exp(Function):
     saves = {"out": "output"}
-    rule = 'g * out'
+    rule = "g * out"
+
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.exp(x)
@@ -127,7 +147,8 @@ class Exp(Function):
 
 class Log(Function):
     saves = {"x": 0}
-    rule = 'g / x'
+    rule = "g / x"
+
     @staticmethod
     def forward(ctx, x):
         ctx.x = x
@@ -140,7 +161,8 @@ class Log(Function):
 
 class Sqrt(Function):
     saves = {"out": "output"}
-    rule = 'g / (2 * out)'
+    rule = "g / (2 * out)"
+
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.sqrt(x)
@@ -153,8 +175,10 @@ class Sqrt(Function):
 
 class Abs(Function):
     """|x|; the gradient at 0 is 0 (sign(0)), as in NumPy's sign and PyTorch."""
+
     saves = {"sign": "constant"}
-    rule = 'g * sign(x)'
+    rule = "g * sign(x)"
+
     @staticmethod
     def forward(ctx, x):
         ctx.sign = np.sign(x)
@@ -167,7 +191,8 @@ class Abs(Function):
 
 class Tanh(Function):
     saves = {"out": "output"}
-    rule = 'g * (1 - out²)'
+    rule = "g * (1 - out²)"
+
     @staticmethod
     def forward(ctx, x):
         ctx.out = np.tanh(x)
@@ -181,7 +206,8 @@ class Tanh(Function):
 
 class Sigmoid(Function):
     saves = {"out": "output"}
-    rule = 'g * out * (1 - out)'
+    rule = "g * out * (1 - out)"
+
     @staticmethod
     def forward(ctx, x):
         # 1/(1+exp(-x)) overflows for x << 0; 0.5*(1+tanh(x/2)) is the same function and stable.
@@ -196,7 +222,9 @@ class Sigmoid(Function):
 
 class Relu(Function):
     """max(x, 0); the gradient at 0 is 0."""
-    rule = 'g * (x > 0)'
+
+    rule = "g * (x > 0)"
+
     @staticmethod
     def forward(ctx, x):
         ctx.mask = x > 0
@@ -209,7 +237,8 @@ class Relu(Function):
 
 class LeakyRelu(Function):
     saves = {"scale": "constant"}
-    rule = 'g * (1 if x > 0 else slope)'
+    rule = "g * (1 if x > 0 else slope)"
+
     @staticmethod
     def forward(ctx, x, slope):
         ctx.scale = np.where(x > 0, np.ones((), x.dtype), np.asarray(slope, x.dtype))
@@ -222,7 +251,9 @@ class LeakyRelu(Function):
 
 class Where(Function):
     """cond ? x : y, with cond a constant bool array."""
-    rule = 'g where cond, g elsewhere'
+
+    rule = "g where cond, g elsewhere"
+
     @staticmethod
     def forward(ctx, cond, x, y):
         ctx.cond, ctx.shapes = cond.astype(bool, copy=False), (x.shape, y.shape)
@@ -232,15 +263,19 @@ class Where(Function):
     def backward(ctx, g):
         xs, ys = ctx.shapes
         cond = ctx.cond
-        return (None,
-                unbroadcast(select(cond, g), xs) if ctx.needs_input_grad[1] else None,
-                unbroadcast(select(~cond, g), ys) if ctx.needs_input_grad[2] else None)
+        return (
+            None,
+            unbroadcast(select(cond, g), xs) if ctx.needs_input_grad[1] else None,
+            unbroadcast(select(~cond, g), ys) if ctx.needs_input_grad[2] else None,
+        )
 
 
 class Maximum(Function):
     """Elementwise max; where x == y the gradient is split evenly between them."""
+
     saves = {"wx": "constant"}
-    rule = 'g where x > y, g where y > x (ties: half each)'
+    rule = "g where x > y, g where y > x (ties: half each)"
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.shapes = x.shape, y.shape
@@ -255,7 +290,8 @@ class Maximum(Function):
 
 
 class Cast(Function):
-    rule = 'g cast back'
+    rule = "g cast back"
+
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.dtype = x.dtype
@@ -298,12 +334,30 @@ def clip(x, min=None, max=None):
     return Where.apply(inside, x, out)
 
 
-def exp(x): return as_tensor(x).exp()
-def log(x): return as_tensor(x).log() if isinstance(x, Tensor) else np.log(x)
-def sqrt(x): return as_tensor(x).sqrt()
-def tanh(x): return as_tensor(x).tanh()
-def sigmoid(x): return as_tensor(x).sigmoid()
-def relu(x): return as_tensor(x).relu()
+def exp(x):
+    return as_tensor(x).exp()
+
+
+def log(x):
+    return as_tensor(x).log() if isinstance(x, Tensor) else np.log(x)
+
+
+def sqrt(x):
+    return as_tensor(x).sqrt()
+
+
+def tanh(x):
+    return as_tensor(x).tanh()
+
+
+def sigmoid(x):
+    return as_tensor(x).sigmoid()
+
+
+def relu(x):
+    return as_tensor(x).relu()
+
+
 def leaky_relu(x, negative_slope=0.01):
     if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
         raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")

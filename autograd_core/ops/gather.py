@@ -1,10 +1,14 @@
 """Indexing with index tensors, in NumPy's and PyTorch's names: gather / take_along_axis, index_select, scatter,
 scatter_add, index_add, masked_fill, one_hot, nonzero. Each is an indexed read (GetItem) or an indexed add
 (ScatterAdd) plus elementwise ops, so the gradients come from those two primitives."""
+
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, _axes, _operand
+from ..tensor import Tensor, _axes, _operand, as_tensor
 from .movement import ScatterAdd
+
+__all__ = ["take_along_axis", "gather", "index_select", "scatter_add", "scatter", "index_add", "masked_fill",
+           "one_hot", "nonzero"]  # fmt: skip
 
 
 def _index(idx, what):
@@ -32,10 +36,13 @@ def take_along_axis(x, indices, axis):
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise IndexError(f"take_along_axis: index out of range for axis {axis} of size {n}")
     try:  # NumPy broadcasts the other axes of indices against x's
-        idx = np.broadcast_to(idx, np.broadcast_shapes(idx.shape, x.shape[:axis] + idx.shape[axis:axis + 1] + x.shape[axis + 1:]))
+        idx = np.broadcast_to(
+            idx, np.broadcast_shapes(idx.shape, x.shape[:axis] + idx.shape[axis : axis + 1] + x.shape[axis + 1 :])
+        )
     except ValueError:
-        raise ValueError(f"take_along_axis: indices of shape {idx.shape} do not fit x of shape {x.shape} "
-                         f"outside axis {axis}") from None
+        raise ValueError(
+            f"take_along_axis: indices of shape {idx.shape} do not fit x of shape {x.shape} outside axis {axis}"
+        ) from None
     return x[_grid(idx, axis)]
 
 
@@ -46,8 +53,10 @@ def gather(x, dim, index):
     idx = _index(index, "gather")
     axis = _axes(dim, x.ndim)[0]
     if idx.ndim != x.ndim or any(i > n for d, (i, n) in enumerate(zip(idx.shape, x.shape)) if d != axis):
-        raise ValueError(f"gather: index of shape {idx.shape} must have x's {x.ndim} dimensions and be no larger "
-                         f"than x {x.shape} outside dim {axis}")
+        raise ValueError(
+            f"gather: index of shape {idx.shape} must have x's {x.ndim} dimensions and be no larger "
+            f"than x {x.shape} outside dim {axis}"
+        )
     n = x.shape[axis]
     if idx.size and (idx.min() < -n or idx.max() >= n):
         raise IndexError(f"gather: index out of range for dim {axis} of size {n}")
@@ -91,6 +100,7 @@ def scatter(x, dim, index, src):
     source, as NumPy's assignment does); the gradient reaches x where nothing was written, and each source that
     was written."""
     from .elementwise import where
+
     x, axis, grid, src = _scatter_args(x, dim, index, src, "scatter")
     flat = np.ravel_multi_index(np.broadcast_arrays(*grid), x.shape).ravel()
     last = np.zeros(flat.size, bool)
@@ -113,6 +123,7 @@ def index_add(x, dim, index, source, alpha=1):
 def masked_fill(x, mask, value):
     """x with value where mask is True (mask broadcasts)."""
     from .elementwise import where
+
     x = as_tensor(x)
     m = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
     if m.dtype != bool:

@@ -1,13 +1,18 @@
 """Matrix product with np.matmul's rules: 1-D operands are promoted and the added axis removed again."""
+
 import numpy as np
 
 from ..function import Function, unbroadcast
 
+__all__ = ["MatMul", "matmul"]
+
 
 class MatMul(Function):
     """Batched matmul of operands with at least 2 axes; batch axes broadcast."""
+
     saves = {"x": 0, "y": 1}
-    rule = 'g @ yᵀ, xᵀ @ g'
+    rule = "g @ yᵀ, xᵀ @ g"
+
     @staticmethod
     def forward(ctx, x, y):
         ctx.x, ctx.y = x, y
@@ -16,16 +21,20 @@ class MatMul(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.x, ctx.y
-        return (unbroadcast(g @ y.swapaxes(-1, -2), x.shape) if ctx.needs_input_grad[0] else None,
-                unbroadcast(x.swapaxes(-1, -2) @ g, y.shape) if ctx.needs_input_grad[1] else None)
+        return (
+            unbroadcast(g @ y.swapaxes(-1, -2), x.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(x.swapaxes(-1, -2) @ g, y.shape) if ctx.needs_input_grad[1] else None,
+        )
 
 
 def matmul(x, y):
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"matmul needs operands with at least one axis, got shapes {x.shape} and {y.shape}")
     if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:
-        raise ValueError(f"matmul: shapes {x.shape} and {y.shape} do not align: "
-                         f"{x.shape[-1]} (last axis of the first) != {y.shape[-2 if y.ndim > 1 else 0]}")
+        raise ValueError(
+            f"matmul: shapes {x.shape} and {y.shape} do not align: "
+            f"{x.shape[-1]} (last axis of the first) != {y.shape[-2 if y.ndim > 1 else 0]}"
+        )
     if x.ndim >= 2 and y.ndim >= 2:
         return MatMul.apply(x, y)
     xv, yv = x.ndim == 1, y.ndim == 1

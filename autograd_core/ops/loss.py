@@ -1,9 +1,12 @@
 """Loss primitives: where no composition of primitives gives PyTorch's gradient, one op with its own backward."""
+
 import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
 from .elementwise import maximum
+
+__all__ = ["BinaryCrossEntropy"]
 
 
 class BinaryCrossEntropy(Function):
@@ -13,8 +16,9 @@ class BinaryCrossEntropy(Function):
     A primitive rather than log and clip composed: at p = 0 or 1 the composition's gradient is 0 where PyTorch's
     is (p - t) / 1e-12, and in float32 clamping p at its smallest normal number would give log 87.3, not 100.
     """
+
     saves = {"p": 0, "t": 1}
-    rule = 'g * (p - t) / (p (1 - p)), g * (log(1 - p) - log p)'
+    rule = "g * (p - t) / (p (1 - p)), g * (log(1 - p) - log p)"
 
     @staticmethod
     def forward(ctx, p, t):

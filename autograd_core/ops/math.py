@@ -1,12 +1,18 @@
 """More elementwise math with NumPy's names: a few primitives (sin, cos, arcsin, arctan, arctan2, log1p, expm1,
 erf, and the piecewise-constant ops with zero gradient); everything else is composed from them, so its first and
 second derivatives come from the chain rule."""
+
 import math
 
 import numpy as np
 
 from ..function import Function, unbroadcast
-from ..tensor import Tensor, as_tensor, _operand
+from ..tensor import Tensor, _operand, as_tensor
+
+__all__ = ["Sin", "Cos", "Arcsin", "Arctan", "Arctan2", "Log1p", "Expm1", "Erf", "Constant", "sin", "cos", "tan",
+           "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "log1p", "expm1", "log2", "log10", "exp2", "erf",
+           "square", "rsqrt", "isnan", "isinf", "isfinite", "logaddexp", "copysign", "lerp", "Remainder", "remainder",
+           "fmod", "floor_divide"]  # fmt: skip
 
 
 def _call(name, x):
@@ -72,6 +78,7 @@ class Arctan(Function):
 
 class Arctan2(Function):
     """The angle of the point (x, y), as np.arctan2(y, x)."""
+
     saves = {"y": 0, "x": 1}
     rule = "g * x / (x² + y²), -g * y / (x² + y²)"
 
@@ -84,8 +91,10 @@ class Arctan2(Function):
     def backward(ctx, g):
         y, x = ctx.y, ctx.x
         r2 = x * x + y * y
-        return (unbroadcast(g * x / r2, y.shape) if ctx.needs_input_grad[0] else None,
-                unbroadcast(-g * y / r2, x.shape) if ctx.needs_input_grad[1] else None)
+        return (
+            unbroadcast(g * x / r2, y.shape) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-g * y / r2, x.shape) if ctx.needs_input_grad[1] else None,
+        )
 
 
 class Log1p(Function):
@@ -135,6 +144,7 @@ class Erf(Function):
 
 class Constant(Function):
     """A piecewise-constant function (floor, ceil, round, trunc, sign): its gradient is 0 wherever it exists."""
+
     rule = "0"
 
     @staticmethod
@@ -149,12 +159,29 @@ class Constant(Function):
 
 # ---- public functions and compositions -------------------------------------------------------------------
 
-def sin(x): return Sin.apply(as_tensor(x))
-def cos(x): return Cos.apply(as_tensor(x))
-def tan(x): return sin(x) / cos(x)
-def arcsin(x): return Arcsin.apply(as_tensor(x))
-def arccos(x): return math.pi / 2 - arcsin(x)
-def arctan(x): return Arctan.apply(as_tensor(x))
+
+def sin(x):
+    return Sin.apply(as_tensor(x))
+
+
+def cos(x):
+    return Cos.apply(as_tensor(x))
+
+
+def tan(x):
+    return sin(x) / cos(x)
+
+
+def arcsin(x):
+    return Arcsin.apply(as_tensor(x))
+
+
+def arccos(x):
+    return math.pi / 2 - arcsin(x)
+
+
+def arctan(x):
+    return Arctan.apply(as_tensor(x))
 
 
 def arctan2(y, x):
@@ -172,19 +199,42 @@ def cosh(x):
     return (x.exp() + (-x).exp()) * 0.5
 
 
-def log1p(x): return Log1p.apply(as_tensor(x))
-def expm1(x): return Expm1.apply(as_tensor(x))
-def log2(x): return as_tensor(x).log() * (1 / math.log(2))
-def log10(x): return as_tensor(x).log() * (1 / math.log(10))
-def exp2(x): return (as_tensor(x) * math.log(2)).exp()
-def erf(x): return Erf.apply(as_tensor(x))
-def square(x): return as_tensor(x) ** 2
-def rsqrt(x): return as_tensor(x).sqrt() ** -1
+def log1p(x):
+    return Log1p.apply(as_tensor(x))
+
+
+def expm1(x):
+    return Expm1.apply(as_tensor(x))
+
+
+def log2(x):
+    return as_tensor(x).log() * (1 / math.log(2))
+
+
+def log10(x):
+    return as_tensor(x).log() * (1 / math.log(10))
+
+
+def exp2(x):
+    return (as_tensor(x) * math.log(2)).exp()
+
+
+def erf(x):
+    return Erf.apply(as_tensor(x))
+
+
+def square(x):
+    return as_tensor(x) ** 2
+
+
+def rsqrt(x):
+    return as_tensor(x).sqrt() ** -1
 
 
 def _constant(fn):
     def op(x):
         return Constant.apply(as_tensor(x), fn=fn)
+
     op.__name__ = fn.__name__
     op.__doc__ = f"np.{fn.__name__}, with a zero gradient (PyTorch's convention)"
     return op
@@ -193,9 +243,16 @@ def _constant(fn):
 floor, ceil, round, trunc, sign = (_constant(f) for f in (np.floor, np.ceil, np.round, np.trunc, np.sign))
 
 
-def isnan(x): return Tensor(np.isnan(as_tensor(x).data))
-def isinf(x): return Tensor(np.isinf(as_tensor(x).data))
-def isfinite(x): return Tensor(np.isfinite(as_tensor(x).data))
+def isnan(x):
+    return Tensor(np.isnan(as_tensor(x).data))
+
+
+def isinf(x):
+    return Tensor(np.isinf(as_tensor(x).data))
+
+
+def isfinite(x):
+    return Tensor(np.isfinite(as_tensor(x).data))
 
 
 def logaddexp(x, y):
@@ -222,6 +279,7 @@ def lerp(start, end, weight):
 
 class Remainder(Function):
     """x - q * y with q = floor(x / y) (NumPy's %, the sign of y) or trunc(x / y) (fmod, the sign of x)."""
+
     saves = {"q": "constant"}
     rule = "g, -g * q"
 
@@ -236,8 +294,10 @@ class Remainder(Function):
     @staticmethod
     def backward(ctx, g):
         xs, ys = ctx.shapes
-        return (unbroadcast(g, xs) if ctx.needs_input_grad[0] else None,
-                unbroadcast(-g * ctx.q, ys) if ctx.needs_input_grad[1] else None)
+        return (
+            unbroadcast(g, xs) if ctx.needs_input_grad[0] else None,
+            unbroadcast(-g * ctx.q, ys) if ctx.needs_input_grad[1] else None,
+        )
 
 
 def remainder(x, y):

@@ -1,14 +1,19 @@
 """Movement primitives: they move or pick elements, never change them, so each backward moves gradients back."""
+
 import numbers
 
 import numpy as np
 
 from ..function import Function, Scattered, unbroadcast
-from ..tensor import Tensor, as_tensor, _axes
+from ..tensor import Tensor, _axes, as_tensor
+
+__all__ = ["Reshape", "Transpose", "BroadcastTo", "GetItem", "ScatterAdd", "scatter_add", "Concatenate", "Pad",
+           "broadcast_to", "squeeze", "unsqueeze", "getitem", "concatenate", "stack", "split", "pad", "flatten"]  # fmt: skip
 
 
 class Reshape(Function):
-    rule = 'g reshaped back'
+    rule = "g reshaped back"
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -21,7 +26,9 @@ class Reshape(Function):
 
 class Transpose(Function):
     """Permute axes (None reverses them, like ndarray.T)."""
-    rule = 'g transposed back'
+
+    rule = "g transposed back"
+
     @staticmethod
     def forward(ctx, x, axes):
         ctx.axes = None if axes is None else tuple(a % x.ndim for a in axes)  # argsort needs them >= 0
@@ -33,7 +40,8 @@ class Transpose(Function):
 
 
 class BroadcastTo(Function):
-    rule = 'g summed over the broadcast axes'
+    rule = "g summed over the broadcast axes"
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -46,7 +54,9 @@ class BroadcastTo(Function):
 
 class GetItem(Function):
     """x[index] for basic and advanced indices; repeated indices accumulate their gradients."""
-    rule = 'g placed back at the index'
+
+    rule = "g placed back at the index"
+
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.index = x.shape, index
@@ -72,7 +82,9 @@ class GetItem(Function):
 
 class ScatterAdd(Function):
     """zeros(shape) with g added at index: GetItem's backward, and itself differentiable (its backward is GetItem)."""
-    rule = 'gg[index]'
+
+    rule = "gg[index]"
+
     @staticmethod
     def forward(ctx, g, shape, index):
         ctx.index = index
@@ -107,7 +119,8 @@ def _is_basic(index):
 
 
 class Concatenate(Function):
-    rule = 'g cut back into its pieces'
+    rule = "g cut back into its pieces"
+
     @staticmethod
     def forward(ctx, *xs, axis):
         ctx.axis, ctx.sizes = axis, [x.shape[axis] for x in xs]
@@ -125,7 +138,9 @@ class Concatenate(Function):
 
 class Pad(Function):
     """Constant padding, np.pad's pad_width convention; the backward slices the padding off."""
-    rule = 'g without the padding'
+
+    rule = "g without the padding"
+
     @staticmethod
     def forward(ctx, x, pad_width, value):
         ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(pad_width, x.shape))
@@ -137,6 +152,7 @@ class Pad(Function):
 
 
 # ---- public functions -------------------------------------------------------------------------
+
 
 def broadcast_to(x, shape):
     shape = tuple(shape)
@@ -198,8 +214,9 @@ def concatenate(tensors, axis=0, *, dim=None):
     ax = _axes(axis, nd)[0]
     for t in tensors:
         if t.ndim != nd or any(a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != ax):
-            raise ValueError("concatenate needs equal shapes except on axis "
-                             f"{axis}, got {[tuple(t.shape) for t in tensors]}")
+            raise ValueError(
+                f"concatenate needs equal shapes except on axis {axis}, got {[tuple(t.shape) for t in tensors]}"
+            )
     return Concatenate.apply(*tensors, axis=ax)
 
 
@@ -246,6 +263,7 @@ def pad(x, pad_width, value=0.0, mode="constant"):
         raise ValueError(f"pad_width must be non-negative, got {pad_width!r}")
     if mode != "constant":
         from .arrange import pad_modes
+
         return pad_modes(x, width, mode)
     return Pad.apply(x, pad_width=tuple(map(tuple, width.tolist())), value=value)
 

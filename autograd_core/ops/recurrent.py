@@ -9,11 +9,14 @@ Second derivatives: with create_graph=True the engine calls `backward` with Tens
 would be constants there. So in that case backward recomputes the gates from its input Tensors with recorded ops,
 and the same gradient formulas, written with operators arrays and Tensors share, record a differentiable pass.
 """
+
 import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 from .movement import concatenate
+
+__all__ = ["LSTMStep", "fused_lstm_update", "GRUStep", "fused_gru_update"]
 
 
 def _sigmoid(x):
@@ -22,7 +25,7 @@ def _sigmoid(x):
 
 def _blocks(a, n, count):
     """The `count` gate blocks of width n side by side along axis 1 of a (B, count * n) array."""
-    return [a[:, k * n:(k + 1) * n] for k in range(count)]
+    return [a[:, k * n : (k + 1) * n] for k in range(count)]
 
 
 def _cat(blocks):
@@ -34,20 +37,23 @@ def _cat(blocks):
 
 # ---- LSTM ---------------------------------------------------------------------------------------------
 
+
 class LSTMStep(Function):
     """h' and c' stacked as (2, B, H) from xw (B, 4H), h and c (B, H), w_hh_t (H, 4H).
 
     gates = xw + h @ w_hh_t; i, f, o = sigmoid, g = tanh of their blocks; c' = f * c + i * g; h' = o * tanh(c').
     One output because a node has one: the caller takes out[0] and out[1] (basic indexing, cheap in backward).
     """
+
     saves = {"act": "recomputed", "out": "output", "h": 1, "c": 2, "w_hh_t": 3}
     rule = "dc' = g_c + g_h * o * (1 - tanh²c'); gates: σ' = a(1 - a), tanh' = 1 - a²"
+
     @staticmethod
     def forward(ctx, xw, h, c, w_hh_t):
         n = h.shape[1]
         gates = xw + h @ w_hh_t
         act = _sigmoid(gates)  # all four blocks at once; the g block's sigmoid is then replaced by its tanh
-        act[:, 2 * n:3 * n] = np.tanh(gates[:, 2 * n:3 * n])
+        act[:, 2 * n : 3 * n] = np.tanh(gates[:, 2 * n : 3 * n])
         i, f, g, o = _blocks(act, n, 4)
         out = np.empty((2,) + h.shape, np.result_type(act, c))
         np.add(f * c, i * g, out=out[1])
@@ -70,13 +76,15 @@ class LSTMStep(Function):
         # to their pre-activations: sigmoid' = a (1 - a) and tanh' = (1 - a)(1 + a), so for all four blocks at
         # once (1 - a)(a + e) with e = 1 on the tanh block g, 0 on the others
         e = np.zeros(4 * n, act.dtype)
-        e[2 * n:3 * n] = 1
+        e[2 * n : 3 * n] = 1
         d_gates = d_act * (1 - act) * (act + e)
         need = ctx.needs_input_grad
-        return (d_gates,
-                d_gates @ w_hh_t.T if need[1] else None,
-                dc * f if need[2] else None,
-                h.T @ d_gates if need[3] else None)
+        return (
+            d_gates,
+            d_gates @ w_hh_t.T if need[1] else None,
+            dc * f if need[2] else None,
+            h.T @ d_gates if need[3] else None,
+        )
 
 
 def _lstm_gates(xw, h, c, w_hh_t):
@@ -85,7 +93,7 @@ def _lstm_gates(xw, h, c, w_hh_t):
     gates = xw + h @ w_hh_t
     ifo = gates.sigmoid()
     i, f, _, o = _blocks(ifo, n, 4)
-    g = gates[:, 2 * n:3 * n].tanh()
+    g = gates[:, 2 * n : 3 * n].tanh()
     return _cat([i, f, g, o]), (f * c + i * g).tanh()
 
 
@@ -104,24 +112,27 @@ def fused_lstm_update(xw, h, c, w_hh_t, validate=True):
 
 # ---- GRU ----------------------------------------------------------------------------------------------
 
+
 class GRUStep(Function):
     """h' (B, H) from gi (B, 3H), h (B, H), w_hh_t (H, 3H) and optionally b_hh (3H,).
 
     gh = h @ w_hh_t + b_hh; r, z = sigmoid(gi + gh) of their blocks; n = tanh(gi_n + r * gh_n);
     h' = n + z * (h - n).
     """
+
     saves = {"rz": "recomputed", "new": "recomputed", "gh_n": "recomputed", "h": 1, "w_hh_t": 2}
     rule = "dn = g * (1 - z) * (1 - n²); dz = g * (h - n); gates: σ' = a(1 - a)"
+
     @staticmethod
     def forward(ctx, gi, h, w_hh_t, *b_hh):
         n = h.shape[1]
         gh = h @ w_hh_t
         if b_hh:
             gh = gh + b_hh[0]
-        gh_n = gh[:, 2 * n:]
-        rz = _sigmoid(gi[:, :2 * n] + gh[:, :2 * n])
+        gh_n = gh[:, 2 * n :]
+        rz = _sigmoid(gi[:, : 2 * n] + gh[:, : 2 * n])
         r, z = rz[:, :n], rz[:, n:]
-        new = np.tanh(gi[:, 2 * n:] + r * gh_n)
+        new = np.tanh(gi[:, 2 * n :] + r * gh_n)
         ctx.rz, ctx.new, ctx.gh_n, ctx.h, ctx.w_hh_t = rz, new, gh_n.copy(), h, w_hh_t  # copy: not all of gh
         return new + z * (h - new)
 
@@ -138,9 +149,7 @@ class GRUStep(Function):
         d_gi = _cat([d_rz, d_new])
         d_gh = _cat([d_rz, d_new * r])
         need = ctx.needs_input_grad
-        grads = (d_gi,
-                 grad * z + d_gh @ w_hh_t.T if need[1] else None,
-                 h.T @ d_gh if need[2] else None)
+        grads = (d_gi, grad * z + d_gh @ w_hh_t.T if need[1] else None, h.T @ d_gh if need[2] else None)
         if len(need) == 4:
             grads += (d_gh.sum(axis=0) if need[3] else None,)
         return grads
@@ -152,9 +161,9 @@ def _gru_gates(gi, h, w_hh_t, b_hh):
     gh = h @ w_hh_t
     if b_hh is not None:
         gh = gh + b_hh
-    rz = (gi[:, :2 * n] + gh[:, :2 * n]).sigmoid()
-    gh_n = gh[:, 2 * n:]
-    return rz, (gi[:, 2 * n:] + rz[:, :n] * gh_n).tanh(), gh_n
+    rz = (gi[:, : 2 * n] + gh[:, : 2 * n]).sigmoid()
+    gh_n = gh[:, 2 * n :]
+    return rz, (gi[:, 2 * n :] + rz[:, :n] * gh_n).tanh(), gh_n
 
 
 def fused_gru_update(gi, h, w_hh_t, b_hh=None, validate=True):
@@ -168,21 +177,26 @@ def fused_gru_update(gi, h, w_hh_t, b_hh=None, validate=True):
         gi, h, w_hh_t, *biases = (as_tensor(t) for t in (gi, h, w_hh_t) + biases)
         _check("fused_gru_update", gi, [h], w_hh_t, 3)
         if biases and biases[0].shape != (w_hh_t.shape[1],):
-            raise ValueError(f"fused_gru_update: b_hh must have shape ({w_hh_t.shape[1]},) to match w_hh_t "
-                             f"{w_hh_t.shape}, got {biases[0].shape}")
+            raise ValueError(
+                f"fused_gru_update: b_hh must have shape ({w_hh_t.shape[1]},) to match w_hh_t "
+                f"{w_hh_t.shape}, got {biases[0].shape}"
+            )
     return GRUStep.apply(gi, h, w_hh_t, *biases)
 
 
 def _check(name, xw, states, w_hh_t, gates):
     """ValueError naming expected and given shapes, before NumPy can fail with its own message."""
     if w_hh_t.ndim != 2 or w_hh_t.shape[1] != gates * w_hh_t.shape[0]:
-        raise ValueError(f"{name}: w_hh_t must have shape (hidden_size, {gates} * hidden_size), "
-                         f"got {w_hh_t.shape}")
+        raise ValueError(f"{name}: w_hh_t must have shape (hidden_size, {gates} * hidden_size), got {w_hh_t.shape}")
     hidden = w_hh_t.shape[0]
     if xw.ndim != 2 or xw.shape[1] != gates * hidden:
-        raise ValueError(f"{name}: the projected input must have shape (batch, {gates * hidden}) for w_hh_t "
-                         f"{w_hh_t.shape}, got {xw.shape}")
+        raise ValueError(
+            f"{name}: the projected input must have shape (batch, {gates * hidden}) for w_hh_t "
+            f"{w_hh_t.shape}, got {xw.shape}"
+        )
     for s in states:
         if s.shape != (xw.shape[0], hidden):
-            raise ValueError(f"{name}: each state must have shape {(xw.shape[0], hidden)} (batch, hidden_size) "
-                             f"for a projected input {xw.shape}, got {s.shape}")
+            raise ValueError(
+                f"{name}: each state must have shape {(xw.shape[0], hidden)} (batch, hidden_size) "
+                f"for a projected input {xw.shape}, got {s.shape}"
+            )

@@ -1,4 +1,5 @@
 """Reductions (sum, max) as primitives; mean, min, var, logsumexp and softmax composed from them."""
+
 import numbers
 
 import numpy as np
@@ -6,6 +7,9 @@ import numpy as np
 from ..function import Function, broadcast_to
 from ..tensor import Tensor, _axes, as_tensor
 from .gather import _grid
+
+__all__ = ["Sum", "Max", "arg_extreme", "max_with_indices", "mean", "min", "var", "logsumexp", "log_softmax",
+           "softmax", "argmax", "argmin"]  # fmt: skip
 
 
 def _kept_shape(shape, axis):
@@ -16,7 +20,8 @@ def _kept_shape(shape, axis):
 
 
 class Sum(Function):
-    rule = 'g broadcast back to x'
+    rule = "g broadcast back to x"
+
     @staticmethod
     def forward(ctx, x, axis, keepdims):
         ctx.shape, ctx.axis = x.shape, axis
@@ -29,8 +34,10 @@ class Sum(Function):
 
 class Max(Function):
     """Max over axes. Where several elements tie for the max, the gradient is split evenly among them."""
+
     saves = {"x": "constant", "max": "constant"}  # which elements won: the gradient flows only through g
-    rule = 'g to the max (ties share it)'
+    rule = "g to the max (ties share it)"
+
     @staticmethod
     def forward(ctx, x, axis, keepdims):
         if x.size == 0 and (axis is None or 0 in [x.shape[a] for a in axis]):  # else NumPy: "zero-size array"
@@ -73,6 +80,7 @@ def max_with_indices(x, axis, keepdims=False, lowest=False):
     """PyTorch's max(dim=) / min(dim=): (values, indices); the gradient goes to the element picked (the first
     of ties), as PyTorch's does, not shared among ties as max(axis=) shares it."""
     from ..spellings import ValuesIndices
+
     what = "min" if lowest else "max"
     axis = _one_axis(x, axis, what)
     if x.ndim == 0:

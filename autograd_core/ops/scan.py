@@ -1,15 +1,19 @@
 """Products, running scans, sorting and norms. cumsum and the p-norm are primitives; products and running products
 are log-depth compositions of multiplies (exact gradients, zeros included, every order); sorting, running max and
 top-k pick elements with an index, so their gradient goes to the elements picked."""
+
 import numbers
 
 import numpy as np
 
 from ..function import Function
-from ..tensor import Tensor, as_tensor, _axes, _spelled
+from ..tensor import Tensor, _axes, _spelled, as_tensor
 from .gather import _grid
 from .movement import concatenate
 from .reduce import _one_axis
+
+__all__ = ["Cumsum", "cumsum", "cumprod", "prod", "cummax", "argsort", "sort", "topk", "median", "Norm", "norm",
+           "amax", "amin", "any", "all"]  # fmt: skip
 
 
 def _slice(x, axis, start=None, stop=None, step=None):
@@ -82,6 +86,7 @@ def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 def cummax(x, axis, lowest=False):
     """(values, indices) of the running max (or min) along axis; ties take the latest index, as PyTorch."""
     from ..spellings import ValuesIndices
+
     x = as_tensor(x)
     if x.ndim == 0:
         return ValuesIndices(x * 1, Tensor(np.zeros((), np.int64)))
@@ -103,6 +108,7 @@ def argsort(x, axis=-1, descending=False, *, dim=None):
 def sort(x, axis=-1, descending=False, *, dim=None):
     """Sorted values (NumPy), or PyTorch's (values, indices) when called with dim=."""
     from ..spellings import ValuesIndices
+
     x = as_tensor(x)
     idx = argsort(x, axis, descending, dim=dim)
     values = x[_grid(idx.data, _one_axis(x, axis if dim is None else dim, "sort"))] if x.ndim else x * 1
@@ -112,10 +118,13 @@ def sort(x, axis=-1, descending=False, *, dim=None):
 def topk(x, k, dim=-1, largest=True, sorted=True):
     """PyTorch's topk: the k largest (or smallest) along dim, as (values, indices)."""
     from ..spellings import ValuesIndices
+
     x = as_tensor(x)
     axis = _one_axis(x, dim, "topk")
     if not isinstance(k, numbers.Integral) or not 0 <= k <= x.shape[axis]:
-        raise ValueError(f"topk: k must be an int in [0, {x.shape[axis]}] for axis {axis} of shape {x.shape}, got {k!r}")
+        raise ValueError(
+            f"topk: k must be an int in [0, {x.shape[axis]}] for axis {axis} of shape {x.shape}, got {k!r}"
+        )
     idx = _slice(argsort(x, axis, descending=largest), axis, stop=k).data
     return ValuesIndices(x[_grid(idx, axis)], Tensor(idx))
 
@@ -124,6 +133,7 @@ def median(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """NumPy's median (the mean of the two middle values for an even count) with axis= or none; with dim=,
     PyTorch's: the lower of the two middle values and its index, as (values, indices)."""
     from ..spellings import ValuesIndices
+
     x = as_tensor(x)
     if dim is not None:
         axis = _one_axis(x, dim, "median")
@@ -147,6 +157,7 @@ def median(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
 
 class Norm(Function):
     """The p-norm (sum |x|^p)^(1/p) over axes, p >= 1; at a zero vector the gradient is 0, as in PyTorch."""
+
     saves = {"x": 0, "out": "output"}
     rule = "g * x |x|^(p-2) / ‖x‖^(p-1)"
 
@@ -155,11 +166,14 @@ class Norm(Function):
         out = np.sum(np.abs(x) ** p, axis=axis, keepdims=True) ** (1.0 / p)
         ctx.x, ctx.p, ctx.out, ctx.kept_shape = x, p, out, out.shape
         ctx.zero = out == 0
-        return out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if axis is not None and i not in axis])
+        return (
+            out if keepdims else out.reshape([n for i, n in enumerate(x.shape) if axis is not None and i not in axis])
+        )
 
     @staticmethod
     def backward(ctx, g):
         from ..function import select
+
         x, p, out = ctx.x, ctx.p, ctx.out.reshape(ctx.kept_shape)  # the output, with the reduced axes kept
         g = g.reshape(ctx.kept_shape)
         safe = out + ctx.zero  # 1 where the norm is 0: no 0/0

@@ -5,6 +5,7 @@ the result has shape (..., O1..Ok, F1..Fk) with Oi = (Ni - Di*(Fi - 1) - 1) // S
 strided view (no copy); backward adds each window's gradient back where it came from, looping over the
 F1*..*Fk kernel offsets, never over pixels.
 """
+
 import itertools
 import numbers
 
@@ -14,11 +15,16 @@ from numpy.lib.stride_tricks import as_strided
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 
+__all__ = ["SlidingWindow", "Col2Im", "window_output_size", "sliding_window"]
+
 
 def _per_axis(value, k, what):
     v = (value,) * k if isinstance(value, numbers.Integral) else value
-    if (not isinstance(v, (tuple, list)) or len(v) != k
-            or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and i >= 1 for i in v)):
+    if (
+        not isinstance(v, (tuple, list))
+        or len(v) != k
+        or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and i >= 1 for i in v)
+    ):
         raise ValueError(f"{what} must be a positive int or {k} positive ints, got {value!r}")
     return tuple(int(i) for i in v)
 
@@ -29,27 +35,30 @@ def _windows(x, window, stride, dilation, out_sizes):
     return as_strided(
         x,
         shape=x.shape[:-k] + out_sizes + window,
-        strides=x.strides[:-k] + tuple(s * st for s, st in zip(strides, stride))
+        strides=x.strides[:-k]
+        + tuple(s * st for s, st in zip(strides, stride))
         + tuple(s * d for s, d in zip(strides, dilation)),
-        writeable=False)
+        writeable=False,
+    )
 
 
 def _col2im(g, in_shape, window, stride, dilation, out=None):
     """Add every window of g (..., O1..Ok, F1..Fk) back where it came from, into out (zeros of in_shape if None)."""
     k = len(window)
-    out_sizes = g.shape[-2 * k:-k]
+    out_sizes = g.shape[-2 * k : -k]
     if out is None:
         out = np.zeros(in_shape, dtype=g.dtype)
     for offsets in itertools.product(*(range(f) for f in window)):
         target = (Ellipsis,) + tuple(
-            slice(o * d, o * d + s * (n - 1) + 1, s)
-            for o, d, s, n in zip(offsets, dilation, stride, out_sizes))
+            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offsets, dilation, stride, out_sizes)
+        )
         out[target] += g[(Ellipsis,) + offsets]
     return out
 
 
 class SlidingWindow(Function):
-    rule = 'windows of g added back (col2im)'
+    rule = "windows of g added back (col2im)"
+
     @staticmethod
     def forward(ctx, x, window, stride, dilation, out_sizes):
         ctx.shape, ctx.geometry = x.shape, (window, stride, dilation)
@@ -64,10 +73,12 @@ class SlidingWindow(Function):
 
 class Col2Im(Function):
     """Scatter-add windows back to an array of in_shape; its backward takes the windows again."""
-    rule = 'the windows of g'
+
+    rule = "the windows of g"
+
     @staticmethod
     def forward(ctx, g, in_shape, geometry):
-        ctx.geometry, ctx.out_sizes = geometry, g.shape[-2 * len(geometry[0]):-len(geometry[0])]
+        ctx.geometry, ctx.out_sizes = geometry, g.shape[-2 * len(geometry[0]) : -len(geometry[0])]
         return _col2im(g, in_shape, *geometry)
 
     @staticmethod
@@ -94,6 +105,8 @@ def sliding_window(x, window, stride=1, dilation=1):
     out = tuple(window_output_size(n, f, s, d) for n, f, s, d in zip(sizes, window, stride, dilation))
     for n, f, s, d, o in zip(sizes, window, stride, dilation, out):
         if o < 1:
-            raise ValueError(f"a window of size F={f} with dilation D={d} (span {d * (f - 1) + 1}) does not fit "
-                             f"an axis of size N={n} (stride S={s}): output size would be {o}")
+            raise ValueError(
+                f"a window of size F={f} with dilation D={d} (span {d * (f - 1) + 1}) does not fit "
+                f"an axis of size N={n} (stride S={s}): output size would be {o}"
+            )
     return SlidingWindow.apply(x, window=window, stride=stride, dilation=dilation, out_sizes=out)

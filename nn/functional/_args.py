@@ -1,4 +1,5 @@
 """Checking and normalising the per-axis arguments of convolution and pooling (kernel, stride, padding...)."""
+
 import numbers
 
 from autograd_core import Tensor
@@ -9,9 +10,11 @@ _SPATIAL = {1: "L", 2: "H, W", 3: "D, H, W"}
 def ntuple(value, k, name, minimum=1):
     """value as a tuple of k ints >= minimum: an int is repeated, a tuple or list must have k entries."""
     items = (value,) * k if isinstance(value, numbers.Integral) else value
-    if (not isinstance(items, (tuple, list)) or len(items) != k
-            or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and i >= minimum
-                       for i in items)):
+    if (
+        not isinstance(items, (tuple, list))
+        or len(items) != k
+        or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and i >= minimum for i in items)
+    ):
         raise ValueError(f"{name} must be an int >= {minimum} or a tuple of {k} such ints, got {value!r}")
     return tuple(int(i) for i in items)
 
@@ -33,23 +36,28 @@ def check_dtypes(name, input, **params):
     a float64 input to float32 weights would otherwise run in float64 and make float64 gradients for them."""
     if input.dtype.kind != "f":
         like = next((str(p.dtype) for p in params.values() if p is not None), "float32")
-        raise TypeError(f"{name}: the input must be floating point, got dtype {input.dtype}; cast it with "
-                        f"x.astype({like!r})")
+        raise TypeError(
+            f"{name}: the input must be floating point, got dtype {input.dtype}; cast it with x.astype({like!r})"
+        )
     for what, p in params.items():
         if p is not None and p.dtype != input.dtype:
-            raise TypeError(f"{name}: expected the input and {what} to have the same dtype, got input {input.dtype} "
-                            f"and {what} {p.dtype}; cast the input (x.astype({str(p.dtype)!r})) or the model "
-                            "(model.to(...), model.double())")
+            raise TypeError(
+                f"{name}: expected the input and {what} to have the same dtype, got input {input.dtype} "
+                f"and {what} {p.dtype}; cast the input (x.astype({str(p.dtype)!r})) or the model "
+                "(model.to(...), model.double())"
+            )
 
 
 def composite(fn):
     """Record fn's ops under a scope named after it (`conv2d`, `cross_entropy`), so drawings show the call as one
     node; inside a module's scope the module's node holds them."""
     import functools
+
     from autograd_core import name_scope
 
     @functools.wraps(fn)
     def scoped(*args, **kwargs):
         with name_scope(fn.__name__):
             return fn(*args, **kwargs)
+
     return scoped

@@ -1,4 +1,5 @@
 """Activation functions with PyTorch's names and arguments (`dim` for the softmax axis)."""
+
 import math
 import numbers
 
@@ -7,7 +8,12 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor
+
 from ._args import composite
+
+__all__ = ["relu", "tanh", "sigmoid", "leaky_relu", "softmax", "log_softmax", "softplus", "silu", "gelu", "elu",
+           "selu", "celu", "hardtanh", "relu6", "hardsigmoid", "hardswish", "logsigmoid", "mish", "softsign", "prelu",
+           "softmin"]  # fmt: skip
 
 
 def _check_dim(x, dim, fn):
@@ -15,8 +21,9 @@ def _check_dim(x, dim, fn):
         raise TypeError(f"{fn}: dim must be an int, got {type(dim).__name__}")
     nd = max(x.ndim, 1)
     if not -nd <= dim < nd:
-        raise ValueError(f"{fn}: dim {dim} is out of range for an input of shape {x.shape} "
-                         f"(expected -{nd} <= dim < {nd})")
+        raise ValueError(
+            f"{fn}: dim {dim} is out of range for an input of shape {x.shape} (expected -{nd} <= dim < {nd})"
+        )
 
 
 def relu(x):
@@ -69,6 +76,7 @@ def softplus(x, beta=1.0, threshold=20.0):
 
 # ---- more activations, composed from primitives (PyTorch's definitions and defaults) ---------------------------
 
+
 def silu(x):
     """x * sigmoid(x) (swish)."""
     x = as_tensor(x)
@@ -81,7 +89,7 @@ def gelu(x, approximate="none"):
     if approximate == "none":
         return x * ((x * (1 / math.sqrt(2))).erf() + 1) * 0.5
     if approximate == "tanh":
-        return x * (((x + x ** 3 * 0.044715) * math.sqrt(2 / math.pi)).tanh() + 1) * 0.5
+        return x * (((x + x**3 * 0.044715) * math.sqrt(2 / math.pi)).tanh() + 1) * 0.5
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -152,8 +160,9 @@ def prelu(x, weight):
     """max(0, x) + weight * min(0, x), weight one value or one per channel (axis 1)."""
     x, w = as_tensor(x), as_tensor(weight)
     if w.size not in (1, x.shape[1] if x.ndim > 1 else 1):
-        raise ValueError(f"prelu: weight must have 1 or {x.shape[1] if x.ndim > 1 else 1} (channels) elements, "
-                         f"got shape {w.shape}")
+        raise ValueError(
+            f"prelu: weight must have 1 or {x.shape[1] if x.ndim > 1 else 1} (channels) elements, got shape {w.shape}"
+        )
     if w.size > 1:
         w = w.reshape((1, w.size) + (1,) * (x.ndim - 2))
     else:

@@ -1,11 +1,15 @@
 """Scaled dot-product attention: softmax(q kᵀ / √d + mask) v, with PyTorch's mask conventions."""
+
 import math
 
 import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor
+
 from .dropout import dropout
+
+__all__ = ["scaled_dot_product_attention"]
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
@@ -16,8 +20,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     """
     q, k, v = as_tensor(query), as_tensor(key), as_tensor(value)
     if q.ndim < 2 or k.ndim < 2 or v.ndim < 2 or q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
-        raise ValueError(f"scaled_dot_product_attention: expected query (..., L, E), key (..., S, E) and value "
-                         f"(..., S, Ev), got {q.shape}, {k.shape} and {v.shape}")
+        raise ValueError(
+            f"scaled_dot_product_attention: expected query (..., L, E), key (..., S, E) and value "
+            f"(..., S, Ev), got {q.shape}, {k.shape} and {v.shape}"
+        )
     if is_causal and attn_mask is not None:
         raise ValueError("scaled_dot_product_attention: give attn_mask or is_causal=True, not both")
     L, S = q.shape[-2], k.shape[-2]

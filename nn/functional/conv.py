@@ -6,10 +6,14 @@ image". Groups split the channels into independent convolutions, which become on
 `ag.correlate` is that product as one primitive: the same numbers as ag.sliding_window -> transpose -> reshape ->
 matmul (tests/test_correlate.py), without holding the whole batch's window matrix (see autograd_core/ops/correlate.py).
 """
+
 import numbers
 
 import autograd_core as ag
-from ._args import as_tensor, check_dtypes, check_input, ntuple, composite
+
+from ._args import as_tensor, check_dtypes, check_input, composite, ntuple
+
+__all__ = ["conv_output_size", "conv1d", "conv2d", "conv3d"]
 
 
 def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=False):
@@ -18,8 +22,13 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=Fal
     Floors like PyTorch; with strict=True a stride that does not fit the input exactly raises ValueError naming
     the remainder. A configuration that gives no output raises ValueError naming N, F, P, S and the result.
     """
-    for name, v, least in (("n", n, 0), ("kernel_size", kernel_size, 1), ("stride", stride, 1),
-                           ("padding", padding, 0), ("dilation", dilation, 1)):
+    for name, v, least in (
+        ("n", n, 0),
+        ("kernel_size", kernel_size, 1),
+        ("stride", stride, 1),
+        ("padding", padding, 0),
+        ("dilation", dilation, 1),
+    ):
         if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < least:
             raise ValueError(f"conv_output_size: {name} must be an int >= {least}, got {v!r}")
     span = dilation * (kernel_size - 1) + 1  # the kernel's extent on the input, gaps included
@@ -27,11 +36,15 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=Fal
     out = room // stride + 1
     where = f"N={n}, F={kernel_size}, P={padding}, S={stride}" + (f", D={dilation}" if dilation != 1 else "")
     if out < 1:
-        raise ValueError(f"no output: {where} gives (N + 2P - D*(F - 1) - 1) // S + 1 = {out}; the kernel "
-                         f"(span {span}) is larger than the padded input ({n + 2 * padding})")
+        raise ValueError(
+            f"no output: {where} gives (N + 2P - D*(F - 1) - 1) // S + 1 = {out}; the kernel "
+            f"(span {span}) is larger than the padded input ({n + 2 * padding})"
+        )
     if strict and room % stride:
-        raise ValueError(f"stride does not fit: {where} gives (N + 2P - F) / S = {room}/{stride}, remainder "
-                         f"{room % stride}; the last {room % stride} row(s)/column(s) would be skipped")
+        raise ValueError(
+            f"stride does not fit: {where} gives (N + 2P - F) / S = {room}/{stride}, remainder "
+            f"{room % stride}; the last {room % stride} row(s)/column(s) would be skipped"
+        )
     return out
 
 
@@ -54,21 +67,29 @@ def _check_shapes(x, weight, bias, groups, k, name):
     """Input (N, C, *spatial), weight (O, C/groups, *kernel), bias (O,), groups dividing C and O."""
     check_input(x, k, name)
     if weight.ndim != k + 2:
-        raise ValueError(f"{name}: expected a weight of shape (out_channels, in_channels/groups, "
-                         f"{'kernel' if k == 1 else 'kH, kW'}), got shape {weight.shape}")
+        raise ValueError(
+            f"{name}: expected a weight of shape (out_channels, in_channels/groups, "
+            f"{'kernel' if k == 1 else 'kH, kW'}), got shape {weight.shape}"
+        )
     channels, (out_channels, group_channels) = x.shape[-k - 1], weight.shape[:2]
     if not isinstance(groups, numbers.Integral) or groups < 1:
         raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
     if channels % groups or out_channels % groups:
-        raise ValueError(f"{name}: groups={groups} must divide the input channels ({channels}) and the output "
-                         f"channels ({out_channels})")
+        raise ValueError(
+            f"{name}: groups={groups} must divide the input channels ({channels}) and the output "
+            f"channels ({out_channels})"
+        )
     if group_channels * groups != channels:
-        raise ValueError(f"{name}: the weight of shape {weight.shape} with groups={groups} expects "
-                         f"{group_channels * groups} input channels, got {channels} (input shape {x.shape})")
+        raise ValueError(
+            f"{name}: the weight of shape {weight.shape} with groups={groups} expects "
+            f"{group_channels * groups} input channels, got {channels} (input shape {x.shape})"
+        )
     if channels == 0 or out_channels == 0:  # PyTorch refuses no filters; no input channels would divide by zero
-        raise ValueError(f"{name}: expected at least one input channel and one output channel, got in_channels="
-                         f"{channels} (input shape {x.shape}) and out_channels={out_channels} (weight shape "
-                         f"{weight.shape}, groups={groups})")
+        raise ValueError(
+            f"{name}: expected at least one input channel and one output channel, got in_channels="
+            f"{channels} (input shape {x.shape}) and out_channels={out_channels} (weight shape "
+            f"{weight.shape}, groups={groups})"
+        )
     if bias is not None and bias.shape != (out_channels,):
         raise ValueError(f"{name}: expected a bias of shape ({out_channels},), got shape {bias.shape}")
 
@@ -89,16 +110,18 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
     dilation = ntuple(dilation, k, f"{name}: dilation")
     pads = _padding(padding, kernel, stride, dilation, name)
     # N + hi - lo with P = lo is the padded size N + lo + hi; it names the user's N for symmetric padding.
-    out = tuple(conv_output_size(n + hi - lo, f, s, lo, d)
-                for n, f, s, (lo, hi), d in zip(sizes, kernel, stride, pads, dilation))
+    out = tuple(
+        conv_output_size(n + hi - lo, f, s, lo, d)
+        for n, f, s, (lo, hi), d in zip(sizes, kernel, stride, pads, dilation)
+    )
 
     g, cg, og = groups, channels // groups, out_channels // groups
-    x = x.reshape((batch, g, cg) + sizes)                               # (B, G, C/G, H, W)
+    x = x.reshape((batch, g, cg) + sizes)  # (B, G, C/G, H, W)
     if any(lo or hi for lo, hi in pads):
         x = ag.pad(x, ((0, 0),) * 3 + pads)
     if x.name is None and not x.requires_grad:  # data needing no gradient: not recorded, so keep its name for viz
         x.name = data_name
-    w = weight.reshape((g, og, cg) + kernel)                            # (G, O/G, C/G, KH, KW), a view
+    w = weight.reshape((g, og, cg) + kernel)  # (G, O/G, C/G, KH, KW), a view
     y = ag.correlate(x, w, stride, dilation).reshape((batch, out_channels) + out)  # (B, G, O/G, OH, OW) -> (B, O, ..)
     if bias is not None:
         y = y + bias.reshape((out_channels,) + (1,) * k)
@@ -119,9 +142,9 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     groups: split the channels into independent convolutions; groups == C gives a depthwise convolution.
     """
     return _conv(x, weight, bias, stride, padding, dilation, groups, 2)
+
+
 @composite
 def conv3d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """3-D convolution of x (N, C, D, H, W) or (C, D, H, W) with weight (out_channels, C/groups, kD, kH, kW)."""
     return _conv(x, weight, bias, stride, padding, dilation, groups, 3)
-
-

@@ -1,10 +1,14 @@
 """Transposed convolution (the gradient of a convolution with respect to its input, used to upsample), composed:
 spread the input out by the stride (zeros between its elements), pad by dilation * (kernel - 1) - padding (plus
 output_padding at the end), and convolve with the filters flipped and their in/out channels swapped."""
+
 import autograd_core as ag
 from autograd_core.ops.movement import ScatterAdd
+
 from ._args import as_tensor, check_dtypes, check_input, ntuple
 from .conv import _conv
+
+__all__ = ["conv_transpose1d", "conv_transpose2d"]
 
 
 def _conv_transpose(x, weight, bias, stride, padding, output_padding, groups, dilation, k):
@@ -17,11 +21,15 @@ def _conv_transpose(x, weight, bias, stride, padding, output_padding, groups, di
     if unbatched:
         x = x.reshape((1,) + x.shape)
     if weight.ndim != k + 2:
-        raise ValueError(f"{name}: expected a weight of shape (in_channels, out_channels/groups, *kernel) with "
-                         f"{k} kernel axes, got shape {weight.shape}")
+        raise ValueError(
+            f"{name}: expected a weight of shape (in_channels, out_channels/groups, *kernel) with "
+            f"{k} kernel axes, got shape {weight.shape}"
+        )
     if not isinstance(groups, int) or groups < 1 or x.shape[1] % groups or weight.shape[0] != x.shape[1]:
-        raise ValueError(f"{name}: the weight of shape {weight.shape} expects {weight.shape[0]} input channels in "
-                         f"groups={groups!r} groups, got input shape {x.shape}")
+        raise ValueError(
+            f"{name}: the weight of shape {weight.shape} expects {weight.shape[0]} input channels in "
+            f"groups={groups!r} groups, got input shape {x.shape}"
+        )
     stride, dilation = ntuple(stride, k, f"{name}: stride"), ntuple(dilation, k, f"{name}: dilation")
     padding = ntuple(padding, k, f"{name}: padding", minimum=0)
     output_padding = ntuple(output_padding, k, f"{name}: output_padding", minimum=0)
@@ -29,15 +37,19 @@ def _conv_transpose(x, weight, bias, stride, padding, output_padding, groups, di
         if op >= max(s, d):
             raise ValueError(f"{name}: output_padding ({op}) must be smaller than stride ({s}) or dilation ({d})")
     kernel, sizes = weight.shape[2:], x.shape[2:]
-    out = tuple((n - 1) * s - 2 * p + d * (f - 1) + op + 1
-                for n, s, p, d, f, op in zip(sizes, stride, padding, dilation, kernel, output_padding))
+    out = tuple(
+        (n - 1) * s - 2 * p + d * (f - 1) + op + 1
+        for n, s, p, d, f, op in zip(sizes, stride, padding, dilation, kernel, output_padding)
+    )
     if min(out, default=1) < 1:
-        raise ValueError(f"{name}: no output: input {sizes}, kernel {kernel}, stride {stride}, padding {padding} "
-                         f"give size {out}")
+        raise ValueError(
+            f"{name}: no output: input {sizes}, kernel {kernel}, stride {stride}, padding {padding} give size {out}"
+        )
     spread = tuple((n - 1) * s + 1 for n, s in zip(sizes, stride))
     if spread != sizes:
-        x = ScatterAdd.apply(x, shape=x.shape[:2] + spread, index=(slice(None),) * 2 + tuple(
-            slice(None, None, s) for s in stride))
+        x = ScatterAdd.apply(
+            x, shape=x.shape[:2] + spread, index=(slice(None),) * 2 + tuple(slice(None, None, s) for s in stride)
+        )
     lead = tuple(d * (f - 1) - p for d, f, p in zip(dilation, kernel, padding))
     crop = tuple(slice(max(0, -lo), None) for lo in lead)
     x = x[(slice(None),) * 2 + crop]

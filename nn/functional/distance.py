@@ -1,6 +1,9 @@
 """Normalising and comparing vectors: normalize, cosine_similarity, pairwise_distance (PyTorch's definitions)."""
+
 import autograd_core as ag
 from autograd_core.tensor import as_tensor
+
+__all__ = ["normalize", "cosine_similarity", "pairwise_distance"]
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12):

@@ -1,8 +1,12 @@
 """Dropout: zero each element with probability p while training, and scale the rest by 1/(1-p)."""
+
 import numpy as np
 
 from autograd_core.tensor import as_tensor
+
 from .. import init
+
+__all__ = ["dropout"]
 
 
 def dropout(x, p=0.5, training=True, rng=None):

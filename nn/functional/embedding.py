@@ -1,8 +1,11 @@
 """Embedding lookup: rows of a weight matrix picked by integer indices (gradients of repeated rows add up)."""
+
 import numpy as np
 
 from autograd_core import Tensor, where
 from autograd_core.tensor import as_tensor
+
+__all__ = ["embedding"]
 
 
 def embedding(input, weight, padding_idx=None):

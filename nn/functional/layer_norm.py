@@ -1,8 +1,12 @@
 """Layer and group normalisation: statistics over each sample's features (layer) or channel groups (group)."""
+
 import numbers
 
 from autograd_core.tensor import as_tensor
+
 from ._args import check_dtypes
+
+__all__ = ["layer_norm", "group_norm"]
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
@@ -10,9 +14,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     x = as_tensor(input)
     shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
     k = len(shape)
-    if k == 0 or tuple(x.shape[x.ndim - k:]) != shape or x.ndim < k:
-        raise ValueError(f"layer_norm: normalized_shape {shape} must equal the last axes of the input, got input "
-                         f"shape {x.shape}")
+    if k == 0 or tuple(x.shape[x.ndim - k :]) != shape or x.ndim < k:
+        raise ValueError(
+            f"layer_norm: normalized_shape {shape} must equal the last axes of the input, got input shape {x.shape}"
+        )
     for name, p in (("weight", weight), ("bias", bias)):
         if p is not None and tuple(p.shape) != shape:
             raise ValueError(f"layer_norm: {name} must have shape {shape}, got {tuple(p.shape)}")

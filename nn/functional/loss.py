@@ -1,11 +1,15 @@
 """Loss functions with PyTorch's names, arguments and reductions ('mean' | 'sum' | 'none')."""
+
 import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.ops.loss import BinaryCrossEntropy
 from autograd_core.tensor import as_tensor
-from .activation import log_softmax, _softplus
+
 from ._args import composite
+from .activation import _softplus, log_softmax
+
+__all__ = ["mse_loss", "nll_loss", "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -58,6 +62,7 @@ def _raw(a):
 
 # ---- regression ------------------------------------------------------------------------------
 
+
 @composite
 def mse_loss(input, target, reduction="mean"):
     """Mean squared error (input - target)**2."""
@@ -71,6 +76,7 @@ def mse_loss(input, target, reduction="mean"):
 
 # ---- classification over C classes -----------------------------------------------------------
 
+
 def _class_targets(input, target, weight, ignore_index, fn):
     """Check (input, class-index target, weight); return the target as an int array and the class count."""
     if input.ndim == 0:
@@ -80,13 +86,16 @@ def _class_targets(input, target, weight, ignore_index, fn):
         raise TypeError(f"{fn}: target must hold integer class indices, got dtype {t.dtype}")
     expected = () if input.ndim == 1 else (input.shape[0],) + input.shape[2:]
     if t.shape != expected:
-        raise ValueError(f"{fn}: for an input of shape {input.shape} the target must have shape {expected}, "
-                         f"got {t.shape}")
+        raise ValueError(
+            f"{fn}: for an input of shape {input.shape} the target must have shape {expected}, got {t.shape}"
+        )
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
     if bad.any():
-        raise ValueError(f"{fn}: target class index {t[bad].flat[0]} is out of range: expected 0 <= index < "
-                         f"{n_classes} (or ignore_index={ignore_index})")
+        raise ValueError(
+            f"{fn}: target class index {t[bad].flat[0]} is out of range: expected 0 <= index < "
+            f"{n_classes} (or ignore_index={ignore_index})"
+        )
     if weight is not None and _raw(weight).shape != (n_classes,):
         raise ValueError(f"{fn}: weight must have shape ({n_classes},) (one per class), got {_raw(weight).shape}")
     return t, n_classes
@@ -167,12 +176,15 @@ def _soft_cross_entropy(input, target, weight, reduction, label_smoothing, class
     """-sum_c weight_c * target_c * log_softmax(input)_c; 'mean' averages over the N*d1*... rows, like PyTorch."""
     target = _as_float_target(target, input)
     if target.shape != input.shape:
-        raise ValueError(f"cross_entropy: a floating target holds class probabilities and must have the input's "
-                         f"shape {input.shape}, got {target.shape} (class indices must be integers)")
+        raise ValueError(
+            f"cross_entropy: a floating target holds class probabilities and must have the input's "
+            f"shape {input.shape}, got {target.shape} (class indices must be integers)"
+        )
     n_classes = input.shape[class_dim]
     if weight is not None and _raw(weight).shape != (n_classes,):
-        raise ValueError(f"cross_entropy: weight must have shape ({n_classes},) (one per class), "
-                         f"got {_raw(weight).shape}")
+        raise ValueError(
+            f"cross_entropy: weight must have shape ({n_classes},) (one per class), got {_raw(weight).shape}"
+        )
     if label_smoothing:
         target = target * (1 - label_smoothing) + label_smoothing / n_classes
     logp = log_softmax(input, dim=class_dim)
@@ -181,13 +193,15 @@ def _soft_cross_entropy(input, target, weight, reduction, label_smoothing, class
 
 # ---- binary ----------------------------------------------------------------------------------
 
+
 def _check_probabilities(a, name, fn):
     values = a.data
     if not ((values >= 0) & (values <= 1)).all():  # NaN fails both comparisons, so it is refused too
         bad = values[~((values >= 0) & (values <= 1))]
-        raise ValueError(f"{fn}: every {name} element must be a probability in [0, 1], got {bad.flat[0]} (of "
-                         f"{bad.size} outside it)" + ("; for logits use binary_cross_entropy_with_logits"
-                                                      if name == "input" else ""))
+        raise ValueError(
+            f"{fn}: every {name} element must be a probability in [0, 1], got {bad.flat[0]} (of "
+            f"{bad.size} outside it)" + ("; for logits use binary_cross_entropy_with_logits" if name == "input" else "")
+        )
 
 
 @composite

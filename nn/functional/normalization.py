@@ -1,11 +1,15 @@
 """Batch normalisation over every axis but the channel axis 1, with running statistics for eval mode."""
+
 import math
 
 import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.tensor import as_tensor
+
 from ._args import check_dtypes, composite
+
+__all__ = ["batch_norm"]
 
 
 def _channel_shaped(a, ndim):
@@ -17,11 +21,12 @@ def _check(x, running_mean, running_var, weight, bias):
     if x.ndim < 2:
         raise ValueError(f"batch_norm: input must have shape (N, C, ...), got {x.shape}")
     c = x.shape[1]
-    for name, a in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
-                    ("bias", bias)):
+    for name, a in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
         if a is not None and tuple(a.shape) != (c,):
-            raise ValueError(f"batch_norm: {name} must have shape ({c},) for an input with {c} channels "
-                             f"(shape {x.shape}), got {tuple(a.shape)}")
+            raise ValueError(
+                f"batch_norm: {name} must have shape ({c},) for an input with {c} channels "
+                f"(shape {x.shape}), got {tuple(a.shape)}"
+            )
 
 
 @composite
@@ -45,8 +50,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         var = mean + 1
     elif training:
         if n < 2:
-            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input "
-                             f"shape {x.shape}")
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input shape {x.shape}"
+            )
         mean = x.mean(axis=axes, keepdims=True)
         var = x.var(axis=axes, keepdims=True)
         if running_mean is not None:

@@ -3,6 +3,7 @@
 Max pooling pads with -inf (padding never wins); average pooling pads with zeros and, like PyTorch's default
 count_include_pad=True, divides by the whole window, padding included.
 """
+
 import math
 import numbers
 from collections import namedtuple
@@ -11,8 +12,11 @@ import numpy as np
 
 import autograd_core as ag
 
-from ._args import as_tensor, check_input, ntuple, composite
+from ._args import as_tensor, check_input, composite, ntuple
 from .conv import conv_output_size
+
+__all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "avg_pool1d",
+           "avg_pool2d", "avg_pool3d", "sum_pool1d", "sum_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d"]  # fmt: skip
 
 Geometry = namedtuple("Geometry", "kernel stride dilation pads")
 
@@ -36,13 +40,17 @@ def _geometry(x, k, name, kernel_size, stride, padding, dilation, ceil_mode):
     dilation = ntuple(dilation, k, f"{name}: dilation")
     for f, p, d in zip(kernel, padding, dilation):
         if 2 * p > d * (f - 1) + 1:  # else a window could hold nothing but padding
-            raise ValueError(f"{name}: padding should be at most half the kernel size, got padding={padding} "
-                             f"for kernel_size={kernel}" + (f" and dilation={dilation}" if d != 1 else ""))
+            raise ValueError(
+                f"{name}: padding should be at most half the kernel size, got padding={padding} "
+                f"for kernel_size={kernel}" + (f" and dilation={dilation}" if d != 1 else "")
+            )
     sizes = x.shape[-k:]
     out = [_output_size(n, f, s, p, d, ceil_mode) for n, f, s, p, d in zip(sizes, kernel, stride, padding, dilation)]
     # with ceil_mode the last window may hang over the end: pad the right side far enough for it to exist
-    pads = tuple((p, max(p, (o - 1) * s + d * (f - 1) + 1 - n - p))
-                 for n, f, s, p, d, o in zip(sizes, kernel, stride, padding, dilation, out))
+    pads = tuple(
+        (p, max(p, (o - 1) * s + d * (f - 1) + 1 - n - p))
+        for n, f, s, p, d, o in zip(sizes, kernel, stride, padding, dilation, out)
+    )
     return Geometry(kernel, stride, dilation, pads)
 
 
@@ -78,13 +86,13 @@ def _max_pool(x, k, kernel_size, stride, padding, dilation, ceil_mode, return_in
 def _max_with_indices(x, win, geo, k):
     """PyTorch's (values, indices): each window's first max, as an index into the flattened spatial axes of x;
     the values are read at those indices, so the gradient goes to that element alone, as in PyTorch."""
-    out_sizes = win.shape[-2 * k:-k]
+    out_sizes = win.shape[-2 * k : -k]
     flat = win.reshape(win.shape[:-k] + (-1,))
-    offset = np.unravel_index(flat.argmax(axis=-1), geo.kernel)           # per window: where its max is
+    offset = np.unravel_index(flat.argmax(axis=-1), geo.kernel)  # per window: where its max is
     grid = np.indices(out_sizes, sparse=True)
     coords = [o * s + f * d - lo for o, s, f, d, (lo, _) in zip(grid, geo.stride, offset, geo.dilation, geo.pads)]
     sizes = x.shape[-k:]
-    index = np.ravel_multi_index(coords, sizes).astype(np.int64)          # (..., O1..Ok)
+    index = np.ravel_multi_index(coords, sizes).astype(np.int64)  # (..., O1..Ok)
     lead = x.shape[:-k]
     flat_x = x.reshape(lead + (math.prod(sizes),))
     values = flat_x.gather(x.ndim - k, index.reshape(lead + (-1,))).reshape(index.shape)
@@ -112,8 +120,9 @@ def _avg_pool(x, k, kernel_size, stride, padding, ceil_mode, count_include_pad, 
     # count_include_pad, but never the extra right padding of ceil_mode (as in PyTorch).
     sizes = x.shape[-k:]
     if count_include_pad:
-        mask = np.pad(np.ones([n + 2 * lo for n, (lo, _) in zip(sizes, geo.pads)]),
-                      [(0, hi - lo) for lo, hi in geo.pads])
+        mask = np.pad(
+            np.ones([n + 2 * lo for n, (lo, _) in zip(sizes, geo.pads)]), [(0, hi - lo) for lo, hi in geo.pads]
+        )
     else:
         mask = np.pad(np.ones(sizes), geo.pads)
     counts = ag.sliding_window(mask, geo.kernel, geo.stride).data.sum(axis=tuple(range(-k, 0)))
@@ -145,8 +154,9 @@ def _max_unpool(x, indices, k, kernel_size, stride, padding, output_size):
     x = as_tensor(x)
     idx = np.asarray(getattr(indices, "data", indices))
     if idx.shape != x.shape or idx.dtype.kind not in "iu":
-        raise ValueError(f"{name}: indices must be integers of the input's shape {x.shape}, got {idx.dtype} "
-                         f"{idx.shape}")
+        raise ValueError(
+            f"{name}: indices must be integers of the input's shape {x.shape}, got {idx.dtype} {idx.shape}"
+        )
     kernel = ntuple(kernel_size, k, f"{name}: kernel_size")
     stride = kernel if stride is None else ntuple(stride, k, f"{name}: stride")
     padding = ntuple(padding, k, f"{name}: padding", minimum=0)
@@ -158,8 +168,9 @@ def _max_unpool(x, indices, k, kernel_size, stride, padding, output_size):
     if idx.size and (idx.min() < 0 or idx.max() >= total):
         raise ValueError(f"{name}: an index is outside the output of spatial size {sizes}")
     lead = x.shape[:-k]
-    flat = ag.zeros(lead + (total,), dtype=x.dtype).scatter(len(lead), idx.reshape(lead + (-1,)),
-                                                              x.reshape(lead + (-1,)))
+    flat = ag.zeros(lead + (total,), dtype=x.dtype).scatter(
+        len(lead), idx.reshape(lead + (-1,)), x.reshape(lead + (-1,))
+    )
     return flat.reshape(lead + sizes)
 
 
@@ -182,15 +193,13 @@ def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_in
 
 
 @composite
-def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
     """Mean over windows of x (N, C, H, W) or (C, H, W); padding counts unless count_include_pad=False."""
     return _avg_pool(x, 2, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 @composite
-def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
     """Mean over windows of x (N, C, D, H, W) or (C, D, H, W)."""
     return _avg_pool(x, 3, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 

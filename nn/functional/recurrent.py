@@ -6,10 +6,15 @@ equations allow, the two biases already summed): the layers prepare them once pe
 step. The G gate blocks of a weight are stacked along its first axis in PyTorch's order (LSTM i, f, g, o;
 GRU r, z, n), so one matmul per operand computes every gate and slicing the 4H (or 3H) axis separates them.
 """
+
 import numpy as np
 
 from autograd_core import Tensor
+
 from ._args import check_dtypes
+
+__all__ = ["rnn_update", "rnn_step", "lstm_update", "lstm_step", "gru_update", "gru_step", "rnn_cell", "lstm_cell",
+           "gru_cell"]  # fmt: skip
 
 
 def _check_cell(name, x, hs, w_ih, w_hh, gates):
@@ -21,11 +26,11 @@ def _check_cell(name, x, hs, w_ih, w_hh, gates):
     if w_hh.ndim != 2 or w_hh.shape[0] != gates * hidden:
         raise ValueError(f"{name}: w_hh must have shape ({gates} * hidden_size, hidden_size), got {w_hh.shape}")
     if w_ih.ndim != 2 or w_ih.shape[0] != gates * hidden:
-        raise ValueError(f"{name}: w_ih must have shape ({gates * hidden}, input_size) to match w_hh "
-                         f"{w_hh.shape}, got {w_ih.shape}")
+        raise ValueError(
+            f"{name}: w_ih must have shape ({gates * hidden}, input_size) to match w_hh {w_hh.shape}, got {w_ih.shape}"
+        )
     if x.ndim not in (1, 2) or x.shape[-1] != w_ih.shape[1]:
-        raise ValueError(f"{name}: input must have shape (batch, {w_ih.shape[1]}) or ({w_ih.shape[1]},), "
-                         f"got {x.shape}")
+        raise ValueError(f"{name}: input must have shape (batch, {w_ih.shape[1]}) or ({w_ih.shape[1]},), got {x.shape}")
     expected = x.shape[:-1] + (hidden,)
     for h in hs:
         if h.shape != expected:
@@ -40,6 +45,7 @@ def _zeros_state(x, hidden):
 # Each step splits in two: the input's projection x W_ih^T (+ bias), which does not depend on the state, and the
 # `*_update` on the state. The layers project all T steps' inputs in one matmul before the loop and call only the
 # update inside it (step by step under detect_anomaly, so that an overflow names its step).
+
 
 def rnn_update(xw, h, w_hh_t, nonlinearity="tanh"):
     """h' = act(xw + h W_hh^T), xw the step's projected input x W_ih^T + b_ih + b_hh."""
@@ -57,8 +63,8 @@ def lstm_update(xw, h, c, w_hh_t):
     hidden = h.shape[-1]
     gates = xw + h @ w_hh_t  # (B, 4H)
     ifo = gates.sigmoid()  # one sigmoid for i, f and o (the g block's sigmoid is a cheap waste, 3 ops saved)
-    i, f, o = ifo[..., :hidden], ifo[..., hidden:2 * hidden], ifo[..., 3 * hidden:]
-    g = gates[..., 2 * hidden:3 * hidden].tanh()
+    i, f, o = ifo[..., :hidden], ifo[..., hidden : 2 * hidden], ifo[..., 3 * hidden :]
+    g = gates[..., 2 * hidden : 3 * hidden].tanh()
     c = f * c + i * g
     return o * c.tanh(), c
 
@@ -72,9 +78,9 @@ def gru_update(gi, h, w_hh_t, b_hh=None):
     """h' of a GRU from the step's projected input gi = x W_ih^T + b_ih (B, 3H)."""
     hidden = h.shape[-1]
     gh = _project(h, w_hh_t, b_hh)  # (B, 3H)
-    rz = (gi[..., :2 * hidden] + gh[..., :2 * hidden]).sigmoid()  # r and z in one sigmoid
+    rz = (gi[..., : 2 * hidden] + gh[..., : 2 * hidden]).sigmoid()  # r and z in one sigmoid
     r, z = rz[..., :hidden], rz[..., hidden:]
-    n = (gi[..., 2 * hidden:] + r * gh[..., 2 * hidden:]).tanh()
+    n = (gi[..., 2 * hidden :] + r * gh[..., 2 * hidden :]).tanh()
     return n + z * (h - n)  # = (1 - z) * n + z * h with one op fewer
 
 
@@ -95,6 +101,7 @@ def _summed(b_ih, b_hh):
 
 
 # ---- cells on PyTorch's weight layout -------------------------------------------------------------
+
 
 def rnn_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     """One Elman RNN step: input (B, I) or (I,), hx of shape (B, H) or None (zeros); returns h'."""

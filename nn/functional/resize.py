@@ -1,11 +1,14 @@
 """Resizing images and feature maps: interpolate (nearest, linear, bilinear) and pixel_shuffle, as indexing and
 weighted sums, so the gradient moves back by the chain rule."""
+
 import math
 import numbers
 
 import numpy as np
 
 from autograd_core.tensor import as_tensor
+
+__all__ = ["interpolate", "pixel_shuffle"]
 
 _MODES = {"nearest": 1, "linear": 1, "bilinear": 2}
 
@@ -17,7 +20,9 @@ def _sizes(x, size, scale_factor, k):
         out = (size,) * k if isinstance(size, numbers.Integral) else tuple(size)
         scales = [None] * k
     else:
-        scales = [float(scale_factor)] * k if isinstance(scale_factor, numbers.Real) else [float(s) for s in scale_factor]
+        scales = (
+            [float(scale_factor)] * k if isinstance(scale_factor, numbers.Real) else [float(s) for s in scale_factor]
+        )
         out = tuple(int(math.floor(n * s)) for n, s in zip(x.shape[2:], scales))
     if len(out) != k or min(out) < 1:
         raise ValueError(f"interpolate: the output size must be {k} positive ints for input {x.shape}, got {out}")

@@ -1,6 +1,9 @@
 """Activation modules with PyTorch's names and arguments; each calls nn.functional."""
+
 from .. import functional as F
 from ..module import Module
+
+__all__ = ["ReLU", "Tanh", "Sigmoid", "LeakyReLU", "Softmax", "LogSoftmax", "PReLU"]
 
 
 class ReLU(Module):
@@ -49,12 +52,14 @@ class LogSoftmax(Softmax):
 
 def _activation(name, fn, **defaults):
     """A Module class calling F.<fn> with the keyword arguments it was made with (PyTorch's names and defaults)."""
+
     def __init__(self, *args, **kwargs):
         Module.__init__(self)
         names = list(defaults)
         if len(args) > len(names):
-            raise TypeError(f"{name} takes at most {len(names)} positional arguments ({', '.join(names)}), "
-                            f"got {len(args)}")
+            raise TypeError(
+                f"{name} takes at most {len(names)} positional arguments ({', '.join(names)}), got {len(args)}"
+            )
         unknown = set(kwargs) - set(names)
         if unknown:
             raise TypeError(f"{name} got unexpected arguments {sorted(unknown)}; it takes {names}")
@@ -67,8 +72,16 @@ def _activation(name, fn, **defaults):
     def extra_repr(self):
         return ", ".join(f"{k}={v!r}" for k, v in self._options.items())
 
-    return type(name, (Module,), {"__init__": __init__, "forward": forward, "extra_repr": extra_repr,
-                                  "__doc__": f"Module form of nn.functional.{fn.__name__}."})
+    return type(
+        name,
+        (Module,),
+        {
+            "__init__": __init__,
+            "forward": forward,
+            "extra_repr": extra_repr,
+            "__doc__": f"Module form of nn.functional.{fn.__name__}.",
+        },
+    )
 
 
 SiLU = _activation("SiLU", F.silu)
@@ -92,9 +105,12 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25):
         super().__init__()
-        from autograd_core import get_default_dtype
         import numpy as np
+
+        from autograd_core import get_default_dtype
+
         from ..parameter import Parameter
+
         self.num_parameters = num_parameters
         self.weight = Parameter(np.full(num_parameters, init, get_default_dtype()))
 

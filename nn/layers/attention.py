@@ -1,15 +1,20 @@
 """nn.MultiheadAttention with PyTorch's parameter names (in_proj_weight, in_proj_bias, out_proj), so a PyTorch
 state dict loads."""
+
 import math
 
 import numpy as np
 
 from autograd_core import get_default_dtype
 from autograd_core.tensor import as_tensor
-from .. import functional as F, init
+
+from .. import functional as F
+from .. import init
 from ..module import Module
 from ..parameter import Parameter
 from .linear import Linear
+
+__all__ = ["MultiheadAttention"]
 
 
 class MultiheadAttention(Module):
@@ -27,8 +32,17 @@ class MultiheadAttention(Module):
         if bias:
             init.zeros_(self.out_proj.bias)
 
-    def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-                average_attn_weights=True, is_causal=False):
+    def forward(
+        self,
+        query,
+        key,
+        value,
+        key_padding_mask=None,
+        need_weights=True,
+        attn_mask=None,
+        average_attn_weights=True,
+        is_causal=False,
+    ):
         """query (L, N, E) (or (N, L, E) with batch_first), key and value (S, N, E) -> (output, weights)."""
         q, k, v = (as_tensor(t) for t in (query, key, value))
         if self.batch_first:
@@ -36,11 +50,15 @@ class MultiheadAttention(Module):
         L, N, E = q.shape
         S = k.shape[0]
         if E != self.embed_dim or k.shape[2] != E or v.shape[2] != E:
-            raise ValueError(f"MultiheadAttention: expected embed_dim {self.embed_dim}, got query {q.shape}, "
-                             f"key {k.shape}, value {v.shape}")
+            raise ValueError(
+                f"MultiheadAttention: expected embed_dim {self.embed_dim}, got query {q.shape}, "
+                f"key {k.shape}, value {v.shape}"
+            )
         w, b = self.in_proj_weight, self.in_proj_bias
-        parts = [F.linear(t, w[i * E:(i + 1) * E], None if b is None else b[i * E:(i + 1) * E])
-                 for i, t in enumerate((q, k, v))]
+        parts = [
+            F.linear(t, w[i * E : (i + 1) * E], None if b is None else b[i * E : (i + 1) * E])
+            for i, t in enumerate((q, k, v))
+        ]
         h, d = self.num_heads, self.head_dim
         q, k, v = (t.reshape(t.shape[0], N * h, d).swapaxes(0, 1) for t in parts)  # (N*h, len, d)
         scores = q @ k.swapaxes(1, 2) * (1 / math.sqrt(d))  # (N*h, L, S)

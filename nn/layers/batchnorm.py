@@ -1,10 +1,14 @@
 """nn.BatchNorm1d / BatchNorm2d: per-channel normalisation with learnable scale and shift and running statistics."""
+
 import numpy as np
 
 from autograd_core import get_default_dtype
+
 from .. import functional as F
 from ..module import Module
 from ..parameter import Parameter
+
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 
 class _BatchNorm(Module):
@@ -33,30 +37,44 @@ class _BatchNorm(Module):
 
     def forward(self, x):
         if x.ndim not in self.expected_ndims:
-            raise ValueError(f"{type(self).__name__}: expected a {' or '.join(f'{n}D' for n in self.expected_ndims)} "
-                             f"input, got shape {x.shape}")
+            raise ValueError(
+                f"{type(self).__name__}: expected a {' or '.join(f'{n}D' for n in self.expected_ndims)} "
+                f"input, got shape {x.shape}"
+            )
         momentum = self.momentum
         counting = self.training and self.track_running_stats
         if counting and momentum is None:  # a cumulative average over all batches seen, this one included
             momentum = 1.0 / (float(self.num_batches_tracked) + 1)
         # eval mode without running statistics normalises with the batch's own, like PyTorch
         use_batch_stats = self.training or not self.track_running_stats
-        out = F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, use_batch_stats,
-                           0.0 if momentum is None else momentum, self.eps)
+        out = F.batch_norm(
+            x,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            use_batch_stats,
+            0.0 if momentum is None else momentum,
+            self.eps,
+        )
         if counting:  # after the call, so a rejected input changes nothing
             self.num_batches_tracked += 1
         return out
 
     def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
 
 
 class BatchNorm1d(_BatchNorm):
     """Over (N, C) or (N, C, L) inputs."""
+
     expected_ndims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
     """Over (N, C, H, W) inputs."""
+
     expected_ndims = (4,)

@@ -1,10 +1,13 @@
 """Building blocks from the lectures: a residual block (skip connection) and an inception block."""
+
 import autograd_core as ag
 
 from ..module import Module, Sequential
 from .conv import Conv2d
 from .linear import Identity
 from .pool import MaxPool2d
+
+__all__ = ["ResidualBlock", "ConvReLU", "InceptionBlock"]
 
 
 class ResidualBlock(Module):
@@ -17,8 +20,9 @@ class ResidualBlock(Module):
     def __init__(self, in_channels, out_channels=None, kernel_size=3, stride=1):
         super().__init__()
         if kernel_size % 2 == 0:
-            raise ValueError(f"ResidualBlock needs an odd kernel_size (so that z keeps a_prev's size), "
-                             f"got {kernel_size}")
+            raise ValueError(
+                f"ResidualBlock needs an odd kernel_size (so that z keeps a_prev's size), got {kernel_size}"
+            )
         out_channels = in_channels if out_channels is None else out_channels
         self.conv1 = Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=kernel_size // 2)
         self.conv2 = Conv2d(out_channels, out_channels, kernel_size, padding=kernel_size // 2)
@@ -29,7 +33,7 @@ class ResidualBlock(Module):
 
     def forward(self, a_prev):
         z = self.conv2(self.conv1(a_prev).relu())
-        return (z + self.shortcut(a_prev)).relu()   # the skip: a_prev joins before the nonlinearity
+        return (z + self.shortcut(a_prev)).relu()  # the skip: a_prev joins before the nonlinearity
 
 
 class ConvReLU(Module):
@@ -67,4 +71,4 @@ class InceptionBlock(Module):
 
     def forward(self, x):
         branches = [self.branch1(x), self.branch3(x), self.branch5(x), self.branch_pool(x)]
-        return ag.concatenate(branches, axis=-3)   # the channel axis, batched or not
+        return ag.concatenate(branches, axis=-3)  # the channel axis, batched or not

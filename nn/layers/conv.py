@@ -1,14 +1,19 @@
 """Convolution layers: a weight (out_channels, in_channels/groups, *kernel) and a bias, initialised like PyTorch."""
+
 import math
 import numbers
 
 import numpy as np
 
 from autograd_core import get_default_dtype
-from .. import functional as F, init
+
+from .. import functional as F
+from .. import init
 from ..functional._args import ntuple
 from ..module import Module
 from ..parameter import Parameter
+
+__all__ = ["check_channels", "Conv1d", "Conv2d", "Conv3d"]
 
 
 def check_channels(name, in_channels, out_channels, groups):
@@ -17,8 +22,9 @@ def check_channels(name, in_channels, out_channels, groups):
         if not isinstance(v, numbers.Integral) or v < 1:
             raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
     if in_channels % groups or out_channels % groups:
-        raise ValueError(f"{name}: groups={groups} must divide in_channels ({in_channels}) and "
-                         f"out_channels ({out_channels})")
+        raise ValueError(
+            f"{name}: groups={groups} must divide in_channels ({in_channels}) and out_channels ({out_channels})"
+        )
     return in_channels, out_channels, groups
 
 
@@ -71,6 +77,7 @@ class _ConvNd(Module):
 
 class Conv1d(_ConvNd):
     """1-D convolution over (N, C, L) inputs, PyTorch's arguments and weight layout (out, in/groups, k)."""
+
     _k = 1
 
     def forward(self, x):
@@ -79,6 +86,7 @@ class Conv1d(_ConvNd):
 
 class Conv2d(_ConvNd):
     """2-D convolution over (N, C, H, W) inputs, PyTorch's arguments and weight layout (out, in/groups, kH, kW)."""
+
     _k = 2
 
     def forward(self, x):
@@ -87,6 +95,7 @@ class Conv2d(_ConvNd):
 
 class Conv3d(_ConvNd):
     """3-D convolution over (N, C, D, H, W) inputs, PyTorch's arguments and weight layout (out, in/groups, kD, kH, kW)."""
+
     _k = 3
 
     def forward(self, x):

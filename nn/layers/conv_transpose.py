@@ -1,9 +1,11 @@
 """Transposed convolution layers: a weight (in_channels, out_channels/groups, *kernel), initialised like PyTorch."""
+
 import math
 
 import numpy as np
 
 from autograd_core import get_default_dtype
+
 from .. import init
 from ..functional._args import ntuple
 from ..functional.conv_transpose import conv_transpose1d, conv_transpose2d
@@ -11,12 +13,24 @@ from ..module import Module
 from ..parameter import Parameter
 from .conv import check_channels
 
+__all__ = ["ConvTranspose1d", "ConvTranspose2d"]
+
 
 class _ConvTransposeNd(Module):
     _k, _fn = None, None
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        output_padding=0,
+        groups=1,
+        bias=True,
+        dilation=1,
+    ):
         super().__init__()
         k, name = self._k, type(self).__name__
         self.in_channels, self.out_channels, self.groups = check_channels(name, in_channels, out_channels, groups)
@@ -37,12 +51,15 @@ class _ConvTransposeNd(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x):
-        return type(self)._fn(x, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                              self.groups, self.dilation)
+        return type(self)._fn(
+            x, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups, self.dilation
+        )
 
     def extra_repr(self):
-        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, output_padding={self.output_padding}")
+        return (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
+            f"padding={self.padding}, output_padding={self.output_padding}"
+        )
 
 
 class ConvTranspose1d(_ConvTransposeNd):

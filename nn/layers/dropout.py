@@ -1,6 +1,9 @@
 """nn.Dropout: inverted dropout while training, the identity in eval()."""
+
 from .. import functional as F
 from ..module import Module
+
+__all__ = ["Dropout"]
 
 
 class Dropout(Module):

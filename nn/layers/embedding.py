@@ -1,10 +1,15 @@
 """nn.Embedding: a lookup table of num_embeddings vectors of size embedding_dim, initialised N(0, 1)."""
+
 import numpy as np
 
 from autograd_core import get_default_dtype, no_grad
-from .. import functional as F, init
+
+from .. import functional as F
+from .. import init
 from ..module import Module
 from ..parameter import Parameter
+
+__all__ = ["Embedding"]
 
 
 class Embedding(Module):

@@ -3,9 +3,13 @@ import math
 import numpy as np
 
 from autograd_core import get_default_dtype
-from .. import functional as F, init
+
+from .. import functional as F
+from .. import init
 from ..module import Module
 from ..parameter import Parameter
+
+__all__ = ["Linear", "Identity"]
 
 
 class Linear(Module):

@@ -1,6 +1,9 @@
 """Loss modules: each holds its options and calls the matching nn.functional loss."""
+
 from .. import functional as F
 from ..module import Module
+
+__all__ = ["MSELoss", "NLLLoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss"]
 
 
 class _Loss(Module):

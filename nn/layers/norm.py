@@ -1,12 +1,16 @@
 """nn.LayerNorm and nn.GroupNorm: normalisation within each sample, with a learnable scale and shift."""
+
 import numbers
 
 import numpy as np
 
 from autograd_core import get_default_dtype
+
 from .. import functional as F
 from ..module import Module
 from ..parameter import Parameter
+
+__all__ = ["LayerNorm", "GroupNorm"]
 
 
 class LayerNorm(Module):

@@ -1,16 +1,31 @@
 """RNN, LSTM and GRU: cells, and layers that unroll a cell over time in plain Python (backprop through time)."""
+
 import math
 
 import numpy as np
 
-from autograd_core import (Tensor, get_default_dtype, is_anomaly_enabled, name_scope, stack, concatenate,
-                           where, fused_lstm_update, fused_gru_update)
+from autograd_core import (
+    Tensor,
+    concatenate,
+    fused_gru_update,
+    fused_lstm_update,
+    get_default_dtype,
+    is_anomaly_enabled,
+    name_scope,
+    stack,
+    where,
+)
 from autograd_core.tensor import as_tensor
-from .. import functional as F, init
+
+from .. import functional as F
+from .. import init
 from ..functional import recurrent as R
 from ..functional._args import check_dtypes
 from ..module import Module
 from ..parameter import Parameter
+
+__all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNN", "LSTM", "GRU"]
+
 
 def _uniform_parameter(shape, hidden_size):
     """PyTorch's RNN initialisation: every weight and bias uniform in (-1/sqrt(H), 1/sqrt(H))."""
@@ -26,6 +41,7 @@ def _check_sizes(name, input_size, hidden_size, least=1):
 
 
 # ---- cells: one time step, as Modules ---------------------------------------------------------------
+
 
 class _CellBase(Module):
     def __init__(self, input_size, hidden_size, bias, gates):
@@ -83,6 +99,7 @@ class GRUCell(_CellBase):
 
 # ---- layers: a cell unrolled over a sequence ------------------------------------------------------
 
+
 class RNNBase(Module):
     """Stacked, optionally bidirectional recurrent layers with PyTorch's parameters, shapes and return values.
 
@@ -91,11 +108,13 @@ class RNNBase(Module):
     carried through unchanged (ag.where), so padding changes neither the final states nor any gradient, the
     output is 0, and the reverse direction starts at each sequence's own last step.
     """
+
     _gate_count = 1  # weight blocks stacked along the first axis: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n)
     _num_states = 1  # LSTM carries (h, c)
 
-    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-                 bidirectional=False):
+    def __init__(
+        self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False
+    ):
         super().__init__()
         name = type(self).__name__
         _check_sizes(name, input_size, hidden_size)
@@ -110,10 +129,16 @@ class RNNBase(Module):
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else hidden_size * self._directions
             for sfx in self._suffixes:
-                setattr(self, f"weight_ih_l{layer}{sfx}",
-                        _uniform_parameter((gates * hidden_size, layer_input), hidden_size))
-                setattr(self, f"weight_hh_l{layer}{sfx}",
-                        _uniform_parameter((gates * hidden_size, hidden_size), hidden_size))
+                setattr(
+                    self,
+                    f"weight_ih_l{layer}{sfx}",
+                    _uniform_parameter((gates * hidden_size, layer_input), hidden_size),
+                )
+                setattr(
+                    self,
+                    f"weight_hh_l{layer}{sfx}",
+                    _uniform_parameter((gates * hidden_size, hidden_size), hidden_size),
+                )
                 if bias:
                     setattr(self, f"bias_ih_l{layer}{sfx}", _uniform_parameter((gates * hidden_size,), hidden_size))
                     setattr(self, f"bias_hh_l{layer}{sfx}", _uniform_parameter((gates * hidden_size,), hidden_size))
@@ -133,8 +158,12 @@ class RNNBase(Module):
 
     def _layer_weights(self, layer, sfx):
         p = self._parameters
-        return self._prepare(p[f"weight_ih_l{layer}{sfx}"], p[f"weight_hh_l{layer}{sfx}"],
-                             p.get(f"bias_ih_l{layer}{sfx}"), p.get(f"bias_hh_l{layer}{sfx}"))
+        return self._prepare(
+            p[f"weight_ih_l{layer}{sfx}"],
+            p[f"weight_hh_l{layer}{sfx}"],
+            p.get(f"bias_ih_l{layer}{sfx}"),
+            p.get(f"bias_hh_l{layer}{sfx}"),
+        )
 
     # -- the unrolled forward pass -------------------------------------------------------------------
     def forward(self, input, hx=None, lengths=None):
@@ -145,8 +174,10 @@ class RNNBase(Module):
         time_axis = 1 if self.batch_first and batched else 0
         steps, batch = x.shape[time_axis], x.shape[1 - time_axis]
         if steps == 0:
-            raise ValueError(f"{type(self).__name__}: expected at least one time step, got an input with none "
-                             f"(time axis {time_axis})")
+            raise ValueError(
+                f"{type(self).__name__}: expected at least one time step, got an input with none "
+                f"(time axis {time_axis})"
+            )
         check_dtypes(type(self).__name__, x, **self._parameters)
         states = self._initial_states(hx, batch, batched, x.dtype)
         masks = self._masks(lengths, steps, batch, batched)
@@ -194,7 +225,7 @@ class RNNBase(Module):
     def _unroll(self, step_input, steps, state, weights, masks, reverse):
         """Run one direction of one layer over all steps; returns the per-step outputs and the last state."""
         ys = [None] * steps
-        for t in (reversed(range(steps)) if reverse else range(steps)):
+        for t in reversed(range(steps)) if reverse else range(steps):
             with name_scope(f"t={t}"):
                 new = self._step(step_input(t), state, weights)
                 if masks[t] is None:
@@ -212,8 +243,9 @@ class RNNBase(Module):
             layout = "(B, T, input_size)" if self.batch_first else "(T, B, input_size)"
             raise ValueError(f"{name}: input must have shape {layout} or unbatched (T, input_size), got {x.shape}")
         if x.shape[-1] != self.input_size:
-            raise ValueError(f"{name}: expected input_size {self.input_size} (last axis of the input), "
-                             f"got input of shape {x.shape}")
+            raise ValueError(
+                f"{name}: expected input_size {self.input_size} (last axis of the input), got input of shape {x.shape}"
+            )
         return x.ndim == 3
 
     def _initial_states(self, hx, batch, batched, dtype):
@@ -231,8 +263,10 @@ class RNNBase(Module):
         expected = shape if batched else (shape[0], shape[2])
         for which, h in zip(("h_0", "c_0"), hx):
             if h.shape != expected:
-                raise ValueError(f"{name}: expected {which} of shape {expected} (num_layers * num_directions, "
-                                 f"{'batch, ' if batched else ''}hidden_size), got {h.shape}")
+                raise ValueError(
+                    f"{name}: expected {which} of shape {expected} (num_layers * num_directions, "
+                    f"{'batch, ' if batched else ''}hidden_size), got {h.shape}"
+                )
             if h.dtype != dtype:
                 raise TypeError(f"{name}: expected {which} of the input's dtype {dtype}, got {h.dtype}")
         return hx if batched else tuple(h.unsqueeze(1) for h in hx)
@@ -245,18 +279,27 @@ class RNNBase(Module):
         lengths = np.asarray(lengths.data if isinstance(lengths, Tensor) else lengths)
         lengths = lengths.reshape(1) if not batched and lengths.ndim == 0 else lengths
         if lengths.shape != (batch,) or lengths.dtype.kind not in "iu":
-            raise ValueError(f"{name}: expected lengths to be {batch} integers (one per sequence), "
-                             f"got {lengths.dtype} array of shape {lengths.shape}")
+            raise ValueError(
+                f"{name}: expected lengths to be {batch} integers (one per sequence), "
+                f"got {lengths.dtype} array of shape {lengths.shape}"
+            )
         if lengths.size and (lengths.max() > steps or lengths.min() < 0):
-            raise ValueError(f"{name}: lengths must lie in [0, T={steps}] (the input has {steps} steps), "
-                             f"got lengths {lengths.tolist()}")
+            raise ValueError(
+                f"{name}: lengths must lie in [0, T={steps}] (the input has {steps} steps), "
+                f"got lengths {lengths.tolist()}"
+            )
         real = np.arange(steps)[:, None] < lengths[None, :]  # (T, B)
         return [None if r.all() else r[:, None] for r in real]
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
-        for k, default in (("num_layers", 1), ("bias", True), ("batch_first", False), ("dropout", 0.0),
-                           ("bidirectional", False)):
+        for k, default in (
+            ("num_layers", 1),
+            ("bias", True),
+            ("batch_first", False),
+            ("dropout", 0.0),
+            ("bidirectional", False),
+        ):
             if getattr(self, k) != default:
                 s += f", {k}={getattr(self, k)}"
         return s
@@ -265,8 +308,17 @@ class RNNBase(Module):
 class RNN(RNNBase):
     """Elman RNN: h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh); nonlinearity='relu' too."""
 
-    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False):
+    def __init__(
+        self,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        nonlinearity="tanh",
+        bias=True,
+        batch_first=False,
+        dropout=0.0,
+        bidirectional=False,
+    ):
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
@@ -278,6 +330,7 @@ class RNN(RNNBase):
 
 class LSTM(RNNBase):
     """LSTM with PyTorch's gate order i, f, g, o; returns output, (h_n, c_n)."""
+
     _gate_count, _num_states = 4, 2
 
     def _step(self, xw, state, weights):
@@ -287,6 +340,7 @@ class LSTM(RNNBase):
 
 class GRU(RNNBase):
     """GRU with PyTorch's gate order r, z, n; returns output, h_n."""
+
     _gate_count = 3
 
     def _prepare(self, w_ih, w_hh, b_ih, b_hh):

@@ -1,6 +1,9 @@
 """nn.Upsample and nn.PixelShuffle: modules over nn.functional.interpolate and pixel_shuffle."""
+
 from .. import functional as F
 from ..module import Module
+
+__all__ = ["Upsample", "PixelShuffle"]
 
 
 class Upsample(Module):

@@ -1,9 +1,12 @@
 """Optimizers with PyTorch's names, arguments and update rules; learning-rate schedulers in lr_scheduler."""
-from .optimizer import Optimizer
-from .sgd import SGD
-from .adam import Adam, AdamW
+
+from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
-from .rmsprop import RMSprop
+from .adam import Adam, AdamW
 from .nadam import NAdam
-from . import lr_scheduler
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adadelta", "Adagrad", "RMSprop", "NAdam", "lr_scheduler"]

@@ -1,7 +1,10 @@
 """Adadelta: steps scaled by the ratio of running RMS of past updates and of gradients (PyTorch's update)."""
+
 import numpy as np
 
 from .optimizer import FLAG, NON_NEGATIVE, UNIT, Optimizer
+
+__all__ = ["Adadelta"]
 
 
 class Adadelta(Optimizer):
@@ -9,6 +12,7 @@ class Adadelta(Optimizer):
 
     weight_decay adds weight_decay * p to g. State: step, square_avg (v), acc_delta (u).
     """
+
     options = dict(lr=NON_NEGATIVE, rho=UNIT, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE, maximize=FLAG)
 
     def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, *, maximize=False):

@@ -1,7 +1,10 @@
 """Adagrad: steps scaled by the root of the sum of every past squared gradient (PyTorch's update)."""
+
 import numpy as np
 
 from .optimizer import FLAG, NON_NEGATIVE, Optimizer
+
+__all__ = ["Adagrad"]
 
 
 class Adagrad(Optimizer):
@@ -10,13 +13,38 @@ class Adagrad(Optimizer):
     weight_decay adds weight_decay * p to g. State: step, sum; made for every parameter at construction, as in
     PyTorch, so that state_dict() holds it before the first step too.
     """
-    options = dict(lr=NON_NEGATIVE, lr_decay=NON_NEGATIVE, weight_decay=NON_NEGATIVE,
-                   initial_accumulator_value=NON_NEGATIVE, eps=NON_NEGATIVE, maximize=FLAG)
 
-    def __init__(self, params, lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0.0, eps=1e-10,
-                 *, maximize=False):
-        super().__init__(params, dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
-                                      initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize))
+    options = dict(
+        lr=NON_NEGATIVE,
+        lr_decay=NON_NEGATIVE,
+        weight_decay=NON_NEGATIVE,
+        initial_accumulator_value=NON_NEGATIVE,
+        eps=NON_NEGATIVE,
+        maximize=FLAG,
+    )
+
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay=0.0,
+        weight_decay=0.0,
+        initial_accumulator_value=0.0,
+        eps=1e-10,
+        *,
+        maximize=False,
+    ):
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                lr_decay=lr_decay,
+                weight_decay=weight_decay,
+                initial_accumulator_value=initial_accumulator_value,
+                eps=eps,
+                maximize=maximize,
+            ),
+        )
         for group in self.param_groups:
             for p in group["params"]:
                 self.state[id(p)] = self._initial_state(p, group)

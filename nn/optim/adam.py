@@ -1,9 +1,12 @@
 """Adam and AdamW: steps scaled by running averages of the gradient and of its square (PyTorch's update)."""
+
 import math
 
 import numpy as np
 
 from .optimizer import BETAS, FLAG, NON_NEGATIVE, Optimizer
+
+__all__ = ["Adam", "AdamW"]
 
 
 class Adam(Optimizer):
@@ -11,15 +14,17 @@ class Adam(Optimizer):
 
     weight_decay adds weight_decay * p to g (L2 penalty); amsgrad uses the running max of v.
     """
+
     decoupled = False  # AdamW decays the weights directly instead
     implied = {"decoupled_weight_decay": False}
-    options = dict(lr=NON_NEGATIVE, betas=BETAS, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE, amsgrad=FLAG,
-                   maximize=FLAG)
+    options = dict(
+        lr=NON_NEGATIVE, betas=BETAS, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE, amsgrad=FLAG, maximize=FLAG
+    )
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
-                 maximize=False):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                                      maximize=maximize))
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, maximize=False):
+        super().__init__(
+            params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize)
+        )
 
     def _state_keys(self, group):
         required = {"step", "exp_avg", "exp_avg_sq"}
@@ -47,15 +52,15 @@ class Adam(Optimizer):
         if group["amsgrad"]:  # made here, not with the rest, so amsgrad may also be switched on mid-training
             v_max = state.setdefault("max_exp_avg_sq", np.zeros_like(p.data))
             v = np.maximum(v_max, v, out=v_max)
-        denom = np.sqrt(v) / math.sqrt(1 - b2 ** t) + group["eps"]
-        p -= (lr / (1 - b1 ** t)) * m / denom
+        denom = np.sqrt(v) / math.sqrt(1 - b2**t) + group["eps"]
+        p -= (lr / (1 - b1**t)) * m / denom
 
 
 class AdamW(Adam):
     """Adam with decoupled weight decay: p *= 1 - lr * weight_decay before the Adam step (default 0.01)."""
+
     decoupled = True
     implied = {"decoupled_weight_decay": True}
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False,
-                 maximize=False):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False):
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)

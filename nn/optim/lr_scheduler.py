@@ -4,12 +4,16 @@ A scheduler changes each parameter group's "lr" in place; call `scheduler.step()
 per batch; ReduceLROnPlateau: `step(metric)`), after `optimizer.step()`. The first value is set on construction.
 Each scheduler computes the next rate from the current one, as PyTorch's do, so chained schedulers compose.
 """
+
 import copy
 import math
 import numbers
 from collections import Counter
 
 from .optimizer import Optimizer
+
+__all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR",
+           "ReduceLROnPlateau"]  # fmt: skip
 
 
 def _check(where, name, value, ok, expected, error=ValueError):
@@ -32,6 +36,7 @@ _PYTORCH_ONLY = {"_get_lr_called_within_step", "_is_initial", "verbose", "defaul
 
 class LRScheduler:
     """Base class: `get_lr()` gives every group's next rate from `last_epoch` (the number of steps taken)."""
+
     _not_state = ("optimizer",)
 
     def __init__(self, optimizer, last_epoch=-1):
@@ -46,8 +51,10 @@ class LRScheduler:
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
-                    raise KeyError(f"{name}: param 'initial_lr' is not specified in param_groups[{i}] when resuming "
-                                   f"from last_epoch={last_epoch}")
+                    raise KeyError(
+                        f"{name}: param 'initial_lr' is not specified in param_groups[{i}] when resuming "
+                        f"from last_epoch={last_epoch}"
+                    )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._step_count = 0
@@ -75,15 +82,18 @@ class LRScheduler:
         """Restore a state saved by state_dict(), or by the same PyTorch scheduler (its own bookkeeping dropped)."""
         name = type(self).__name__
         if not isinstance(state_dict, dict):
-            raise TypeError(f"{name}.load_state_dict: expected a dict (from state_dict()), got "
-                            f"{type(state_dict).__name__}")
+            raise TypeError(
+                f"{name}.load_state_dict: expected a dict (from state_dict()), got {type(state_dict).__name__}"
+            )
         state = {k: v for k, v in state_dict.items() if k not in _PYTORCH_ONLY}
         if "_anneal_func_type" in state:  # PyTorch's OneCycleLR keeps the strategy under this name
             state.setdefault("anneal_strategy", state.pop("_anneal_func_type"))
         unexpected = sorted(set(state) - set(self.state_dict()))
         if unexpected:
-            raise ValueError(f"{name}.load_state_dict: unexpected keys {unexpected}; expected some of "
-                             f"{sorted(self.state_dict())}; nothing loaded")
+            raise ValueError(
+                f"{name}.load_state_dict: unexpected keys {unexpected}; expected some of "
+                f"{sorted(self.state_dict())}; nothing loaded"
+            )
         self.__dict__.update(copy.deepcopy(state))
 
     def _lrs(self):
@@ -109,8 +119,14 @@ class MultiStepLR(LRScheduler):
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
         ms = list(milestones) if isinstance(milestones, (list, tuple, set, range)) else None
-        _check("MultiStepLR", "milestones", milestones, lambda v: ms is not None and all(_int(m) for m in ms),
-               "a list of ints", TypeError)
+        _check(
+            "MultiStepLR",
+            "milestones",
+            milestones,
+            lambda v: ms is not None and all(_int(m) for m in ms),
+            "a list of ints",
+            TypeError,
+        )
         self.milestones = Counter(ms)
         self.gamma = _check("MultiStepLR", "gamma", gamma, _number, "a number")
         super().__init__(optimizer, last_epoch)
@@ -151,12 +167,15 @@ class CosineAnnealingLR(LRScheduler):
             return [lo + (base - lo) * (1 + math.cos(t * math.pi / T)) / 2 for base in self.base_lrs]
         if (t - 1 - T) % (2 * T) == 0:
             return [lr + (base - lo) * (1 - math.cos(math.pi / T)) / 2 for lr, base in zip(self._lrs(), self.base_lrs)]
-        return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (lr - lo) + lo
-                for lr in self._lrs()]
+        return [
+            (1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (lr - lo) + lo
+            for lr in self._lrs()
+        ]
 
 
 class LambdaLR(LRScheduler):
     """lr = base_lr * lr_lambda(step); one function, or one per parameter group. The functions are not saved."""
+
     _not_state = ("optimizer", "lr_lambdas")
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
@@ -178,9 +197,23 @@ class OneCycleLR(LRScheduler):
     initial_lr / final_div_factor (three_phase: back to the initial rate first); momentum (or Adam's beta1) cycles
     the other way between max_momentum and base_momentum. Step once per batch."""
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
-                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    def __init__(
+        self,
+        optimizer,
+        max_lr,
+        total_steps=None,
+        epochs=None,
+        steps_per_epoch=None,
+        pct_start=0.3,
+        anneal_strategy="cos",
+        cycle_momentum=True,
+        base_momentum=0.85,
+        max_momentum=0.95,
+        div_factor=25.0,
+        final_div_factor=1e4,
+        three_phase=False,
+        last_epoch=-1,
+    ):
         w = "OneCycleLR"
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{w}: optimizer must be an nn.optim.Optimizer, got {type(optimizer).__name__}")
@@ -193,8 +226,10 @@ class OneCycleLR(LRScheduler):
             _check(w, "steps_per_epoch", steps_per_epoch, *positive_int)
             self.total_steps = epochs * steps_per_epoch
         else:
-            raise ValueError(f"{w}: define either total_steps or (epochs and steps_per_epoch), got total_steps=None, "
-                             f"epochs={epochs!r}, steps_per_epoch={steps_per_epoch!r}")
+            raise ValueError(
+                f"{w}: define either total_steps or (epochs and steps_per_epoch), got total_steps=None, "
+                f"epochs={epochs!r}, steps_per_epoch={steps_per_epoch!r}"
+            )
         _check(w, "pct_start", pct_start, lambda v: _number(v) and 0 <= v <= 1, "a number in [0, 1]")
         _check(w, "anneal_strategy", anneal_strategy, lambda v: v in ("cos", "linear"), "'cos' or 'linear'")
         for name, v in (("div_factor", div_factor), ("final_div_factor", final_div_factor)):
@@ -204,18 +239,45 @@ class OneCycleLR(LRScheduler):
         total = self.total_steps
         if three_phase:
             self._schedule_phases = [
-                dict(end_step=float(pct_start * total) - 1, start_lr="initial_lr", end_lr="max_lr",
-                     start_momentum="max_momentum", end_momentum="base_momentum"),
-                dict(end_step=float(2 * pct_start * total) - 2, start_lr="max_lr", end_lr="initial_lr",
-                     start_momentum="base_momentum", end_momentum="max_momentum"),
-                dict(end_step=total - 1, start_lr="initial_lr", end_lr="min_lr",
-                     start_momentum="max_momentum", end_momentum="max_momentum")]
+                dict(
+                    end_step=float(pct_start * total) - 1,
+                    start_lr="initial_lr",
+                    end_lr="max_lr",
+                    start_momentum="max_momentum",
+                    end_momentum="base_momentum",
+                ),
+                dict(
+                    end_step=float(2 * pct_start * total) - 2,
+                    start_lr="max_lr",
+                    end_lr="initial_lr",
+                    start_momentum="base_momentum",
+                    end_momentum="max_momentum",
+                ),
+                dict(
+                    end_step=total - 1,
+                    start_lr="initial_lr",
+                    end_lr="min_lr",
+                    start_momentum="max_momentum",
+                    end_momentum="max_momentum",
+                ),
+            ]
         else:
             self._schedule_phases = [
-                dict(end_step=float(pct_start * total) - 1, start_lr="initial_lr", end_lr="max_lr",
-                     start_momentum="max_momentum", end_momentum="base_momentum"),
-                dict(end_step=total - 1, start_lr="max_lr", end_lr="min_lr",
-                     start_momentum="base_momentum", end_momentum="max_momentum")]
+                dict(
+                    end_step=float(pct_start * total) - 1,
+                    start_lr="initial_lr",
+                    end_lr="max_lr",
+                    start_momentum="max_momentum",
+                    end_momentum="base_momentum",
+                ),
+                dict(
+                    end_step=total - 1,
+                    start_lr="max_lr",
+                    end_lr="min_lr",
+                    start_momentum="base_momentum",
+                    end_momentum="max_momentum",
+                ),
+            ]
         if last_epoch == -1:
             for lr, group in zip(max_lrs, groups):
                 group["initial_lr"] = lr / div_factor
@@ -224,8 +286,10 @@ class OneCycleLR(LRScheduler):
         self.cycle_momentum = cycle_momentum
         if cycle_momentum:
             if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(f"{w}: cycle_momentum=True needs an optimizer with momentum or betas, got "
-                                 f"{type(optimizer).__name__} (pass cycle_momentum=False)")
+                raise ValueError(
+                    f"{w}: cycle_momentum=True needs an optimizer with momentum or betas, got "
+                    f"{type(optimizer).__name__} (pass cycle_momentum=False)"
+                )
             self.use_beta1 = "betas" in optimizer.defaults
             maxes = self._per_group(max_momentum, "max_momentum", groups)
             bases = self._per_group(base_momentum, "base_momentum", groups)
@@ -239,8 +303,9 @@ class OneCycleLR(LRScheduler):
     def _per_group(value, name, groups):
         values = list(value) if isinstance(value, (list, tuple)) else [value] * len(groups)
         if len(values) != len(groups):
-            raise ValueError(f"OneCycleLR: expected {len(groups)} values of {name} (one per parameter group), got "
-                             f"{len(values)}")
+            raise ValueError(
+                f"OneCycleLR: expected {len(groups)} values of {name} (one per parameter group), got {len(values)}"
+            )
         for v in values:
             _check("OneCycleLR", name, v, lambda x: _number(x) and x >= 0, "a number >= 0 (or one per group)")
         return values
@@ -259,8 +324,9 @@ class OneCycleLR(LRScheduler):
     def get_lr(self):
         step = self.last_epoch
         if step > self.total_steps:
-            raise ValueError(f"OneCycleLR: tried to step {step} times; the specified number of total steps is "
-                             f"{self.total_steps}")
+            raise ValueError(
+                f"OneCycleLR: tried to step {step} times; the specified number of total steps is {self.total_steps}"
+            )
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0.0
@@ -283,15 +349,26 @@ class ReduceLROnPlateau(LRScheduler):
     """lr *= factor (not below min_lr) once the metric passed to step(metric) has not improved for patience steps;
     then wait cooldown steps. mode 'min' or 'max'; improvement is relative ('rel') or absolute ('abs') to threshold."""
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
-                 cooldown=0, min_lr=0.0, eps=1e-8):
+    def __init__(
+        self,
+        optimizer,
+        mode="min",
+        factor=0.1,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        cooldown=0,
+        min_lr=0.0,
+        eps=1e-8,
+    ):
         w = "ReduceLROnPlateau"
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{w}: optimizer must be an nn.optim.Optimizer, got {type(optimizer).__name__}")
         self.factor = _check(w, "factor", factor, lambda v: _number(v) and 0 <= v < 1, "a number in [0, 1)")
         self.mode = _check(w, "mode", mode, lambda v: v in ("min", "max"), "'min' or 'max'")
-        self.threshold_mode = _check(w, "threshold_mode", threshold_mode, lambda v: v in ("rel", "abs"),
-                                     "'rel' or 'abs'")
+        self.threshold_mode = _check(
+            w, "threshold_mode", threshold_mode, lambda v: v in ("rel", "abs"), "'rel' or 'abs'"
+        )
         self.patience = _check(w, "patience", patience, lambda v: _int(v) and v >= 0, "an int >= 0")
         self.cooldown = _check(w, "cooldown", cooldown, lambda v: _int(v) and v >= 0, "an int >= 0")
         self.threshold = _check(w, "threshold", threshold, _number, "a number")

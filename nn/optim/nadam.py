@@ -1,9 +1,12 @@
 """NAdam: Adam with Nesterov momentum and a warming momentum schedule (Dozat 2016; PyTorch's update)."""
+
 import math
 
 import numpy as np
 
 from .optimizer import BETAS, FLAG, NON_NEGATIVE, Optimizer
+
+__all__ = ["NAdam"]
 
 
 class NAdam(Optimizer):
@@ -15,14 +18,41 @@ class NAdam(Optimizer):
     weight_decay adds weight_decay * p to g, or with decoupled_weight_decay multiplies p by 1 - lr * weight_decay.
     State: step, mu_product (P_t, a number), exp_avg, exp_avg_sq.
     """
-    options = dict(lr=NON_NEGATIVE, betas=BETAS, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE,
-                   momentum_decay=NON_NEGATIVE, decoupled_weight_decay=FLAG, maximize=FLAG)
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=4e-3,
-                 decoupled_weight_decay=False, *, maximize=False):
-        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                                      momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
-                                      maximize=maximize))
+    options = dict(
+        lr=NON_NEGATIVE,
+        betas=BETAS,
+        eps=NON_NEGATIVE,
+        weight_decay=NON_NEGATIVE,
+        momentum_decay=NON_NEGATIVE,
+        decoupled_weight_decay=FLAG,
+        maximize=FLAG,
+    )
+
+    def __init__(
+        self,
+        params,
+        lr=2e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0.0,
+        momentum_decay=4e-3,
+        decoupled_weight_decay=False,
+        *,
+        maximize=False,
+    ):
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                betas=betas,
+                eps=eps,
+                weight_decay=weight_decay,
+                momentum_decay=momentum_decay,
+                decoupled_weight_decay=decoupled_weight_decay,
+                maximize=maximize,
+            ),
+        )
 
     def _state_keys(self, group):
         return {"step", "mu_product", "exp_avg", "exp_avg_sq"}, set()
@@ -62,6 +92,6 @@ class NAdam(Optimizer):
         m += (1 - b1) * g
         v *= b2
         v += (1 - b2) * g * g
-        denom = np.sqrt(v) / math.sqrt(1 - b2 ** t) + group["eps"]
+        denom = np.sqrt(v) / math.sqrt(1 - b2**t) + group["eps"]
         p -= (lr * (1 - mu) / (1 - prod)) * g / denom
         p -= (lr * mu_next / (1 - prod * mu_next)) * m / denom

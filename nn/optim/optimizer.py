@@ -1,10 +1,13 @@
 """`Optimizer`: parameter groups, per-parameter state, zero_grad and state_dict, shared by every optimizer."""
+
 import copy
 import numbers
 
 import numpy as np
 
 from autograd_core import AnomalyError, Tensor, enable_grad, is_anomaly_enabled, no_grad
+
+__all__ = ["Optimizer"]
 
 
 def _real(v):
@@ -17,11 +20,23 @@ NON_NEGATIVE = ("a number >= 0", _real, lambda v: v >= 0)
 NUMBER = ("a number", _real, lambda v: v == v)
 UNIT = ("a number in [0, 1]", _real, lambda v: 0 <= v <= 1)
 FLAG = ("True or False", lambda v: isinstance(v, (bool, np.bool_)), lambda v: True)
-BETAS = ("a pair of numbers in [0, 1)", lambda v: isinstance(v, (tuple, list)) and all(map(_real, v)),
-         lambda v: len(v) == 2 and all(0 <= b < 1 for b in v))
+BETAS = (
+    "a pair of numbers in [0, 1)",
+    lambda v: isinstance(v, (tuple, list)) and all(map(_real, v)),
+    lambda v: len(v) == 2 and all(0 <= b < 1 for b in v),
+)
 _LABELS = {"lr": "learning rate", "eps": "epsilon value"}
-_PYTORCH_FLAGS = {"foreach", "fused", "differentiable", "capturable",  # how PyTorch computes, not what
-                  "initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"}  # set by lr schedulers
+_PYTORCH_FLAGS = {
+    "foreach",
+    "fused",
+    "differentiable",
+    "capturable",  # how PyTorch computes, not what
+    "initial_lr",
+    "max_lr",
+    "min_lr",
+    "max_momentum",
+    "base_momentum",
+}  # set by lr schedulers
 
 
 class Optimizer:
@@ -32,6 +47,7 @@ class Optimizer:
     bumps its version, so a graph that saved the old values refuses to backward); `step()` calls it, under
     no_grad, for every parameter that has a gradient, once every gradient has been checked.
     """
+
     options = {}
     implied = {}  # options PyTorch saves that tell this class from a sibling (Adam's decoupled_weight_decay=False)
 
@@ -41,8 +57,10 @@ class Optimizer:
         self.state = {}  # id(param) -> dict of arrays and counters
         self.param_groups = []
         if isinstance(params, Tensor):
-            raise TypeError("params must be an iterable of Tensors or of dicts, got a single Tensor: "
-                            "pass model.parameters() or [tensor]")
+            raise TypeError(
+                "params must be an iterable of Tensors or of dicts, got a single Tensor: "
+                "pass model.parameters() or [tensor]"
+            )
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -67,8 +85,9 @@ class Optimizer:
             raise ValueError("some parameters appear more than once (in this group or in an earlier one)")
         unknown = set(group) - set(self.defaults) - {"params"}
         if unknown:
-            raise ValueError(f"unknown options {sorted(unknown)} in a parameter group; "
-                             f"expected some of {sorted(self.defaults)}")
+            raise ValueError(
+                f"unknown options {sorted(unknown)} in a parameter group; expected some of {sorted(self.defaults)}"
+            )
         for k, v in self.defaults.items():
             group.setdefault(k, v)
         self._check_options(group, f"{type(self).__name__} parameter group {len(self.param_groups)}")
@@ -80,8 +99,10 @@ class Optimizer:
         for name, (expected, type_ok, value_ok) in self.options.items():
             v = group[name]
             if not type_ok(v):
-                raise TypeError(f"{where}: invalid {_LABELS.get(name, name)}: {v!r} ({name} must be {expected}, "
-                                f"got {type(v).__name__})")
+                raise TypeError(
+                    f"{where}: invalid {_LABELS.get(name, name)}: {v!r} ({name} must be {expected}, "
+                    f"got {type(v).__name__})"
+                )
             if not value_ok(v):
                 raise ValueError(f"{where}: invalid {_LABELS.get(name, name)}: {v!r} ({name} must be {expected})")
         if "betas" in group:
@@ -117,8 +138,12 @@ class Optimizer:
         name = type(self).__name__
         for gi, group in enumerate(self.param_groups):  # options may have been changed since add_param_group
             self._check_options(group, f"{name}.step: parameter group {gi}")
-        todo = [(p, group, (gi, pi)) for gi, group in enumerate(self.param_groups)
-                for pi, p in enumerate(group["params"]) if p.grad is not None]
+        todo = [
+            (p, group, (gi, pi))
+            for gi, group in enumerate(self.param_groups)
+            for pi, p in enumerate(group["params"])
+            if p.grad is not None
+        ]
         for p, _, where in todo:
             _check_grad(name, p, where, self.state.get(id(p)))
         if is_anomaly_enabled():
@@ -160,12 +185,16 @@ class Optimizer:
         name = type(self).__name__
         where = f"{name}.load_state_dict"
         if not isinstance(sd, dict):
-            raise TypeError(f"{where}: expected a dict with 'state' and 'param_groups' (from "
-                            f"Optimizer.state_dict()), got {type(sd).__name__}")
+            raise TypeError(
+                f"{where}: expected a dict with 'state' and 'param_groups' (from "
+                f"Optimizer.state_dict()), got {type(sd).__name__}"
+            )
         missing = [k for k in ("state", "param_groups") if k not in sd]
         if missing:
-            raise ValueError(f"{where}: the state dict lacks {missing}: expected a dict with 'state' and "
-                             f"'param_groups' (from Optimizer.state_dict()), got keys {sorted(map(str, sd))}")
+            raise ValueError(
+                f"{where}: the state dict lacks {missing}: expected a dict with 'state' and "
+                f"'param_groups' (from Optimizer.state_dict()), got keys {sorted(map(str, sd))}"
+            )
         groups, saved_state = sd["param_groups"], sd["state"]
         if not isinstance(groups, (list, tuple)) or not all(isinstance(g, dict) for g in groups):
             raise TypeError(f"{where}: 'param_groups' must be a list of dicts, got {_kind(groups)}")
@@ -175,19 +204,24 @@ class Optimizer:
         if origin is not None and origin != name:
             raise ValueError(f"{where}: this state dict is from {origin}, not {name}; nothing loaded")
         if len(groups) != len(self.param_groups):
-            raise ValueError(f"{where}: loaded state dict has {len(groups)} parameter groups, this optimizer has "
-                             f"{len(self.param_groups)}; nothing loaded")
+            raise ValueError(
+                f"{where}: loaded state dict has {len(groups)} parameter groups, this optimizer has "
+                f"{len(self.param_groups)}; nothing loaded"
+            )
 
         options, by_index = [], {}
         for gi, (saved, mine) in enumerate(zip(groups, self.param_groups)):
             opts = self._checked_options(saved, f"{where}: parameter group {gi}")
             ids = saved.get("params")
             if not isinstance(ids, (list, tuple)) or not all(_index(i) for i in ids):
-                raise TypeError(f"{where}: 'params' of parameter group {gi} must be a list of parameter indices "
-                                f"(ints), got {ids!r}")
+                raise TypeError(
+                    f"{where}: 'params' of parameter group {gi} must be a list of parameter indices (ints), got {ids!r}"
+                )
             if len(ids) != len(mine["params"]):
-                raise ValueError(f"{where}: parameter group {gi} has {len(ids)} parameters in the loaded state "
-                                 f"dict but {len(mine['params'])} here; nothing loaded")
+                raise ValueError(
+                    f"{where}: parameter group {gi} has {len(ids)} parameters in the loaded state "
+                    f"dict but {len(mine['params'])} here; nothing loaded"
+                )
             options.append(opts)
             for i, p in zip(ids, mine["params"]):
                 if i in by_index:
@@ -197,8 +231,10 @@ class Optimizer:
         state = {}
         for i, s in saved_state.items():
             if i not in by_index:
-                raise ValueError(f"{where}: the loaded state dict has state for parameter {i!r}, which no group "
-                                 f"lists; nothing loaded")
+                raise ValueError(
+                    f"{where}: the loaded state dict has state for parameter {i!r}, which no group "
+                    f"lists; nothing loaded"
+                )
             p, opts = by_index[i]
             if not isinstance(s, dict):
                 raise TypeError(f"{where}: the state of parameter {i} must be a dict, got {_kind(s)}")
@@ -213,10 +249,13 @@ class Optimizer:
             origins = [c.__name__ for c in _subclasses(Optimizer) if c is not type(self) and _fits(c, saved)]
             options = sorted(map(str, set(saved) - {"params"}))
             if origins:  # Adam's and AdamW's own dicts look alike: both are named
-                raise ValueError(f"{where}: this state dict is from {' or '.join(origins)} (options "
-                                 f"{', '.join(options)}), not {type(self).__name__}; nothing loaded")
-            raise ValueError(f"{where} has options {options}, {type(self).__name__} has {sorted(names)}; "
-                             "nothing loaded")
+                raise ValueError(
+                    f"{where}: this state dict is from {' or '.join(origins)} (options "
+                    f"{', '.join(options)}), not {type(self).__name__}; nothing loaded"
+                )
+            raise ValueError(
+                f"{where} has options {options}, {type(self).__name__} has {sorted(names)}; nothing loaded"
+            )
         opts = {k: copy.deepcopy(saved[k]) for k in names}
         self._check_options(opts, where)
         return opts
@@ -228,8 +267,10 @@ class Optimizer:
             required, optional = layout
             if not required <= set(s) <= required | optional:
                 extra = f" (and may hold {sorted(optional)})" if optional else ""
-                raise ValueError(f"{where} has keys {sorted(map(str, s))}, but {type(self).__name__} keeps "
-                                 f"{sorted(required)}{extra}; nothing loaded")
+                raise ValueError(
+                    f"{where} has keys {sorted(map(str, s))}, but {type(self).__name__} keeps "
+                    f"{sorted(required)}{extra}; nothing loaded"
+                )
         out = {}
         for k, v in s.items():
             if k == "step":
@@ -245,8 +286,9 @@ class Optimizer:
             if a.dtype.kind != "f":
                 raise TypeError(f"{where}: {k!r} must be a floating array, got dtype {a.dtype}; nothing loaded")
             if a.shape != p.shape:
-                raise ValueError(f"{where}: {k!r} has shape {a.shape} but the parameter has shape {p.shape}; "
-                                 "nothing loaded")
+                raise ValueError(
+                    f"{where}: {k!r} has shape {a.shape} but the parameter has shape {p.shape}; nothing loaded"
+                )
             out[k] = a.astype(p.dtype, copy=True)
         return out
 
@@ -296,19 +338,23 @@ def _check_grad(optimizer, p, where, state):
     what = f"{optimizer}.step: the gradient of parameter {_param_name(p, where)}"
     g = p.grad
     if g.dtype.kind != "f" or p.dtype.kind != "f":
-        raise TypeError(f"{what} has dtype {g.dtype} and the parameter {p.dtype}: both must be floating; "
-                        "no parameter was updated")
+        raise TypeError(
+            f"{what} has dtype {g.dtype} and the parameter {p.dtype}: both must be floating; no parameter was updated"
+        )
     if g.shape != p.shape:  # never broadcast: a (1,) gradient would move every weight by the same step
-        raise ValueError(f"{what} has shape {g.shape} but the parameter has shape {p.shape}; "
-                         "no parameter was updated")
+        raise ValueError(f"{what} has shape {g.shape} but the parameter has shape {p.shape}; no parameter was updated")
     if not p.data.flags.writeable:
-        raise ValueError(f"{optimizer}.step: parameter {_param_name(p, where)} (shape {p.shape}) is read-only "
-                         "(a broadcast or shared array), so it cannot be updated in place; no parameter was updated")
+        raise ValueError(
+            f"{optimizer}.step: parameter {_param_name(p, where)} (shape {p.shape}) is read-only "
+            "(a broadcast or shared array), so it cannot be updated in place; no parameter was updated"
+        )
     for k, v in (state or {}).items():
         if isinstance(v, np.ndarray) and v.shape != p.shape:
-            raise ValueError(f"{optimizer}.step: state {k!r} of parameter {_param_name(p, where)} has shape "
-                             f"{v.shape} but the parameter has shape {p.shape} (was the parameter replaced?); "
-                             "no parameter was updated")
+            raise ValueError(
+                f"{optimizer}.step: state {k!r} of parameter {_param_name(p, where)} has shape "
+                f"{v.shape} but the parameter has shape {p.shape} (was the parameter replaced?); "
+                "no parameter was updated"
+            )
 
 
 def _check_finite(optimizer, todo):
@@ -316,5 +362,7 @@ def _check_finite(optimizer, todo):
     for p, _, where in todo:
         g = p.grad.data
         if not np.isfinite(g).all():
-            raise AnomalyError(f"{optimizer}.step: the gradient of parameter {_param_name(p, where)} (shape "
-                               f"{p.shape}) holds {'NaN' if np.isnan(g).any() else 'Inf'}; no parameter was updated")
+            raise AnomalyError(
+                f"{optimizer}.step: the gradient of parameter {_param_name(p, where)} (shape "
+                f"{p.shape}) holds {'NaN' if np.isnan(g).any() else 'Inf'}; no parameter was updated"
+            )

@@ -1,7 +1,10 @@
 """RMSprop: steps scaled by a running RMS of the gradient, optionally centered and with momentum (PyTorch's update)."""
+
 import numpy as np
 
 from .optimizer import FLAG, NON_NEGATIVE, Optimizer
+
+__all__ = ["RMSprop"]
 
 
 class RMSprop(Optimizer):
@@ -11,13 +14,32 @@ class RMSprop(Optimizer):
     weight_decay adds weight_decay * p to g. State: step, square_avg, momentum_buffer (momentum > 0), grad_avg
     (centered).
     """
-    options = dict(lr=NON_NEGATIVE, alpha=NON_NEGATIVE, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE,
-                   momentum=NON_NEGATIVE, centered=FLAG, maximize=FLAG)
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False,
-                 *, maximize=False):
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, maximize=maximize))
+    options = dict(
+        lr=NON_NEGATIVE,
+        alpha=NON_NEGATIVE,
+        eps=NON_NEGATIVE,
+        weight_decay=NON_NEGATIVE,
+        momentum=NON_NEGATIVE,
+        centered=FLAG,
+        maximize=FLAG,
+    )
+
+    def __init__(
+        self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, *, maximize=False
+    ):
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                alpha=alpha,
+                eps=eps,
+                weight_decay=weight_decay,
+                momentum=momentum,
+                centered=centered,
+                maximize=maximize,
+            ),
+        )
 
     def _state_keys(self, group):
         optional = {"momentum_buffer", "grad_avg"}

@@ -1,5 +1,8 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay (PyTorch's update)."""
+
 from .optimizer import FLAG, NON_NEGATIVE, NUMBER, Optimizer
+
+__all__ = ["SGD"]
 
 
 class SGD(Optimizer):
@@ -8,19 +11,36 @@ class SGD(Optimizer):
     buf = momentum * buf + (1 - dampening) * d   (buf = d on the first step)
     d = d + momentum * buf if nesterov else buf
     """
-    options = dict(lr=NON_NEGATIVE, momentum=NON_NEGATIVE, dampening=NUMBER, weight_decay=NON_NEGATIVE,
-                   nesterov=FLAG, maximize=FLAG)
 
-    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
-                 maximize=False):
-        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize))
+    options = dict(
+        lr=NON_NEGATIVE,
+        momentum=NON_NEGATIVE,
+        dampening=NUMBER,
+        weight_decay=NON_NEGATIVE,
+        nesterov=FLAG,
+        maximize=FLAG,
+    )
+
+    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False):
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                momentum=momentum,
+                dampening=dampening,
+                weight_decay=weight_decay,
+                nesterov=nesterov,
+                maximize=maximize,
+            ),
+        )
 
     def _check_options(self, group, where):
         super()._check_options(group, where)
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
-            raise ValueError(f"{where}: Nesterov momentum requires momentum > 0 and dampening = 0, "
-                             f"got momentum={group['momentum']}, dampening={group['dampening']}")
+            raise ValueError(
+                f"{where}: Nesterov momentum requires momentum > 0 and dampening = 0, "
+                f"got momentum={group['momentum']}, dampening={group['dampening']}"
+            )
 
     def _state_keys(self, group):
         return {"momentum_buffer"}, set()
