@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 __all__: list[str] = []  # nothing here exists at run time
 
@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
     from .tensor import Tensor
 
-    TensorLike = Union[Tensor, npt.ArrayLike]  # what every op accepts: a Tensor, an array, a number, nested lists
+    TensorLike = Tensor | npt.ArrayLike  # what every op accepts: a Tensor, an array, a number, nested lists
     Array = np.ndarray  # what a Function's forward and backward compute on
-    Axis = Union[int, Sequence[int], None]  # None: every axis
+    Axis = int | Sequence[int] | None  # None: every axis
     Shape = tuple[int, ...]
-    ShapeLike = Union[int, Sequence[int]]  # zeros(2, 3), zeros((2, 3))
+    ShapeLike = int | Sequence[int]  # zeros(2, 3), zeros((2, 3))
     DTypeLike = npt.DTypeLike
