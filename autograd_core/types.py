@@ -1,7 +1,7 @@
 """Names for the types the public API takes, for annotations only: importing this module costs nothing at run time.
 
 from __future__ import annotations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .types import TensorLike, Axis
 """
@@ -27,9 +27,8 @@ if TYPE_CHECKING:
     Shape = tuple[int, ...]
     ShapeLike = int | Sequence[int]  # zeros(2, 3), zeros((2, 3))
     DTypeLike = npt.DTypeLike
-    Operand: TypeAlias = (
-        Array | Tensor
-    )  # what a backward computes on: arrays on the fast path, Tensors under create_graph
+    # what a backward computes on: arrays on the fast path, Tensors under create_graph
+    Operand: TypeAlias = Array | Tensor
     Index = Any  # what x[index] takes: an int, a slice, None, Ellipsis, an int or bool array, or a tuple of these
     Scalar = bool | int | float  # what item() gives (a Python number; complex tensors aside, as PyTorch's stubs do)
     RNG = (
