@@ -1,16 +1,47 @@
 """A View (nodes, edges, clusters) -> graphviz.Digraph, with the labels and colours of each mode."""
 
+from __future__ import annotations
+
 import html
 import re
+from typing import TYPE_CHECKING, Protocol, SupportsFloat
 
 import numpy as np
 
 from . import labels as L
 from .record import _numbers as saved_numbers
 
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Mapping, Sequence
+
+    import graphviz
+
+    from autograd_core import Function
+    from autograd_core.types import Array
+
+    from .record import Grads
+    from .trace import Trace
+    from .view import Edge, View
+
+    class PainterLike(Protocol):
+        """What to_digraph asks of a painter: a Painter, or one that wraps it (the lecture view's)."""
+
+        trace: Trace
+        mode: str
+        legend: bool
+        show_saved: bool
+
+        def op_attrs(self, k: int) -> dict[str, str]: ...
+        def box_attrs(self, path: str, ks: Sequence[int], outs: Sequence[int]) -> dict[str, str]: ...
+        def tensor_attrs(self, ti: int, notes: Iterable[str] = ()) -> dict[str, str]: ...
+        def legend_label(self) -> Html: ...
+        def edge_attrs(self, e: Edge) -> dict[str, str]: ...
+
+
 __all__ = ["Painter", "Html", "saved_bytes", "total_saved", "to_digraph"]
 
-TENSOR_STYLE = {  # kind -> node attributes: inputs, parameters and constants are told apart at a glance
+# kind -> node attributes: inputs, parameters and constants are told apart at a glance
+TENSOR_STYLE: dict[str, dict[str, str]] = {
     "input": dict(shape="box", style="filled", fillcolor="#fff3bf"),
     "parameter": dict(shape="box", style="filled", fillcolor="#cfe2ff"),
     "constant": dict(shape="box", style="dashed", fontcolor="#555555", color="#888888"),
@@ -30,56 +61,58 @@ class Painter:
 
     def __init__(
         self,
-        trace,
-        mode,
-        grads=None,
-        max_values=6,
-        precision=4,
-        show_saved=False,
-        known_ops=None,
-        known_tensors=None,
-        highlight=None,
-        op_status=None,
-        labels="lecture",
-        show_dtype=None,
-        legend=True,
-        chain_rule=False,
-    ):
+        trace: Trace,
+        mode: str,
+        grads: Grads | None = None,
+        max_values: int = 6,
+        precision: int = 4,
+        show_saved: bool = False,
+        known_ops: Collection[int] | None = None,
+        known_tensors: Collection[int] | None = None,
+        highlight: int | None = None,
+        op_status: dict[int, tuple[bool, float]] | None = None,
+        labels: str = "lecture",
+        show_dtype: bool | None = None,
+        legend: bool = True,
+        chain_rule: bool = False,
+    ) -> None:
         self.trace, self.mode, self.grads = trace, mode, grads
         self.max_values, self.precision, self.show_saved = max_values, precision, show_saved
         self.known_ops, self.known_tensors = known_ops, known_tensors
-        self.highlight, self.op_status = highlight, op_status or {}
+        self.highlight = highlight
+        self.op_status: dict[int, tuple[bool, float]] = op_status or {}
         self.labels, self.legend, self.chain_rule = labels, legend, chain_rule
         if show_dtype is None:
             show_dtype = len({str(t.dtype) for t in trace.tensors}) > 1
-        self.show_dtype = show_dtype
+        self.show_dtype: bool = show_dtype
 
     # ---- numbers ----------------------------------------------------------------------------
-    def tensor_grad(self, ti):
+    def tensor_grad(self, ti: int) -> Array | None:
         if self.grads is None or (self.known_tensors is not None and ti not in self.known_tensors):
             return None
         return self.grads.grad(self.trace.tensors[ti])
 
-    def use_grad(self, k, pos):
+    def use_grad(self, k: int, pos: int) -> Array | None:
         """The gradient op k sent back to its input number pos."""
         if self.grads is None or (self.known_ops is not None and k not in self.known_ops):
             return None
         return self.grads.input_grad(self.trace.tensors[self.trace.outputs[k][0]], pos)
 
-    def edge_grad(self, e):
+    def edge_grad(self, e: Edge) -> Array | None:
         if not e.uses:
             return self.tensor_grad(e.tensor)
         parts = [self.use_grad(k, pos) for k, pos in e.uses]
-        if any(p is None for p in parts):
+        known = [p for p in parts if p is not None]
+        if len(known) < len(parts):
             # a leaf feeding only this op: its gradient is the one contribution (all .grad tells us)
             only = len(self.trace.consumers[e.tensor]) == 1 and self.trace.producer[e.tensor] is None
             return self.tensor_grad(e.tensor) if only and (self.known_ops is None) else None
-        return sum(parts[1:], parts[0])
+        return sum(known[1:], known[0])
 
-    def num(self, v):
+    def num(self, v: SupportsFloat) -> str:
         return L.number(v, self.precision)
 
-    def value(self, ti, with_shape=True):
+    def value(self, ti: int, with_shape: bool = True) -> str:
         """A tensor's value when small; else its shape (once) and norm. Scalars never show their shape ()."""
         t = self.trace.tensors[ti]
         small = L.array_text(t.data, self.max_values, self.precision)
@@ -87,7 +120,7 @@ class Painter:
             small = (L.shape_text(t.shape) + " " if with_shape else "") + L.norm_text(t.data)
         return small
 
-    def grad(self, g, with_shape=True):
+    def grad(self, g: Array | None, with_shape: bool = True) -> str:
         if g is None:
             return "?"
         small = L.array_text(g, self.max_values, self.precision)
@@ -95,16 +128,17 @@ class Painter:
             return small
         return (L.shape_text(g.shape) + " " if with_shape else "") + L.norm_text(g)
 
-    def params(self, k):
+    def params(self, k: int) -> dict[str, float]:
         """The numbers op k's forward saved (PowScalar's p), kept by the recording after backward freed them."""
         ctx = self.trace.ops[k]
-        return self.grads.params(ctx) if hasattr(self.grads, "params") else saved_numbers(ctx)
+        grads = self.grads
+        return grads.params(ctx) if grads is not None and hasattr(grads, "params") else saved_numbers(ctx)
 
-    def op_label(self, k):
+    def op_label(self, k: int) -> str:
         return L.op_label(self.trace.ops[k], self.params(k), self.mode == "backward", self.labels)
 
     # ---- nodes ------------------------------------------------------------------------------
-    def op_attrs(self, k):
+    def op_attrs(self, k: int) -> dict[str, str]:
         lines = [self.op_label(k)]
         attrs = dict(shape="ellipse", style="filled", fillcolor="#eeeeee")
         if len(lines[0]) <= 2:  # `+ * @ σ` in a small round node, as the lectures draw them
@@ -120,7 +154,7 @@ class Painter:
                 lines.append(f"max err {err:.2g}")
         return self._finish(attrs, lines, k == self.highlight)
 
-    def box_attrs(self, path, ks, outs):
+    def box_attrs(self, path: str, ks: Sequence[int], outs: Sequence[int]) -> dict[str, str]:
         lines = [path.rpartition("/")[2], f"{len(ks)} ops"]
         attrs = dict(shape="box3d", style="filled", fillcolor="#e7e7f7", tooltip=_tooltip(path))
         if self.mode == "backward":
@@ -135,10 +169,10 @@ class Painter:
                 lines.append(f"max err {max(bad):.2g}")
         return self._finish(attrs, lines, self.highlight in ks)
 
-    def tensor_cells(self, ti):
+    def tensor_cells(self, ti: int) -> list[tuple[str, str | None]]:
         """micrograd's record, as (text, colour) cells: name | shape dtype | data | grad (each only when known)."""
         t = self.trace.tensors[ti]
-        cells = [(str(t.name), None)] if t.name is not None and str(t.name) else []
+        cells: list[tuple[str, str | None]] = [(str(t.name), None)] if t.name is not None and str(t.name) else []
         about = [L.shape_text(t.shape)] if t.ndim else []
         if self.show_dtype:
             about.append(str(t.dtype))
@@ -149,7 +183,7 @@ class Painter:
             cells.append(("grad " + self.grad(self.tensor_grad(ti), with_shape=False), GRAD_COLOUR))
         return cells
 
-    def tensor_attrs(self, ti, notes=()):
+    def tensor_attrs(self, ti: int, notes: Iterable[str] = ()) -> dict[str, str]:
         t, kind = self.trace.tensors[ti], self.trace.tensor_kind(ti)
         attrs = dict(TENSOR_STYLE[kind], margin="0.04")
         if self.mode == "backward" and t.requires_grad:
@@ -160,13 +194,13 @@ class Painter:
         return attrs
 
     @staticmethod
-    def _finish(attrs, lines, highlighted):
+    def _finish(attrs: dict[str, str], lines: list[str], highlighted: bool) -> dict[str, str]:
         attrs["label"] = "\\n".join(_escape(s) for s in lines)
         if highlighted:
             attrs.update(color=HIGHLIGHT, penwidth="4")
         return attrs
 
-    def legend_label(self):
+    def legend_label(self) -> Html:
         rows = [("value (data)", VALUE_COLOUR), ("gradient (grad)", GRAD_COLOUR)]
         if self.chain_rule:
             rows.append(("local × upstream = sent", GRAD_COLOUR))
@@ -174,7 +208,7 @@ class Painter:
         return Html(f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{cells}</table>>')
 
     # ---- the chain rule on an edge ---------------------------------------------------------
-    def chain_text(self, e):
+    def chain_text(self, e: Edge) -> str | None:
         """`local × upstream = sent` for a scalar use, `rule = sent` (or its norm) otherwise; None if unknown."""
         if len(e.uses) != 1:
             return None
@@ -190,7 +224,7 @@ class Painter:
         small = L.array_text(sent, self.max_values, self.precision)
         return f"{rule} = {small}" if small is not None else f"{rule}  {L.norm_text(sent)}"
 
-    def rule_text(self, k, pos):
+    def rule_text(self, k: int, pos: int) -> str:
         """The op's rule for input pos, with the inputs' names where they have one (`g @ Wᵀ`)."""
         ctx = self.trace.ops[k]
         rule = L.rule_for(ctx, pos)
@@ -203,7 +237,7 @@ class Painter:
             rule = re.sub(r"(?<![A-Za-z0-9_.])[xy](?![A-Za-z0-9_])", lambda m: names.get(m[0], m[0]), rule)
         return rule
 
-    def local_text(self, k, pos, local):
+    def local_text(self, k: int, pos: int, local: float | None) -> str:
         """The local gradient of a scalar op as the lectures write it, numbers put in: `(1 - 0.7071²)`, `x2`."""
         ctx, tr = self.trace.ops[k], self.trace
         name = type(ctx).__name__ if L.is_builtin(ctx) else None
@@ -211,7 +245,8 @@ class Painter:
         ins = [p.data for p in ctx.parents]
         v = [float(np.reshape(a, -1)[0]) if np.size(a) == 1 else None for a in ins]
         n = self.num
-        text, value = None, None
+        text: str | None = None
+        value: float | None = None
         if name == "Tanh":
             text, value = f"(1 - {n(out)}²)", 1 - out * out
         elif name == "Sigmoid":
@@ -220,15 +255,15 @@ class Painter:
             text, value = n(out), out
         elif name in ("Add", "Sub", "Neg", "Relu") and local is not None:
             text = n(local)
-        elif name == "Mul" and v[1 - pos] is not None:
+        elif name == "Mul" and (w := v[1 - pos]) is not None:
             other = ctx.parents[1 - pos]
-            text = L.visible(other.name) if isinstance(other.name, str) and other.name else n(v[1 - pos])
-            value = v[1 - pos]
+            text = L.visible(other.name) if isinstance(other.name, str) and other.name else n(w)
+            value = w
         elif name == "Log" and v[0] is not None:
             text, value = f"1/{n(v[0])}", 1 / v[0] if v[0] else None
-        elif name == "Div" and None not in v[:2]:
-            text = f"1/{n(v[1])}" if pos == 0 else f"-{n(v[0])}/{n(v[1])}²"
-            value = (1 / v[1] if pos == 0 else -v[0] / v[1] ** 2) if v[1] else None
+        elif name == "Div" and (x := v[0]) is not None and (y := v[1]) is not None:
+            text = f"1/{n(y)}" if pos == 0 else f"-{n(x)}/{n(y)}²"
+            value = (1 / y if pos == 0 else -x / y**2) if y else None
         elif name == "PowScalar" and v[0] is not None and "p" in self.params(k):
             p = self.params(k)["p"]
             text, value = f"{n(p)} × {n(v[0])}^{n(p - 1)}", p * v[0] ** (p - 1) if v[0] or p >= 1 else None
@@ -238,7 +273,7 @@ class Painter:
         return text
 
     # ---- edges ------------------------------------------------------------------------------
-    def edge_attrs(self, e):
+    def edge_attrs(self, e: Edge) -> dict[str, str]:
         if self.mode == "forward":
             return {}
         t = self.trace.tensors[e.tensor]
@@ -272,13 +307,13 @@ class Painter:
         )
         return dict(label=Html(label))
 
-    def edge_value(self, e):
+    def edge_value(self, e: Edge) -> str:
         t = self.trace.tensors[e.tensor]
         v = self.value(e.tensor)
         return v + (f" {t.dtype}" if self.show_dtype else "")
 
 
-def _record(cells, notes=()):
+def _record(cells: Sequence[tuple[str, str | None]], notes: Iterable[str] = ()) -> str:
     """An HTML-like label: one row of cells separated by lines, micrograd's `name | data | grad`; notes below."""
     tds = []
     for i, (text, colour) in enumerate(cells):
@@ -296,32 +331,32 @@ class Html(str):
     such as `<b>x</b>` is drawn as written."""
 
 
-def _escape(s):
+def _escape(s: object) -> str:
     """Text for a quoted DOT label, drawn as written: Graphviz reads backslashes as escapes (\\N: the node's
     name) and &...; as entities."""
     return L.visible(s).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
 
 
-def _tooltip(s):
+def _tooltip(s: object) -> str:
     """Text for a tooltip. Graphviz versions disagree on how often they unescape one (2.43 does it twice, and
     expands \\L), so no backslash is written: it is shown as the look-alike U+29F5."""
     return L.visible(s).replace("\\", "\u29f5").replace('"', '\\"').replace("&", "&amp;")
 
 
-def _html(s):
+def _html(s: object) -> str:
     """Text inside an HTML-like label. Graphviz expands backslash escapes there too (\\N: the node's name), even
     written as &#92;, so each backslash is doubled; a cell holding only ] (or ]]) runs into the next cell in
     Graphviz's SVG unless written as &#93;."""
     return html.escape(L.visible(s), quote=False).replace("\\", "\\\\").replace("]", "&#93;")
 
 
-def _plain(attrs):
+def _plain(attrs: Mapping[str, str]) -> dict[str, str]:
     import graphviz
 
     return {k: v if isinstance(v, Html) else graphviz.nohtml(v) for k, v in attrs.items()}
 
 
-def _saved_arrays(ctx, into):
+def _saved_arrays(ctx: Function, into: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
     # the engine's own fields live in slots; the instance __dict__ holds exactly what forward saved
     for v in vars(ctx).values():
         for a in v if isinstance(v, (tuple, list)) else (v,):
@@ -330,20 +365,20 @@ def _saved_arrays(ctx, into):
     return into
 
 
-def saved_bytes(ctx):
+def saved_bytes(ctx: Function) -> int:
     """Bytes of the arrays a context keeps for its backward (0 once backward() freed them)."""
     return sum(a.nbytes for a in _saved_arrays(ctx, {}).values())
 
 
-def total_saved(trace):
+def total_saved(trace: Trace) -> int:
     """The graph's total, each array counted once however many ops keep it."""
-    arrays = {}
+    arrays: dict[int, np.ndarray] = {}
     for ctx in trace.ops:
         _saved_arrays(ctx, arrays)
     return sum(a.nbytes for a in arrays.values())
 
 
-def to_digraph(view, painter, title=None, rankdir="LR"):
+def to_digraph(view: View, painter: PainterLike, title: object = None, rankdir: str = "LR") -> graphviz.Digraph:
     """The graphviz.Digraph of a view; scopes become nested clusters."""
     import graphviz
 
@@ -356,7 +391,7 @@ def to_digraph(view, painter, title=None, rankdir="LR"):
         node_attr=dict(fontname="Helvetica", fontsize="10", height="0.3"),
         edge_attr=dict(fontname="Helvetica", fontsize="9", arrowsize="0.6"),
     )
-    box_outs = {}
+    box_outs: dict[str, set[int]] = {}
     for e in view.edges:
         if view.nodes.get(e.tail, ("",))[0] == "box":
             box_outs.setdefault(e.tail, set()).add(e.tensor)
@@ -380,20 +415,21 @@ def to_digraph(view, painter, title=None, rankdir="LR"):
         g.node("legend", **_plain(dict(shape="plaintext", label=painter.legend_label())))
     for e in view.edges:
         g.edge(e.tail, e.head, **_plain(painter.edge_attrs(e)))
-    notes = [title] if title is not None and str(title) else []
+    caption: list[object] = [title] if title is not None and str(title) else []
     if view.note:
-        notes.append(view.note)
+        caption.append(view.note)
     if painter.mode == "backward":
-        notes.append(L.GRAD_LEGEND)
+        caption.append(L.GRAD_LEGEND)
     if painter.show_saved:
-        notes.append("saved for backward in total: " + L.nbytes_text(total_saved(trace)))
-    if notes:
-        g.attr(**_plain(dict(label="\\n".join(_escape(n) for n in notes))))
+        caption.append("saved for backward in total: " + L.nbytes_text(total_saved(trace)))
+    if caption:
+        g.attr(**_plain(dict(label="\\n".join(_escape(n) for n in caption))))
     return g
 
 
-def _emit_clusters(g, view, attrs):
-    members, children = {}, {}
+def _emit_clusters(g: graphviz.Digraph, view: View, attrs: dict[str, dict[str, str]]) -> None:
+    members: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
     for nid in view.nodes:
         path = view.cluster[nid]
         members.setdefault(path, []).append(nid)
@@ -404,9 +440,11 @@ def _emit_clusters(g, view, attrs):
                 break
             kids.append(path)
             path = parent
-    ids = {}
+    ids: dict[str, int] = {}
 
-    def emit(container, path):  # recursion depth = scope nesting depth (a handful), not graph size
+    def emit(
+        container: graphviz.Digraph, path: str
+    ) -> None:  # recursion depth = scope nesting depth (a handful), not graph size
         for nid in members.get(path, ()):
             container.node(nid, **_plain(attrs[nid]))
         for child in children.get(path, ()):

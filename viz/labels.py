@@ -1,9 +1,18 @@
 """Text and colours for drawings: small arrays in full, large ones as shape and norm; gradient size as colour."""
 
+from __future__ import annotations
+
 import math
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, SupportsFloat
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from autograd_core import Function
 
 __all__ = ["visible", "number", "array_text", "shape_text", "grad_text", "rms", "grad_colour", "nbytes_text",
            "is_builtin", "op_label", "split_rule", "rule_for", "local_rule", "norm_text"]  # fmt: skip
@@ -13,16 +22,16 @@ __all__ = ["visible", "number", "array_text", "shape_text", "grad_text", "rms", 
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def visible(s):
+def visible(s: object) -> str:
     """str(s) with each invisible or unprintable character written as its Python escape: \\x00, \\n as \\x0a."""
     return _INVISIBLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", str(s))
 
 
-def number(v, precision=4):
+def number(v: SupportsFloat, precision: int = 4) -> str:
     return f"{float(v):.{precision}g}"
 
 
-def array_text(a, max_values=6, precision=4):
+def array_text(a: npt.ArrayLike, max_values: int = 6, precision: int = 4) -> str | None:
     """A scalar or up to max_values elements in full; None when larger (the caller shows shape and norm)."""
     a = np.asarray(a)
     if a.size == 1:
@@ -34,11 +43,11 @@ def array_text(a, max_values=6, precision=4):
     return "[" + ", ".join(number(v, precision) for v in a.reshape(-1)) + "]"
 
 
-def shape_text(shape):
+def shape_text(shape: Sequence[int]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def grad_text(g, max_values=6, precision=4):
+def grad_text(g: np.ndarray | None, max_values: int = 6, precision: int = 4) -> str:
     """A gradient's value when small, else its shape and L2 norm."""
     if g is None:
         return "?"
@@ -46,12 +55,12 @@ def grad_text(g, max_values=6, precision=4):
     return small if small is not None else f"{shape_text(g.shape)} |g|={number(np.linalg.norm(g), 3)}"
 
 
-def rms(g):
+def rms(g: npt.ArrayLike) -> float:
     g = np.asarray(g, dtype=np.float64)
     return float(np.sqrt(np.mean(g * g))) if g.size else 0.0
 
 
-def grad_colour(g):
+def grad_colour(g: npt.ArrayLike | None) -> str:
     """Blue for vanishing (rms 1e-6 and below), white at 1, red for exploding (1e3 and above): a log scale."""
     if g is None:
         return "white"
@@ -71,16 +80,17 @@ def grad_colour(g):
 GRAD_LEGEND = "fill: rms of the gradient, log scale (blue 1e-6, white 1, red 1e3; grey 0)"
 
 
-def nbytes_text(n):
+def nbytes_text(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
+    raise AssertionError("unreachable: the loop returns at GB")
 
 
 # ---- ops as the lectures write them ---------------------------------------------------------------------------
 # Class name -> label, for the engine's own primitives. A user's Function keeps its class name.
-OP_LABELS = {
+OP_LABELS: dict[str, str] = {
     "Add": "+",
     "Sub": "-",
     "Mul": "*",
@@ -110,6 +120,7 @@ OP_LABELS = {
     "Pad": "pad",
     "MatMul": "@",
     "SlidingWindow": "windows",
+    "WindowMax": "max over windows",
     "Col2Im": "col2im",
     "Correlate": "conv",
     "LSTMStep": "lstm_cell",
@@ -146,11 +157,13 @@ COMPOSITE_LABELS = (
 PRIME = "\u2032"  # ′: the backward of an op, as the lectures write f′
 
 
-def is_builtin(ctx):
+def is_builtin(ctx: Function) -> bool:
     return type(ctx).__module__.startswith("autograd_core.")
 
 
-def op_label(ctx, params=None, backward=False, style="lecture"):
+def op_label(
+    ctx: Function, params: dict[str, float] | None = None, backward: bool = False, style: str = "lecture"
+) -> str:
     """The text drawn on an op's node: `tanh`, `*`, `**2`, `conv2d`; `tanh′` in backward mode.
     style="class": the class name (`TanhBackward` in backward mode). params: what forward saved (for `**p`)."""
     name = type(ctx).__name__
@@ -167,7 +180,7 @@ def op_label(ctx, params=None, backward=False, style="lecture"):
     return label + (PRIME if backward else "")
 
 
-def split_rule(rule):
+def split_rule(rule: str) -> list[str]:
     """A rule's parts, one per input: "g * y, g * x" -> ["g * y", "g * x"] (commas inside brackets kept)."""
     parts, depth, cur = [], 0, ""
     for c in rule:
@@ -182,7 +195,7 @@ def split_rule(rule):
     return parts
 
 
-def rule_for(ctx, pos=None):
+def rule_for(ctx: Function, pos: int | None = None) -> str:
     """The op's local rule in lecture notation (its class's `rule`), the part for input pos when it has one per
     input; the class name when the op states none."""
     rule = getattr(type(ctx), "rule", None)
@@ -194,7 +207,7 @@ def rule_for(ctx, pos=None):
     return rule
 
 
-def local_rule(rule):
+def local_rule(rule: str) -> str:
     """The local gradient alone: "g * (1 - out²)" -> "1 - out²"; rules without a leading "g * " unchanged."""
     if rule in ("g", "-g"):
         return rule.replace("g", "1")
@@ -205,5 +218,5 @@ def local_rule(rule):
     return rule
 
 
-def norm_text(a, precision=3):
+def norm_text(a: npt.ArrayLike, precision: int = 3) -> str:
     return f"‖·‖={number(np.linalg.norm(np.asarray(a, dtype=np.float64)), precision)}"
