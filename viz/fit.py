@@ -438,6 +438,9 @@ def describe(trace, path, ks, fallback=True):
     elif w and "MatMul" in names and w[0].ndim == 2:
         o, i = w[0].shape
         kind = f"Linear {i}→{o}"
+    elif "WindowMax" in names:  # the fused max over windows: its node keeps the window
+        window = next(trace.ops[k].window for k in ks if names[ks.index(k)] == "WindowMax")
+        kind = f"MaxPool{len(window)}d " + "x".join(str(n) for n in window)
     elif "SlidingWindow" in names and ("Max" in names or "Mean" in names):
         win = next(trace.tensors[trace.outputs[k][0]].shape for k in ks if names[ks.index(k)] == "SlidingWindow")
         dims = len(win) // 2 - 1 if len(win) >= 4 else 1

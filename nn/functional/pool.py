@@ -11,6 +11,7 @@ from collections import namedtuple
 import numpy as np
 
 import autograd_core as ag
+from autograd_core.ops.pool import window_max
 
 from ._args import as_tensor, check_input, composite, ntuple
 from .conv import conv_output_size
@@ -77,10 +78,10 @@ def _reduce_windows(win, k, op):
 def _max_pool(x, k, kernel_size, stride, padding, dilation, ceil_mode, return_indices=False):
     x = as_tensor(x)
     geo = _geometry(x, k, f"max_pool{k}d", kernel_size, stride, padding, dilation, ceil_mode)
-    win = _windows(x, geo, -np.inf)
-    if not return_indices:
-        return _reduce_windows(win, k, "max")
-    return _max_with_indices(x, win.data, geo, k)
+    if not return_indices:  # the fused window_max: the composition _reduce_windows(_windows(...)) without its copy
+        padded = ag.pad(x, ((0, 0),) * (x.ndim - k) + geo.pads, value=-np.inf) if any(map(any, geo.pads)) else x
+        return window_max(padded, geo.kernel, geo.stride, geo.dilation)
+    return _max_with_indices(x, _windows(x, geo, -np.inf).data, geo, k)
 
 
 def _max_with_indices(x, win, geo, k):
