@@ -8,6 +8,7 @@ viz.render(loss, "graph.svg", mode="backward")
 
 from .check import check_ops, draw_gradcheck
 from .draw import draw, draw_backward, draw_forward
+from .html import to_html
 from .plots import plot_grad_flow, plot_grad_over_time
 from .record import Recording, record_gradients
 from .render import DotNotFoundError, render
@@ -16,4 +17,4 @@ from .text import to_text
 
 __all__ = ["draw", "draw_forward", "draw_backward", "record_gradients", "Recording", "render", "DotNotFoundError",
            "render_backward_steps", "backward_steps", "scope_grads", "draw_gradcheck", "check_ops", "to_text",
-           "plot_grad_flow", "plot_grad_over_time"]  # fmt: skip
+           "plot_grad_flow", "plot_grad_over_time", "to_html"]  # fmt: skip

@@ -38,6 +38,11 @@ def backward_steps(
     The caption says it with the op's rule: "tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5". It is not
     drawn inside the picture (the page shows it above).
     """
+    return _steps(t, mode, collapse, max_nodes, max_values, precision, recording, labels, chain_rule, _who)[1]
+
+
+def _steps(t, mode, collapse, max_nodes, max_values, precision, recording, labels, chain_rule, _who="viz"):
+    """(view, steps): backward_steps and the view its pictures draw (the html page maps its nodes)."""
     if not isinstance(mode, str) or mode not in ("backward", "both"):
         raise ValueError(f"{_who}: mode must be 'backward' or 'both', got {mode!r}")
     limits(_who, max_nodes=max_nodes, max_values=max_values, precision=precision)
@@ -65,7 +70,7 @@ def backward_steps(
             **style,
         )
         steps.append((caption, to_digraph(view, painter)))
-    return steps
+    return view, steps
 
 
 def step_caption(p, k):
@@ -101,12 +106,22 @@ def step_caption(p, k):
     return text
 
 
+STEP_FORMATS = (*FORMATS, "html")
+STEP_OPTIONS = ("collapse", "max_nodes", "max_values", "precision", "recording", "labels", "chain_rule")
+
+
 def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
     """Write step_000.svg, step_001.svg, ... (see backward_steps) and an index.html to step through them
-    (previous / next buttons, a slider, arrow keys; works offline). Returns the index.html path."""
-    if not isinstance(fmt, str) or fmt not in FORMATS:
-        raise ValueError(f"viz.render_backward_steps: fmt must be one of {FORMATS}, got {fmt!r}")
+    (previous / next buttons, a slider, arrow keys; works offline). Returns the index.html path.
+
+    fmt="html": index.html alone, the page of viz.to_html (pan, zoom, tooltips, opening composites, forward /
+    backward / both) with the stepper as its "steps" tab, shown first; each step's picture is inside the page.
+    Keywords of to_html (title, expand, max_fanout, rankdir, max_interior_nodes) are taken too."""
+    if not isinstance(fmt, str) or fmt not in STEP_FORMATS:
+        raise ValueError(f"viz.render_backward_steps: fmt must be one of {STEP_FORMATS}, got {fmt!r}")
     folder = check_folder(folder, "viz.render_backward_steps")
+    if fmt == "html":
+        return _html_steps(t, folder, mode, kwargs)
     pictures, captions = [], []
     for s, (caption, g) in enumerate(backward_steps(t, mode, _who="viz.render_backward_steps", **kwargs)):
         name = f"step_{s:03d}.{fmt}"
@@ -116,6 +131,19 @@ def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
     index = folder / "index.html"
     index.write_text(_page(pictures, captions))
     return index
+
+
+def _html_steps(t, folder, mode, kwargs):
+    from .html import page, write_page
+
+    who = "viz.render_backward_steps"
+    step_kw = {k: kwargs.pop(k) for k in STEP_OPTIONS if k in kwargs}
+    defaults = dict(collapse=None, max_nodes=500, max_values=6, precision=4, recording=None, labels="lecture")
+    args = {**defaults, "chain_rule": False, **step_kw}
+    view, steps = _steps(t, mode, _who=who, **args)
+    shared = {k: args[k] for k in ("max_values", "precision", "recording", "labels", "chain_rule")}
+    text, _ = page(t, mode, steps=(view, steps), _who=who, **shared, **kwargs)
+    return write_page(text, folder / "index.html", who)
 
 
 def _page(pictures, captions):
@@ -175,7 +203,7 @@ def scope_grads(t, collapse="t=*", recording=None):
     # max_fanout=None: the stack of all T outputs has fan-in T, and capping it would drop the last step
     view = make_view(trace, wire=True, collapse=collapse, max_nodes=None, max_fanout=None)
     grads = gradients(trace, recording)
-    leaving = {}
+    leaving: dict = {}
     for e in view.edges:
         node = view.nodes.get(e.tail)
         if node is not None and node[0] == "box":
