@@ -25,7 +25,8 @@ html,body{margin:0;height:100%;font-family:Helvetica,Arial,sans-serif;font-size:
  background:#fffbe6;border-bottom:1px solid #e6d9a8;z-index:2}
 #stepbar.show{display:flex} #step-slider{flex:0 0 16em} #step-caption{overflow:hidden;text-overflow:ellipsis}
 g.node{cursor:default} g.node.expandable{cursor:pointer}
-g.node.expandable > :is(polygon,ellipse,path):first-of-type{stroke-width:2.2px}
+g.node.expandable :is(polygon,ellipse,path){stroke:#0969da;stroke-width:1.6px}
+g.node.expandable:hover :is(polygon,ellipse,path){stroke-width:3px}
 g.node.open{opacity:.15}
 g.node.hit :is(polygon,ellipse,path){stroke:#ff8c00!important;stroke-width:4px!important}
 g.node.hit text{font-weight:bold}
@@ -38,7 +39,7 @@ g.interior > g.head text{font:bold 11px Helvetica,Arial,sans-serif;fill:#0550ae}
 #tooltip .name{font-weight:bold;font-size:13px} #tooltip .op{color:#57606a}
 #tooltip table{border-collapse:collapse;margin-top:3px} #tooltip td{padding:0 6px 0 0;vertical-align:top}
 #tooltip td.k{color:#57606a} #tooltip .data{color:#1a7f37} #tooltip .grad{color:#cf222e}
-#tooltip code{font-family:Menlo,Consolas,monospace;font-size:11px;word-break:break-all}
+#tooltip code{font-family:Menlo,Consolas,monospace;font-size:11px;overflow-wrap:anywhere}
 #tooltip .note{color:#57606a;font-style:italic;margin-top:3px}
 """
 
@@ -180,7 +181,18 @@ async function expand(g) {
   g.classList.add("open");
   g.parentNode.appendChild(holder);   // drawn last: on top of its neighbours
   search();
+  reveal(holder);
   return holder;
+}
+function reveal(el) {               // pan, and zoom out (not below 35%), to show el whole, or its start
+  const r = el.getBoundingClientRect(), s = stage.getBoundingClientRect(), m = 12;
+  const f = Math.max(Math.min(1, (s.width - 2 * m) / r.width, (s.height - 2 * m) / r.height), Math.min(1, 0.35 / view.s));
+  if (f < 1) zoomAt(f, r.left + r.width / 2 - s.left, r.top + r.height / 2 - s.top);
+  const q = el.getBoundingClientRect();
+  let dx = 0, dy = 0;
+  if (q.width > s.width - 2 * m || q.left < s.left + m) dx = s.left + m - q.left; else if (q.right > s.right - m) dx = s.right - m - q.right;
+  if (q.height > s.height - 2 * m || q.top < s.top + m) dy = s.top + m - q.top; else if (q.bottom > s.bottom - m) dy = s.bottom - m - q.bottom;
+  view.x += dx; view.y += dy; apply();
 }
 function fold(g) {
   if (!g._interior) return;
