@@ -1,9 +1,13 @@
 """`python -m viz --example neuron|mlp|conv|lstm --mode forward|backward|both --out DIR [--detail ops] [--style slide]`: draw a built-in graph."""
 
+from __future__ import annotations
+
 import argparse
 import pathlib
 import re
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .args import file_in_the_way
 from .draw import draw
@@ -12,8 +16,11 @@ from .render import DotNotFoundError, render
 from .trace import Trace
 from .view import collapse_rule, scope_parts
 
+if TYPE_CHECKING:
+    from autograd_core import Tensor
 
-def steps(text):
+
+def steps(text: str) -> int:
     if not re.fullmatch(r"\s*[+-]?\d+\s*", text):
         raise argparse.ArgumentTypeError(f"expected a whole number of time steps, got {text!r}")
     if int(text) < 1:
@@ -21,14 +28,14 @@ def steps(text):
     return int(text)
 
 
-def out_folder(text):
+def out_folder(text: str) -> pathlib.Path:
     f = file_in_the_way(pathlib.Path(text))
     if f is not None:
         raise argparse.ArgumentTypeError(f"{str(f)!r} is a file, not a directory")
     return pathlib.Path(text)
 
 
-def collapse(text):
+def collapse(text: str) -> int | str:
     """A depth (0, 1, ...) or a scope name or glob; negative depths are refused rather than matched as names."""
     if re.fullmatch(r"\s*-\d+\s*", text):
         raise argparse.ArgumentTypeError(f"a depth must be >= 0, got {text.strip()}")
@@ -37,7 +44,7 @@ def collapse(text):
     return int(text) if text.strip().isdigit() else text
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m viz", description=__doc__.split(":")[1].strip())
     ap.add_argument("--example", choices=sorted(EXAMPLES), default="neuron")
     ap.add_argument("--mode", choices=("forward", "backward", "both"), default="both")
@@ -75,7 +82,7 @@ def main(argv=None):
     return 0
 
 
-def check_collapse(ap, args, loss):
+def check_collapse(ap: argparse.ArgumentParser, args: argparse.Namespace, loss: Tensor) -> None:
     """A --collapse that matches no scope would draw the graph as if it were not given: say so instead."""
     trace = Trace(loss)
     scopes = sorted(

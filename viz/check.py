@@ -1,7 +1,11 @@
 """Gradient check on the picture: every op's own backward against central differences of that op alone."""
 
+from __future__ import annotations
+
 import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,6 +15,13 @@ from .args import limits, positive
 from .dot import Painter, to_digraph
 from .trace import Trace
 from .view import make_view
+
+if TYPE_CHECKING:
+    import graphviz
+
+    from autograd_core.types import Array
+
+    from .view import ScopeRule
 
 __all__ = ["OpCheck", "check_op", "check_ops", "draw_gradcheck"]
 
@@ -25,39 +36,47 @@ class OpCheck:
 
 
 @contextlib.contextmanager
-def _remember_params():
+def _remember_params() -> Iterator[dict[int, dict[str, Any]]]:
     """While active, each recorded op keeps the keyword parameters it was applied with (axis=, shape=, ...).
 
     The engine does not store them (it would cost every op an attribute), and re-running one op alone needs
     them, so Function.apply is wrapped for the duration of the check only.
     """
     original = Function.__dict__["apply"]
-    params = {}
+    params: dict[int, dict[str, Any]] = {}  # id(ctx) -> the keyword parameters its op was applied with
 
-    def apply(cls, *inputs, **kwargs):
+    def apply(cls: type[Function], *inputs: Any, **kwargs: Any) -> Any:
         out = original.__func__(cls, *inputs, **kwargs)
         if getattr(out, "_ctx", None) is not None:
             params[id(out._ctx)] = kwargs
         return out
 
-    Function.apply = classmethod(apply)
+    Function.apply = classmethod(apply)  # type: ignore[method-assign, assignment]  # patched while checking only
     try:
         yield params
     finally:
-        Function.apply = original
+        Function.apply = original  # type: ignore[method-assign]  # restored
 
 
-def _float64(a):
+def _float64(a: Array) -> Array:
     return a.astype(np.float64) if a.dtype.kind == "f" else a
 
 
-def check_op(ctx, params, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, rng=None):
+def check_op(
+    ctx: Function,
+    params: dict[str, Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    max_elements: int = 64,
+    rng: np.random.Generator | None = None,
+) -> tuple[bool, float, int]:
     """Check one recorded op: its backward(v) against central differences of sum(v * forward(inputs))."""
     cls = type(ctx)
     rng = np.random.default_rng(0) if rng is None else rng
     arrays = [_float64(np.array(p.data)) for p in ctx.parents]
 
-    def forward(xs):
+    def forward(xs: Sequence[Array]) -> tuple[Function, Array]:
         c = cls.__new__(cls)
         c.parents, c.needs_input_grad, c.scope = ctx.parents, ctx.needs_input_grad, getattr(ctx, "scope", "")
         return c, np.asarray(cls.forward(c, *xs, **params), dtype=np.float64)
@@ -93,7 +112,15 @@ def check_op(ctx, params, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, rng=N
     return not bad, float(worst), count
 
 
-def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, _who="viz.check_ops"):
+def check_ops(
+    fn: Callable[..., Tensor | Sequence[Tensor]],
+    inputs: Tensor | Sequence[object],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    max_elements: int = 64,
+    _who: str = "viz.check_ops",
+) -> tuple[Trace, dict[int, OpCheck]]:
     """Run fn on float64 copies of inputs and check every op it recorded; returns (trace, {op index: OpCheck})."""
     if not callable(fn):
         raise TypeError(f"{_who}: fn must be a function of the inputs, got {type(fn).__name__}")
@@ -116,7 +143,7 @@ def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, _who=
         raise TypeError(f"{_who}: fn must return a Tensor (or a list of them), it returned {type(out).__name__}")
     trace = Trace(list(out) if isinstance(out, (tuple, list)) else out, f"{_who}: the output of fn")
     rng = np.random.default_rng(0)
-    results = {}
+    results: dict[int, OpCheck] = {}
     for k, ctx in enumerate(trace.ops):
         if id(ctx) not in params:
             continue  # an op with its own apply(): no parameters to re-run it with
@@ -125,7 +152,16 @@ def check_ops(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, _who=
     return trace, results
 
 
-def draw_gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, max_elements=64, collapse=None, max_nodes=500):
+def draw_gradcheck(
+    fn: Callable[..., Tensor | Sequence[Tensor]],
+    inputs: Tensor | Sequence[object],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    max_elements: int = 64,
+    collapse: str | int | ScopeRule | None = None,
+    max_nodes: int | None = 500,
+) -> graphviz.Digraph:
     """The forward graph of fn(*inputs), each op green (its backward agrees with finite differences) or red
     (labelled with its max error). `.gradcheck` on the returned Digraph holds the per-op results."""
     limits("viz.draw_gradcheck", max_nodes=max_nodes)

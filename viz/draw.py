@@ -1,11 +1,28 @@
 """The drawing functions: a recorded graph -> graphviz.Digraph, forward, backward or both."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
 from . import fit
 from .args import limits
 from .dot import Painter
 from .record import gradients
 from .trace import Trace
 from .view import make_view
+
+if TYPE_CHECKING:
+    import graphviz
+
+    from autograd_core import Tensor
+
+    from .fit import Expand
+    from .record import Grads
+    from .view import ScopeRule
+
+Mode = Literal["forward", "backward", "both"]
+
 
 __all__ = ["style_options", "draw", "draw_forward", "draw_backward"]
 
@@ -14,8 +31,11 @@ RANKDIRS = ("LR", "RL", "TB", "BT")
 LABELS = ("lecture", "class")
 
 
-def style_options(who, labels="lecture", show_dtype=None, legend=True, chain_rule=False):
-    """Check the painter's options (labels=, show_dtype=, legend=, chain_rule=) and return them as a dict."""
+def style_options(
+    who: str, labels: str = "lecture", show_dtype: bool | None = None, legend: bool = True, chain_rule: bool = False
+) -> dict[str, Any]:
+    """Check the painter's options (labels=, show_dtype=, legend=, chain_rule=) and return them as a dict, the
+    keyword arguments of Painter of those names."""
     if not isinstance(labels, str) or labels not in LABELS:
         raise ValueError(f"{who}: labels must be one of {LABELS}, got {labels!r}")
     for name, v, none_ok in (
@@ -31,28 +51,28 @@ def style_options(who, labels="lecture", show_dtype=None, legend=True, chain_rul
 
 
 def draw(
-    t,
-    mode="forward",
+    t: Tensor | Sequence[Tensor],
+    mode: Mode = "forward",
     *,
-    collapse=None,
-    max_nodes=500,
-    max_fanout=8,
-    max_values=6,
-    precision=4,
-    show_saved=False,
-    recording=None,
-    title=None,
-    rankdir="LR",
-    labels="lecture",
-    show_dtype=None,
-    legend=True,
-    chain_rule=False,
-    detail="lecture",
-    expand=None,
-    style="default",
-    dpi=None,
-    _who="viz.draw",
-):
+    collapse: str | int | ScopeRule | None = None,
+    max_nodes: int | None = 500,
+    max_fanout: int | None = 8,
+    max_values: int = 6,
+    precision: int = 4,
+    show_saved: bool = False,
+    recording: Grads | None = None,
+    title: object = None,
+    rankdir: Literal["LR", "RL", "TB", "BT"] = "LR",
+    labels: Literal["lecture", "class"] = "lecture",
+    show_dtype: bool | None = None,
+    legend: bool = True,
+    chain_rule: bool = False,
+    detail: Literal["lecture", "ops"] = "lecture",
+    expand: Expand = None,
+    style: Literal["default", "slide"] = "default",
+    dpi: float | None = None,
+    _who: str = "viz.draw",
+) -> graphviz.Digraph:
     """Draw the graph that computed t (a Tensor or a list of them); returns a graphviz.Digraph.
 
     mode: "forward" (ops and tensors with their values), "backward" (gradient functions, each edge labelled
@@ -89,11 +109,11 @@ def draw(
     return fit.name_numbered_clusters(trace, g)
 
 
-def draw_forward(t, **kwargs):
+def draw_forward(t: Tensor | Sequence[Tensor], **kwargs: Any) -> graphviz.Digraph:
     """The forward graph: op nodes and tensor nodes (name, shape when not a scalar, value)."""
     return draw(t, "forward", _who="viz.draw_forward", **kwargs)
 
 
-def draw_backward(t, **kwargs):
+def draw_backward(t: Tensor | Sequence[Tensor], **kwargs: Any) -> graphviz.Digraph:
     """The backward graph after backward(): gradients on the edges, nodes coloured by gradient size."""
     return draw(t, "backward", _who="viz.draw_backward", **kwargs)

@@ -4,26 +4,34 @@ Each builder runs the forward pass and a backward pass under `record_gradients()
 Parameters are named by their path and ops grouped by `ag.name_scope`, as nn's modules do.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 import autograd_core as ag
 
 from .record import record_gradients
 
+if TYPE_CHECKING:
+    from autograd_core import Tensor
+
 __all__ = ["neuron", "mlp", "conv", "lstm"]
 
 
-def _param(rng, name, *shape, scale=0.5):
+def _param(rng: np.random.Generator, name: str, *shape: int, scale: float = 0.5) -> Tensor:
     return ag.tensor(rng.standard_normal(shape) * scale, dtype="float32", requires_grad=True, name=name)
 
 
-def _backward(loss):
+def _backward(loss: Tensor) -> Tensor:
     with record_gradients():
         loss.backward()
     return loss
 
 
-def neuron():
+def neuron() -> Tensor:
     """The lectures' neuron tanh(x1*w1 + x2*w2 + b), with the weights of micrograd's example."""
     x1, x2 = ag.tensor(2.0, name="x1"), ag.tensor(0.0, name="x2")
     w1, w2 = ag.tensor(-3.0, requires_grad=True, name="w1"), ag.tensor(1.0, requires_grad=True, name="w2")
@@ -31,19 +39,19 @@ def neuron():
     return _backward((x1 * w1 + x2 * w2 + b).tanh())
 
 
-def _linear(rng, name, x, n_in, n_out):
+def _linear(rng: np.random.Generator, name: str, x: Tensor, n_in: int, n_out: int) -> Tensor:
     with ag.name_scope(name):
         w, b = _param(rng, f"{name}.weight", n_out, n_in), _param(rng, f"{name}.bias", n_out)
         return x @ w.T + b
 
 
-def _cross_entropy(logits, labels):
+def _cross_entropy(logits: Tensor, labels: np.ndarray) -> Tensor:
     with ag.name_scope("loss"):
         logp = logits.log_softmax(axis=-1)
         return -logp[np.arange(len(labels)), labels].mean()
 
 
-def mlp(seed=0):
+def mlp(seed: int = 0) -> Tensor:
     """A 2-layer MLP (3 -> 8 -> 2, tanh) on a batch of 4, cross-entropy loss."""
     rng = np.random.default_rng(seed)
     x = ag.tensor(rng.standard_normal((4, 3)), dtype="float32", name="x")
@@ -51,7 +59,7 @@ def mlp(seed=0):
     return _backward(_cross_entropy(_linear(rng, "fc2", h, 8, 2), np.array([0, 1, 1, 0])))
 
 
-def _conv2d(rng, name, x, c_in, c_out, k):
+def _conv2d(rng: np.random.Generator, name: str, x: Tensor, c_in: int, c_out: int, k: int) -> Tensor:
     """pad -> sliding windows -> matmul -> bias: the composition nn.functional.conv2d uses."""
     with ag.name_scope(name):
         w, b = _param(rng, f"{name}.weight", c_out, c_in, k, k), _param(rng, f"{name}.bias", c_out)
@@ -62,7 +70,7 @@ def _conv2d(rng, name, x, c_in, c_out, k):
         return y.transpose(0, 3, 1, 2)
 
 
-def conv(seed=0):
+def conv(seed: int = 0) -> Tensor:
     """conv(1->2, 3x3, padding 1) -> relu -> 2x2 max pool -> linear(2*3*3 -> 3) on a 2x1x6x6 batch."""
     rng = np.random.default_rng(seed)
     x = ag.tensor(rng.standard_normal((2, 1, 6, 6)), dtype="float32", name="image")
@@ -73,7 +81,9 @@ def conv(seed=0):
     return _backward(_cross_entropy(logits, np.array([0, 2])))
 
 
-def lstm(steps=5, layers=1, hidden=4, seed=0, backward=True):
+def lstm(
+    steps: int = 5, layers: int = 1, hidden: int = 4, seed: int = 0, backward: bool = True
+) -> tuple[Tensor, list[Tensor]]:
     """An LSTM unrolled over `steps` (scopes lstm/l<layer>/t=<step>); the loss reads the last step only.
 
     Returns (loss, hs): hs are the last layer's hidden states h_t, whose recorded gradients show how
@@ -105,4 +115,4 @@ def lstm(steps=5, layers=1, hidden=4, seed=0, backward=True):
     return (_backward(loss) if backward else loss), hs
 
 
-EXAMPLES = {"neuron": neuron, "mlp": mlp, "conv": conv, "lstm": lambda: lstm()[0]}
+EXAMPLES: dict[str, Callable[[], Tensor]] = {"neuron": neuron, "mlp": mlp, "conv": conv, "lstm": lambda: lstm()[0]}

@@ -11,13 +11,36 @@ inside an elided node (its parameters, constants) are not drawn and it says how 
 SLIDE (2,000 x 1,200 px at 96 dpi), so no picture needs to be scaled down; if none fits, it warns.
 """
 
+from __future__ import annotations
+
 import fnmatch
 import re
 import shutil
 import subprocess
 import warnings
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from .view import Edge, _unshare, build, scope_parts
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Sequence
+    from typing import Literal
+
+    import graphviz
+
+    from autograd_core import Tensor
+
+    from .dot import Painter
+    from .trace import Trace
+    from .view import ScopeRule, View
+
+    # expand=: a scope name or glob, several of them, or a predicate on unit paths
+    Expand = str | list[str] | tuple[str, ...] | set[str] | ScopeRule | None
+    Units = list[str | None]  # op index -> the path of the unit it is drawn in (None: drawn as itself)
+    Column = tuple[str, int | str]  # (recurrent module scope, time step or ELIDED)
+    Size = tuple[float, float]  # (width, height) in px at 96 dpi
+    Beside = bool | str  # edge labels: on the edge (False), beside it (True), a named edge's name only ("names")
+    PaintFn = Callable[[View, bool, Beside, str], graphviz.Digraph]  # paint(view, terse, beside, rankdir)
 
 __all__ = ["expand_rule", "units", "elide_steps", "elide_run", "lecture_view", "describe", "layout_size", "fits",
            "fit_view", "paint", "apply_style", "name_numbered_boxes", "name_numbered_clusters", "draw_fitted",
@@ -60,7 +83,7 @@ GLUE_OPS = {
 }
 
 
-def _step_of(parts):
+def _step_of(parts: Sequence[str]) -> int | None:
     """Index of the first `t=<n>` part of a scope, or None."""
     for i, p in enumerate(parts):
         if STEP.match(p):
@@ -68,7 +91,7 @@ def _step_of(parts):
     return None
 
 
-def expand_rule(expand):
+def expand_rule(expand: Expand) -> ScopeRule:
     """A predicate on unit paths: the units for which it holds are drawn op by op."""
     if expand is None:
         return lambda path: False
@@ -81,7 +104,7 @@ def expand_rule(expand):
         if not isinstance(it, str):
             raise TypeError(f"expand= takes a scope name or glob, a list of them or a predicate, got {it!r}")
 
-    def rule(path):
+    def rule(path: str) -> bool:
         parts = scope_parts(path)
         return any(
             path == it
@@ -94,11 +117,11 @@ def expand_rule(expand):
     return rule
 
 
-def units(trace, expand=None):
+def units(trace: Trace, expand: Expand = None) -> Units:
     """op index -> unit path (None: the op is drawn as itself). A recurrent layer's glue outside its steps
     (the projection of every step's input, the concatenation of its outputs) joins the layer it feeds."""
     rule = expand_rule(expand)
-    unit = []
+    unit: Units = []
     for k in range(len(trace.ops)):
         parts = scope_parts(trace.scope(k))
         i = _step_of(parts)
@@ -118,7 +141,7 @@ def units(trace, expand=None):
     return unit
 
 
-def _glue_unit(trace, k, unit, u, layer_scopes):
+def _glue_unit(trace: Trace, k: int, unit: Units, u: str, layer_scopes: set[str]) -> str:
     """The layer whose steps op k (glue of a recurrent module) feeds: `<layer>/input`; else `<u>/output`."""
     seen, todo = {k}, [k]
     while todo:
@@ -134,47 +157,57 @@ def _glue_unit(trace, k, unit, u, layer_scopes):
     return u + "/output"
 
 
-def elide_steps(unit, first=3, last=1):
+def elide_steps(unit: Units, first: int = 3, last: int = 1) -> tuple[Units, dict[str, int]]:
     """Of each layer's time steps keep the first `first` and the last `last`; the others become one unit."""
-    steps = {}
+    steps: dict[str, set[int]] = {}
     for u in unit:
         if u:
             layer, _, part = u.rpartition("/")
             m = STEP.match(part)
             if m:
                 steps.setdefault(layer, set()).add(int(m[1]))
-    gone = {}
-    for layer, ts in steps.items():
-        ts = sorted(ts)
+    gone: dict[str | None, str] = {}
+    for layer, found in steps.items():
+        ts = sorted(found)
         if len(ts) > first + last + 1:
             for t in ts[first : len(ts) - last]:
                 gone[f"{layer}/t={t}"] = f"{layer}/{ELIDED}"
     return [gone.get(u, u) for u in unit], {layer: len(ts) for layer, ts in steps.items()}
 
 
-def elide_run(trace, unit, keep):
+def elide_run(trace: Trace, unit: Units, keep: int) -> Units:
     """Units in the order they were recorded; when more than 2 * keep + 1, the middle ones become one unit."""
-    first = {}
+    first: dict[str | tuple[str, int], int] = {}
     for k, u in enumerate(unit):
         key = u if u is not None else ("op", k)
         s = getattr(trace.ops[k], "seq", k)
         if key not in first or s < first[key]:
             first[key] = s
-    order = sorted(first, key=first.get)
+    order = sorted(first, key=first.__getitem__)
     if len(order) <= 2 * keep + 1:
         return unit
     middle = set(order[keep : len(order) - keep])
     return [ELIDED if (u if u is not None else ("op", k)) in middle else u for k, u in enumerate(unit)]
 
 
-def _elided(trace, unit, first, last, keep):
+def _elided(trace: Trace, unit: Units, first: int, last: int, keep: int | None) -> tuple[Units, dict[str, int]]:
     unit, n_steps = elide_steps(unit, first, last)
     if keep is not None:
         unit = elide_run(trace, unit, keep)
     return unit, n_steps
 
 
-def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanout=8, fold_params=False, base=None):
+def lecture_view(
+    trace: Trace,
+    wire: bool,
+    expand: Expand = None,
+    first: int = 3,
+    last: int = 1,
+    keep: int | None = None,
+    max_fanout: int | None = 8,
+    fold_params: bool = False,
+    base: Units | tuple[Units, dict[str, int]] | None = None,
+) -> View:
     """The View of detail="lecture"; keep: units kept at each end of a long run (None: no run elided)."""
     if isinstance(base, tuple):  # (units, steps per layer) already elided by the caller
         unit, n_steps = base
@@ -198,27 +231,28 @@ def lecture_view(trace, wire, expand=None, first=3, last=1, keep=None, max_fanou
     return view
 
 
-def _layer_of(view, nid):
+def _layer_of(view: View, nid: str) -> str | None:
     node = view.nodes.get(nid)
     return node[1].rpartition("/")[0] if node and node[0] == "box" and _is_step(node[1]) else None
 
 
-def _one_edge_per_layer(view):
+def _one_edge_per_layer(view: View) -> None:
     """A node feeding every step of a layer (its weights, the projection of all inputs) is drawn with one edge,
     into the layer's first step; a node reading every step (the stack of outputs), with one, from the last.
     The node says so."""
 
-    def order(nid):
-        c = _column(view, nid)[1]
-        return (1, 0) if c == ELIDED else (0, c) if c < 3 else (2, c)
+    def order(nid: str) -> tuple[int, int | str]:
+        c = cast("Column", _column(view, nid))[1]  # nid: a step
+        return (1, 0) if isinstance(c, str) else (0, c) if c < 3 else (2, c)  # the one str is ELIDED
 
     for end, other in (("head", "tail"), ("tail", "head")):
-        groups = {}
+        groups: dict[tuple[str, str], list[Edge]] = {}
         for e in view.edges:
             layer = _layer_of(view, getattr(e, end))
             if layer is not None and _layer_of(view, getattr(e, other)) is None:
                 groups.setdefault((getattr(e, other), layer), []).append(e)
-        drop, layers = set(), {}
+        drop: set[int] = set()
+        layers: dict[str, list[str]] = {}
         for (nid, layer), es in groups.items():
             steps = {getattr(e, end) for e in es}
             if len(steps) < 2:
@@ -236,13 +270,13 @@ def _one_edge_per_layer(view):
         view.edges = [e for e in view.edges if id(e) not in drop]
 
 
-def _wire_boxes(trace, view):
+def _wire_boxes(trace: Trace, view: View) -> None:
     """Forward mode: a tensor a module's node made is the edge out of it (its value written on the edge), as in
     the lectures' layer diagrams; tensors made by single ops stay nodes, as in the lectures' neuron."""
-    made = {}
+    made: dict[str, str] = {}
     for e in view.edges:
         if not e.uses and view.nodes[e.tail][0] == "box" and view.nodes[e.head][0] == "tensor":
-            ti = view.nodes[e.head][1]
+            ti = _tensor_index(view, e.head)
             if ti not in trace.root_indices and not trace.tensors[ti].name:
                 made[e.head] = e.tail
     if not made:
@@ -262,22 +296,18 @@ def _wire_boxes(trace, view):
         view.cluster.pop(nid, None)
 
 
-def _merge_parallel(view):
+def _merge_parallel(view: View) -> None:
     """More than two tensors from one node to another (every elided step's output into the next layer) are
     drawn as one edge that says how many; one or two (h and c) each keep their own."""
-    groups = {}
+    groups: dict[tuple[str, str], list[Edge]] = {}
     for e in view.edges:
         groups.setdefault((e.tail, e.head), []).append(e)
     keep = []
     for e in view.edges:
         g = groups[(e.tail, e.head)]
-        boxes = view.nodes[e.tail][0] == "box" or view.nodes[e.head][0] == "box"
-        if (
-            len(g) == 1
-            or not boxes
-            or len(g) == 2
-            and _is_step(view.nodes[e.tail][1] if view.nodes[e.tail][0] == "box" else "")
-        ):
+        tail = view.nodes[e.tail]
+        boxes = tail[0] == "box" or view.nodes[e.head][0] == "box"
+        if len(g) == 1 or not boxes or len(g) == 2 and _is_step(tail[1] if tail[0] == "box" else ""):
             keep.append(e)
         elif e is g[0]:
             e.merged = True
@@ -285,7 +315,7 @@ def _merge_parallel(view):
     view.edges = keep
 
 
-def _quiet_constant(trace, ti):
+def _quiet_constant(trace: Trace, ti: int) -> bool:
     """An unnamed constant that says nothing (a scalar, zeros, ones): not drawn in the lecture view."""
     t = trace.tensors[ti]
     if t.name or trace.tensor_kind(ti) != "constant":
@@ -294,19 +324,29 @@ def _quiet_constant(trace, ti):
     return a.size <= 1 or bool((a == a.reshape(-1)[0]).all())
 
 
-def _leaf_nodes(trace, view):
+def _leaf_nodes(trace: Trace, view: View) -> list[str]:
     return [nid for nid, n in view.nodes.items() if n[0] == "tensor" and trace.producer[n[1]] is None]
 
 
-def _fold_leaves(trace, view):
+def _tensor_index(view: View, nid: str) -> int:
+    """The tensor a tensor node draws."""
+    return cast(int, view.nodes[nid][1])
+
+
+def _is_elided_box(view: View, nid: str) -> bool:
+    node = view.nodes[nid]
+    return node[0] == "box" and node[1].endswith(ELIDED)
+
+
+def _fold_leaves(trace: Trace, view: View) -> None:
     """Leaves (parameters, constants) used only by elided units are not drawn; the unit says how many."""
-    into = {}
+    into: dict[str, set[str]] = {}
     for e in view.edges:
         into.setdefault(e.tail, set()).add(e.head)
     drop = {
         nid
         for nid in _leaf_nodes(trace, view)
-        if _quiet_constant(trace, view.nodes[nid][1])
+        if _quiet_constant(trace, _tensor_index(view, nid))
         and into.get(nid)
         and all(view.nodes[h][0] == "box" for h in into[nid])
     }  # glue inside modules
@@ -314,19 +354,19 @@ def _fold_leaves(trace, view):
         heads = into.get(nid, set())
         if nid in drop:
             continue
-        if heads and all(view.nodes[h][0] == "box" and view.nodes[h][1].endswith(ELIDED) for h in heads):
+        if heads and all(_is_elided_box(view, h) for h in heads):
             drop.add(nid)
             for h in heads:
                 _count(trace, view, h, nid)
     _drop(view, drop)
 
 
-def _fold_loose(trace, view):
+def _fold_loose(trace: Trace, view: View) -> None:
     """Leaves whose every edge was left out (they feed a node that gathers too many) are not drawn either."""
     drawn = {e.tail for e in view.edges} | {e.head for e in view.edges}
     drop = {nid for nid in _leaf_nodes(trace, view) if nid not in drawn and len(view.nodes) > 1}
     for nid in drop:
-        ti = view.nodes[nid][1]
+        ti = _tensor_index(view, nid)
         for k, _ in trace.consumers[ti]:
             _count(trace, view, view.op_node[k], nid)
     _drop(view, drop)
@@ -335,7 +375,7 @@ def _fold_loose(trace, view):
 PARAM_GROUP = re.compile(r"^(.*?)(?:_?(l\d+(?:_reverse)?))$")
 
 
-def _group_key(name):
+def _group_key(name: object) -> str | None:
     """Parameters drawn in one node: a module's (`0.weight`, `0.bias`: `0`), a recurrent layer's
     (`weight_ih_l0`, `bias_hh_l0`: `l0`)."""
     if not name:
@@ -347,19 +387,19 @@ def _group_key(name):
     return name.rpartition(".")[0] or None
 
 
-def _group_params(trace, view):
+def _group_params(trace: Trace, view: View) -> None:
     """One node per module's (or recurrent layer's) parameters: a table of them, their edges merged."""
-    groups = {}
+    groups: dict[str, list[str]] = {}
     for nid in _leaf_nodes(trace, view):
-        ti = view.nodes[nid][1]
+        ti = _tensor_index(view, nid)
         if trace.tensor_kind(ti) == "parameter":
             key = _group_key(trace.tensors[ti].name)
             if key is not None:
                 groups.setdefault(key, []).append(nid)
-    rename = {}
+    rename: dict[str, str] = {}
     for nids in groups.values():
         if len(nids) > 1:
-            view.groups[nids[0]] = [view.nodes[n][1] for n in nids]
+            view.groups[nids[0]] = [_tensor_index(view, n) for n in nids]
             for n in nids[1:]:
                 rename[n] = nids[0]
     if not rename:
@@ -369,7 +409,8 @@ def _group_params(trace, view):
     for n in rename:
         del view.nodes[n]
         view.cluster.pop(n, None)
-    seen, keep = {}, []
+    seen: dict[tuple[str, str], Edge] = {}
+    keep: list[Edge] = []
     for e in view.edges:
         if e.tail in view.groups:
             first = seen.get((e.tail, e.head))
@@ -381,9 +422,9 @@ def _group_params(trace, view):
     view.edges = keep
 
 
-def _fold_params(trace, view):
+def _fold_params(trace: Trace, view: View) -> None:
     """Parameters are not drawn; each node they feed says how many it uses."""
-    drop = {nid for nid in _leaf_nodes(trace, view) if trace.tensor_kind(view.nodes[nid][1]) == "parameter"}
+    drop = {nid for nid in _leaf_nodes(trace, view) if trace.tensor_kind(_tensor_index(view, nid)) == "parameter"}
     counted = set()
     for e in view.edges:
         if e.tail in drop and e.tail not in counted:  # said once, where it is first used
@@ -392,13 +433,13 @@ def _fold_params(trace, view):
     _drop(view, drop)
 
 
-def _count(trace, view, head, nid):
-    kind = trace.tensor_kind(view.nodes[nid][1])
+def _count(trace: Trace, view: View, head: str, nid: str) -> None:
+    kind = trace.tensor_kind(_tensor_index(view, nid))
     folded = view.folded.setdefault(head, {})
     folded.setdefault(kind, set()).add(nid)
 
 
-def _drop(view, drop):
+def _drop(view: View, drop: Collection[str]) -> None:
     if drop:
         for nid in drop:
             del view.nodes[nid]
@@ -407,8 +448,9 @@ def _drop(view, drop):
 
 
 # ---- labels ---------------------------------------------------------------------------------------------
-def _params(trace, ks):
-    out, seen = [], set()
+def _params(trace: Trace, ks: Iterable[int]) -> list[Tensor]:
+    out: list[Tensor] = []
+    seen: set[int] = set()
     for k in ks:
         for ti in trace.inputs[k]:
             if ti not in seen and trace.producer[ti] is None and trace.tensor_kind(ti) == "parameter":
@@ -417,21 +459,25 @@ def _params(trace, ks):
     return out
 
 
-def describe(trace, path, ks, fallback=True):
+@overload
+def describe(trace: Trace, path: str, ks: Sequence[int], fallback: Literal[True] = True) -> list[str]: ...
+@overload
+def describe(trace: Trace, path: str, ks: Sequence[int], fallback: bool) -> list[str] | None: ...
+def describe(trace: Trace, path: str, ks: Sequence[int], fallback: bool = True) -> list[str] | None:
     """A lecture label for the unit `path` made of ops ks: `Conv2d 1→32 3x3`, `LSTM cell t=3`, `Linear 4→4`."""
     names = [trace.op_name(k) for k in ks]
     parts = scope_parts(path)
     role = parts[-1] if parts else ""
     if STEP.match(role):
-        kind = _cell_kind(names)
+        cell = _cell_kind(names)
         layer = parts[-2] if len(parts) > 1 else ""
-        return [f"{kind} cell {role}", _layer_text(layer)]
+        return [f"{cell} cell {role}", _layer_text(layer)]
     if role in ("input", "output") and len(parts) > 1:
         layer = _layer_text(parts[-2])
         return [f"{layer}: x·W_ih + b, all steps" if role == "input" else f"{parts[-2]} outputs"]
     params = _params(trace, ks)
     w = [p for p in params if p.ndim >= 2]
-    kind = None
+    kind: str | None = None
     if w and ("Correlate" in names or "SlidingWindow" in names or "Tensordot" in names) and w[0].ndim in (3, 4):
         o, i = w[0].shape[:2]
         kind = f"Conv{w[0].ndim - 2}d {i}→{o} " + "x".join(str(n) for n in w[0].shape[2:])
@@ -464,7 +510,7 @@ def describe(trace, path, ks, fallback=True):
     return [kind]
 
 
-def _cell_kind(names):
+def _cell_kind(names: Sequence[str]) -> str:
     """LSTM, GRU or RNN, from the ops of one step: the fused steps, or the gates of a cell made of primitives."""
     if "LSTMStep" in names:
         return "LSTM"
@@ -474,14 +520,14 @@ def _cell_kind(names):
     return "LSTM" if gates >= 3 else "GRU" if gates == 2 else "RNN"
 
 
-def _layer_text(layer):
+def _layer_text(layer: str) -> str:
     m = re.fullmatch(r"l(\d+)(_reverse)?", layer)
     if not m:
         return layer
     return f"layer {m[1]}" + (" reverse" if m[2] else "")
 
 
-def _label(trace, view, n_steps):
+def _label(trace: Trace, view: View, n_steps: dict[str, int]) -> None:
     for nid, node in view.nodes.items():
         if node[0] != "box":
             continue
@@ -493,7 +539,7 @@ def _label(trace, view, n_steps):
                 lines.append(f"in {len(mods)} modules")
         elif path.endswith("/" + ELIDED):
             layer = path.rpartition("/")[0]
-            steps = {STEP.match(scope_parts(trace.scope(k))[_step_of(scope_parts(trace.scope(k)))])[1] for k in ks}
+            steps = {_step_text(trace.scope(k)) for k in ks}
             lines = [f"{ELIDED} {len(steps)} steps {ELIDED}", _layer_text(layer.rpartition("/")[2])]
         else:
             lines = describe(trace, path, ks)
@@ -509,10 +555,16 @@ def _label(trace, view, n_steps):
     for e in view.edges:  # h and c between a layer's time steps
         head, tail = view.nodes.get(e.head), view.nodes.get(e.tail)
         if head and tail and head[0] == "box" and tail[0] == "box" and _is_step(head[1]) and _is_step(tail[1]):
-            e.name = _state_name(trace, e, view.nodes[e.head][2])
+            e.name = _state_name(trace, e, head[2])
 
 
-def _state_name(trace, e, head_ops):
+def _step_text(scope: str) -> str:
+    """The time step of an op of an elided step: "3" in `lstm/l0/t=3`."""
+    parts = scope_parts(scope)
+    return cast("re.Match[str]", STEP.match(parts[cast(int, _step_of(parts))]))[1]
+
+
+def _state_name(trace: Trace, e: Edge, head_ops: Iterable[int]) -> str:
     """h or c: what the edge between two steps of a layer carries. The cell state of an LSTM is the one the next
     step does not multiply by a weight (or the fused step's third input)."""
     ops = [(trace.op_name(k), pos) for k, pos in e.uses]
@@ -523,12 +575,12 @@ def _state_name(trace, e, head_ops):
     return "h"
 
 
-def _is_step(path):
+def _is_step(path: str) -> bool:
     last = path.rpartition("/")[2]
     return bool(STEP.match(last)) or last == ELIDED and "/" in path
 
 
-def _column(view, nid):
+def _column(view: View, nid: str) -> Column | None:
     """(recurrent module scope, time step or ELIDED) of a step node, else None."""
     node = view.nodes.get(nid)
     if not node or node[0] != "box" or not _is_step(node[1]):
@@ -538,21 +590,23 @@ def _column(view, nid):
     return layer.rpartition("/")[0], int(m[1]) if m else ELIDED
 
 
-def _columns(view):
+def _columns(view: View) -> None:
     """Equal time steps of every layer in one column. A layer's input from the layer below is drawn as the
     lectures draw it, an `h` edge from each step to the same step above, instead of through the projection of
     all steps at once (which keeps its edges to the steps it feeds, loose: they do not push a layer right)."""
-    cols = {}
+    cols: dict[Column, list[str]] = {}
     for nid in view.nodes:
         c = _column(view, nid)
         if c is not None:
             cols.setdefault(c, []).append(nid)
     view.ranks = [nids for _, nids in sorted(cols.items(), key=lambda kv: str(kv[0])) if len(nids) > 1]
-    into, out_of = {}, {}
+    into: dict[str, list[Edge]] = {}
+    out_of: dict[str, list[Edge]] = {}
     for e in view.edges:
         into.setdefault(e.head, []).append(e)
         out_of.setdefault(e.tail, []).append(e)
-    drop, new = set(), []
+    drop: set[int] = set()
+    new: list[Edge] = []
     is_input = {nid for nid, node in view.nodes.items() if node[0] == "box" and node[1].endswith("/input")}
     for nid in is_input:
         # the steps below, directly or through another layer's input (a bidirectional layer's two directions
@@ -582,7 +636,7 @@ def _columns(view):
             e.loose = True
 
 
-def _flat(groups):
+def _flat(groups: Iterable[Iterable[str]]) -> set[str]:
     return {n for g in groups for n in g}
 
 
@@ -590,13 +644,18 @@ def _flat(groups):
 # (steps kept at the start of each layer, units kept at each end of a long run, parameters folded into the node
 # they feed): most detailed first. For each, full labels, then terse ones, then named edges (h, c) with their name
 # only, then labels set beside the edges (xlabel: they take no room in the layout, but may overlap nodes).
-SCHEDULE = [(3, None, False), (3, None, True), (2, None, False), (2, None, True), (1, None, False), (1, None, True)] + [
-    (1, k, fold) for k in (8, 5, 3, 2, 1) for fold in (False, True)
-]
-LABELS = [(False, False), (True, False), (True, "names"), (True, True)]
+SCHEDULE: list[tuple[int, int | None, bool]] = [
+    (3, None, False),
+    (3, None, True),
+    (2, None, False),
+    (2, None, True),
+    (1, None, False),
+    (1, None, True),
+] + [(1, k, fold) for k in (8, 5, 3, 2, 1) for fold in (False, True)]
+LABELS: list[tuple[bool, Beside]] = [(False, False), (True, False), (True, "names"), (True, True)]
 
 
-def layout_size(g):
+def layout_size(g: graphviz.Digraph) -> Size | None:
     """(width, height) in px at 96 dpi of g as `dot` lays it out, or None without `dot`."""
     if shutil.which("dot") is None:
         return None
@@ -614,14 +673,24 @@ def layout_size(g):
 PAD = 8 * 96 / 72  # dot's pad (4 pt on each side) is in the SVG/PNG size, not in -Tplain's
 
 
-def fits(size, slide=SLIDE):
+def fits(size: Size | None, slide: tuple[float, float] = SLIDE) -> bool:
     return size is None or (size[0] + PAD <= slide[0] and size[1] + PAD <= slide[1])
 
 
-def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdirs=("LR",)):
+def fit_view(
+    trace: Trace,
+    wire: bool,
+    paint: PaintFn,
+    expand: Expand = None,
+    max_fanout: int | None = 8,
+    slide: tuple[float, float] = SLIDE,
+    rankdirs: Sequence[str] = ("LR",),
+) -> tuple[View, graphviz.Digraph]:
     """The most detailed lecture view whose drawing `paint(view, terse, beside, rankdir)` fits the slide, trying
     each of rankdirs; returns (view, digraph). Without `dot` the first candidate is taken (it cannot be measured)."""
-    size, tried, base = None, set(), units(trace, expand)
+    size: Size | None = None
+    tried: set[tuple[tuple[str | None, ...], bool, bool, Sequence[str]]] = set()
+    base = units(trace, expand)
     # A recurrent net is a row of cells in the lectures: fewer steps in a row before a column. Labels beside their
     # edges may overlap nodes: every candidate with labels on their edges comes first.
     rows = any(u is not None and _is_step(u) for u in base)
@@ -657,8 +726,9 @@ def fit_view(trace, wire, paint, expand=None, max_fanout=8, slide=SLIDE, rankdir
             if fits(size, slide):
                 view.fitted = (first, keep, fold, terse, beside, rankdir, size)
                 return view, g
+    width, height = cast("Size", size)  # measured: without dot, the first candidate fits
     warnings.warn(
-        f"viz: the drawing is {size[0]:.0f} x {size[1]:.0f} px, more than a slide ({slide[0]} x "
+        f"viz: the drawing is {width:.0f} x {height:.0f} px, more than a slide ({slide[0]} x "
         f"{slide[1]}); dot would have to shrink it: draw part of the graph, or collapse=/expand= scopes",
         stacklevel=3,
     )
@@ -672,7 +742,7 @@ STYLES = ("default", "slide")
 class _LecturePainter:
     """The painter of the drawing, with the lecture view's box labels, notes, edge names and loose edges."""
 
-    def __init__(self, painter, view, beside=False):
+    def __init__(self, painter: Painter, view: View, beside: Beside = False) -> None:
         # beside: True sets edge labels beside their edges; "names": a named edge (h, c) shows its name alone
         self._p, self._view, self._beside, self._names_only = painter, view, beside is True, beside == "names"
         self._box_label = {node[1]: view.labels[nid] for nid, node in view.nodes.items() if nid in view.labels}
@@ -689,10 +759,10 @@ class _LecturePainter:
             node[1]: view.extra[nid] for nid, node in view.nodes.items() if node[0] == "tensor" and nid in view.extra
         }
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._p, name)
 
-    def box_attrs(self, path, ks, outs):
+    def box_attrs(self, path: str, ks: Sequence[int], outs: Sequence[int]) -> dict[str, str]:
         from .dot import _escape
 
         attrs = self._p.box_attrs(path, ks, outs)
@@ -705,25 +775,25 @@ class _LecturePainter:
                 attrs.update(shape="box", style="dashed,rounded", fillcolor="white")
         return attrs
 
-    def tensor_attrs(self, ti, notes=()):
+    def tensor_attrs(self, ti: int, notes: Iterable[str] = ()) -> dict[str, str]:
         from .dot import Html, _html
 
-        notes = list(notes) + self._tensor_extra.get(ti, [])
-        attrs = self._p.tensor_attrs(ti, notes)
+        lines = list(notes) + self._tensor_extra.get(ti, [])
+        attrs = self._p.tensor_attrs(ti, lines)
         members = self._groups.get(ti)
         if members:
             rows = "".join(
                 f'<tr><td align="left" border="1" sides="b">{str(self._p.tensor_attrs(m)["label"])[1:-1]}</td></tr>'
                 for m in members
             )
-            rows += "".join(f"<tr><td>{_html(n)}</td></tr>" for n in notes)
+            rows += "".join(f"<tr><td>{_html(n)}</td></tr>" for n in lines)
             attrs["label"] = Html(f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="0">{rows}</table>>')
             attrs.pop("fillcolor", None) if self._p.mode == "backward" else None
             if self._p.mode == "backward":
                 attrs["style"] = attrs.get("style", "").replace(",filled", "").replace("filled", "")
         return attrs
 
-    def op_attrs(self, k):
+    def op_attrs(self, k: int) -> dict[str, str]:
         from .dot import _escape
 
         attrs = self._p.op_attrs(k)
@@ -731,7 +801,7 @@ class _LecturePainter:
             attrs["label"] += "\\n" + _escape(s)
         return attrs
 
-    def edge_attrs(self, e):
+    def edge_attrs(self, e: Edge) -> dict[str, str]:
         from .dot import Html, _escape, _html
 
         attrs = dict(self._p.edge_attrs(e))
@@ -759,8 +829,8 @@ class _LecturePainter:
         return attrs
 
 
-def _without_shape(method, painter):
-    def call(x, with_shape=True):
+def _without_shape(method: Callable[..., str], painter: Painter) -> Callable[..., str]:
+    def call(x: Any, with_shape: bool = True) -> str:
         try:
             return method(painter, x, with_shape=False)
         except TypeError:
@@ -769,7 +839,16 @@ def _without_shape(method, painter):
     return call
 
 
-def paint(view, painter, title=None, rankdir="LR", style="default", dpi=None, terse=False, beside=False):
+def paint(
+    view: View,
+    painter: Painter,
+    title: object = None,
+    rankdir: str = "LR",
+    style: str = "default",
+    dpi: float | None = None,
+    terse: bool = False,
+    beside: Beside = False,
+) -> graphviz.Digraph:
     """view -> graphviz.Digraph with the painter, plus the lecture view's columns, the style and dpi.
     terse: arrays as shape and norm, numbers with 3 digits (what the painter shows when space is short)."""
     import copy
@@ -795,7 +874,7 @@ def paint(view, painter, title=None, rankdir="LR", style="default", dpi=None, te
     return g
 
 
-def apply_style(g, style="default", dpi=None):
+def apply_style(g: graphviz.Digraph, style: str = "default", dpi: float | None = None) -> graphviz.Digraph:
     if style == "slide":
         g.graph_attr.update(rankdir="TB", fontsize="16", nodesep="0.3", ranksep="0.4")
         g.node_attr.update(fontsize="14")
@@ -805,8 +884,8 @@ def apply_style(g, style="default", dpi=None):
     return g
 
 
-def _ops_by_scope(trace):
-    ops_in = {}
+def _ops_by_scope(trace: Trace) -> dict[str, list[int]]:
+    ops_in: dict[str, list[int]] = {}
     for k in range(len(trace.ops)):
         parts = scope_parts(trace.scope(k))
         for n in range(1, len(parts) + 1):
@@ -814,7 +893,7 @@ def _ops_by_scope(trace):
     return ops_in
 
 
-def name_numbered_boxes(trace, view):
+def name_numbered_boxes(trace: Trace, view: View) -> View:
     """detail="ops": a box whose scope is a number (a Sequential's child) is named by what it holds
     (`Conv2d 1→32 3x3`), never `0`, `1`, `2`."""
     for nid, node in view.nodes.items():
@@ -828,7 +907,7 @@ def name_numbered_boxes(trace, view):
 _CLUSTER = re.compile(r'label=(?:"\d+"|\d+) (.*?)tooltip=("[^"]*"|\S+)')
 
 
-def name_numbered_clusters(trace, g):
+def name_numbered_clusters(trace: Trace, g: graphviz.Digraph) -> graphviz.Digraph:
     """The same for the clusters of a drawing (their tooltip holds the scope path)."""
     from .dot import _escape
 
@@ -846,7 +925,17 @@ def name_numbered_clusters(trace, g):
     return g
 
 
-def draw_fitted(trace, mode, painter, title=None, rankdir="LR", expand=None, max_fanout=8, style="default", dpi=None):
+def draw_fitted(
+    trace: Trace,
+    mode: str,
+    painter: Painter,
+    title: object = None,
+    rankdir: str = "LR",
+    expand: Expand = None,
+    max_fanout: int | None = 8,
+    style: str = "default",
+    dpi: float | None = None,
+) -> graphviz.Digraph:
     """The default drawing (detail="lecture"): the most detailed lecture view that fits a slide."""
     if style == "slide":
         rankdir = "TB"
@@ -866,7 +955,7 @@ def draw_fitted(trace, mode, painter, title=None, rankdir="LR", expand=None, max
 DETAILS = ("lecture", "ops")
 
 
-def check_options(who, detail, expand, style, dpi):
+def check_options(who: str, detail: str, expand: Expand, style: str, dpi: float | None) -> None:
     if not isinstance(detail, str) or detail not in DETAILS:
         raise ValueError(f"{who}: detail must be one of {DETAILS}, got {detail!r}")
     if not isinstance(style, str) or style not in STYLES:

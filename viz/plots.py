@@ -1,5 +1,12 @@
 """Plots of gradient flow with matplotlib (imported only when a plot is asked for)."""
 
+from __future__ import annotations
+
+import os
+import types
+from collections.abc import Iterable, Iterator, Mapping, Sized
+from typing import TYPE_CHECKING, Any, cast
+
 import numpy as np
 
 from autograd_core import Tensor
@@ -7,10 +14,20 @@ from autograd_core import Tensor
 from . import labels as L
 from .record import _array
 
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from autograd_core.types import Array
+
+    # model.named_parameters(), or a dict of them
+    NamedParameters = Iterable[tuple[str, Tensor]] | Mapping[str, Tensor]
+
 __all__ = ["grad_flow", "plot_grad_flow", "plot_grad_over_time"]
 
 
-def _pyplot():
+def _pyplot() -> types.ModuleType:
     try:
         import matplotlib.pyplot as plt
     except ImportError:
@@ -20,12 +37,12 @@ def _pyplot():
     return plt
 
 
-def _text(s):
+def _text(s: object) -> str:
     """s as matplotlib draws it as written: `$x$` in a name would otherwise be TeX."""
     return L.visible(s).replace("$", "\\$")
 
 
-def _pairs(named_parameters, who):
+def _pairs(named_parameters: NamedParameters, who: str) -> Iterator[tuple[str, Tensor]]:
     if isinstance(named_parameters, dict):
         named_parameters = named_parameters.items()
     if isinstance(named_parameters, (Tensor, np.ndarray, str, bytes)) or not hasattr(named_parameters, "__iter__"):
@@ -42,20 +59,27 @@ def _pairs(named_parameters, who):
         yield item[0], item[1]
 
 
-def grad_flow(named_parameters, _who="viz.grad_flow"):
+def grad_flow(
+    named_parameters: NamedParameters, _who: str = "viz.grad_flow"
+) -> tuple[list[str], list[float], list[float]]:
     """(names, mean |grad|, max |grad|) per parameter that has a gradient."""
-    names, means, maxes = [], [], []
+    names: list[str] = []
+    means: list[float] = []
+    maxes: list[float] = []
     for name, p in _pairs(named_parameters, _who):
-        if getattr(p, "grad", None) is None:
+        grad = getattr(p, "grad", None)
+        if grad is None:
             continue
-        g = np.abs(_array(p.grad))
+        g = np.abs(_array(grad))
         names.append(name)
         means.append(float(g.mean()))
         maxes.append(float(g.max()))
     return names, means, maxes
 
 
-def plot_grad_flow(named_parameters, path=None, title="gradient flow"):
+def plot_grad_flow(
+    named_parameters: NamedParameters, path: str | os.PathLike[str] | None = None, title: object = "gradient flow"
+) -> Figure:
     """Bars of mean and max |grad| per parameter (log scale), e.g. `plot_grad_flow(model.named_parameters())`.
 
     Returns the matplotlib Figure; with path, also saves it there.
@@ -82,8 +106,14 @@ XLABEL, YLABEL = "time step t", "||∂L/∂h_t||"
 
 
 def plot_grad_over_time(
-    grads, path=None, title="||∂L/∂h_t|| per time step", label=None, ax=None, ylabel=YLABEL, **line
-):
+    grads: Iterable[npt.ArrayLike | Tensor],
+    path: str | os.PathLike[str] | None = None,
+    title: object = "||∂L/∂h_t|| per time step",
+    label: object = None,
+    ax: Axes | None = None,
+    ylabel: object = YLABEL,
+    **line: Any,
+) -> Figure:
     """Norm of ∂L/∂h_t at every time step t = 0..T-1, log scale: vanishing or exploding gradients show as a slope.
 
     grads: one gradient per time step (arrays, Tensors or numbers); several curves can share an `ax`; `line` goes
@@ -98,7 +128,8 @@ def plot_grad_over_time(
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
-    fig = ax.figure if ax is not None else plt.subplots(figsize=(6, 3.5))[0]
+    # an Axes of a Figure (a SubFigure has no tight_layout)
+    fig = cast("Figure", ax.figure) if ax is not None else plt.subplots(figsize=(6, 3.5))[0]
     ax = ax if ax is not None else fig.axes[0]
     t = np.arange(len(norms))
     tiny = np.array([np.finfo(d).tiny for d in dtypes])
@@ -116,7 +147,7 @@ def plot_grad_over_time(
         _note(ax, under, f"{name}underflows {below} {_when(t[under])}", curve.get_color())
     if over.any():
         _note(ax, over, f"{name}overflows to inf/nan {_when(t[over])}", curve.get_color())
-    ax.set_xlim(-0.5, max(len(ln.get_xdata()) for ln in ax.lines) - 0.5)
+    ax.set_xlim(-0.5, max(len(cast(Sized, ln.get_xdata())) for ln in ax.lines) - 0.5)  # 1-D arrays
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # time steps are whole numbers, also for small T
     ax.set_xlabel(XLABEL)
     ax.set_ylabel(_text(ylabel))
@@ -129,7 +160,7 @@ def plot_grad_over_time(
     return fig
 
 
-def _when(steps):
+def _when(steps: Array) -> str:
     """'for t ≤ 11', 'at t = 3..9' or 'at t = 2, 5, 9': the steps a curve cannot show."""
     if steps[0] == 0 and len(steps) == steps[-1] + 1:
         return f"for t ≤ {steps[-1]}"
@@ -138,7 +169,7 @@ def _when(steps):
     return "at t = " + ", ".join(str(s) for s in steps[:6]) + (", ..." if len(steps) > 6 else "")
 
 
-def _note(ax, lost, text, color):
+def _note(ax: Axes, lost: Array, text: str, color: Any) -> None:
     """Shade the lost steps and list the note top left, in the curve's colour, one line per note: the curve
     itself is not drawn above the steps it lost."""
     for s in np.flatnonzero(lost):
@@ -157,11 +188,12 @@ def _note(ax, lost, text, color):
     )  # readable over another curve
 
 
-def _norms(grads, who):
+def _norms(grads: Iterable[npt.ArrayLike | Tensor], who: str) -> tuple[Array, list[np.dtype[Any]]]:
     """(norms, dtypes): each gradient's norm, computed in float64, and its float dtype."""
     if isinstance(grads, (Tensor, str, bytes)) or not hasattr(grads, "__iter__"):
         raise TypeError(f"{who}: expected a sequence of gradients, one per time step, got {type(grads).__name__}")
-    norms, dtypes = [], []
+    norms: list[float] = []
+    dtypes: list[np.dtype[Any]] = []
     for i, g in enumerate(grads):
         if g is None:
             raise TypeError(f"{who}: gradient {i} is None (was it recorded?), expected an array or Tensor")

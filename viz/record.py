@@ -7,7 +7,7 @@ import contextlib
 import numbers
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, cast, overload
 
 import numpy as np
 
@@ -107,6 +107,10 @@ if TYPE_CHECKING:
     Grads = Recording | LeafGrads  # where a drawing finds its gradients
 
 
+@overload
+def _array(g: None) -> None: ...
+@overload
+def _array(g: npt.ArrayLike | Tensor) -> Array: ...
 def _array(g: npt.ArrayLike | Tensor | None) -> Array | None:
     if g is None:
         return None

@@ -1,9 +1,19 @@
 """The graph as an indented tree for the terminal: no Graphviz needed."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from . import labels as L
 from .args import limits
 from .record import gradients
 from .trace import Trace
+
+if TYPE_CHECKING:
+    from autograd_core import Tensor
+
+    from .record import Grads
 
 __all__ = ["to_text"]
 
@@ -12,7 +22,14 @@ __all__ = ["to_text"]
 MAX_INDENT = 16
 
 
-def to_text(t, max_values=6, precision=4, grads=True, recording=None, max_nodes=500):
+def to_text(
+    t: Tensor | Sequence[Tensor],
+    max_values: int = 6,
+    precision: int = 4,
+    grads: bool = True,
+    recording: Grads | None = None,
+    max_nodes: int | None = 500,
+) -> str:
     """One line per tensor, from the output down to the leaves: op, name, shape, dtype, value, gradient.
 
     A tensor used twice is written out once; the second time it is a reference (`-> #3`). Gradients are shown
@@ -23,7 +40,8 @@ def to_text(t, max_values=6, precision=4, grads=True, recording=None, max_nodes=
     limits("viz.to_text", max_nodes=max_nodes, max_values=max_values, precision=precision)
     trace = Trace(t, who="viz.to_text")
     grad_src = gradients(trace, recording, compute=False) if grads else None
-    number, lines = {}, []
+    number: dict[int, int] = {}  # tensor index -> its number in the text
+    lines: list[str] = []
     # An explicit stack of (tensor index, prefix for this line, prefix for its children, depth): no recursion.
     stack = [(ti, "", "", 0) for ti in reversed(trace.root_indices)]
     while stack:
@@ -52,7 +70,7 @@ def to_text(t, max_values=6, precision=4, grads=True, recording=None, max_nodes=
     return "\n".join(lines)
 
 
-def _describe(trace, ti, grad_src, max_values, precision, n):
+def _describe(trace: Trace, ti: int, grad_src: Grads | None, max_values: int, precision: int, n: int) -> str:
     t = trace.tensors[ti]
     k = trace.producer[ti]
     what = L.visible(trace.op_name(k)) if k is not None else trace.tensor_kind(ti)

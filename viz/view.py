@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, cast, overload
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -62,6 +62,10 @@ def scope_parts(path: str) -> list[str]:
     return path.split("/") if path else []
 
 
+@overload
+def collapse_rule(collapse: None) -> None: ...
+@overload
+def collapse_rule(collapse: str | int | ScopeRule) -> ScopeRule: ...
 def collapse_rule(collapse: str | int | ScopeRule | None) -> ScopeRule | None:
     """A predicate on scope paths: a scope for which it holds is drawn as one box."""
     if collapse is None:
