@@ -233,7 +233,7 @@ function describe(ent, m) {
   t += "</table>";
   if (d.type === "unit") {
     if (d.n_outputs > 1) t += `<div class="note">${d.n_outputs} outputs; numbers above: the last</div>`;
-    if (m !== undefined) t += `<div class="note">${hasInterior(m, ent) ? "click to open in place" : esc(DATA.closed_note)}</div>`;
+    if (m !== undefined && m !== "steps") t += `<div class="note">${hasInterior(m, ent) ? "click to open in place" : esc(DATA.closed_note)}</div>`;
   }
   return t;
 }

@@ -1,8 +1,13 @@
 """The backward pass as a picture per step, plus an index.html that steps through them (no network needed)."""
 
+from __future__ import annotations
+
 import html
 import json
+import os
+import pathlib
 import re
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,21 +21,31 @@ from .render import FORMATS, write
 from .trace import Trace
 from .view import make_view
 
+if TYPE_CHECKING:
+    import graphviz
+
+    from autograd_core import Tensor
+
+    from .record import LeafGrads, Recording
+
+    Roots = Tensor | list[Tensor] | tuple[Tensor, ...]
+    Steps = list[tuple[str, graphviz.Digraph]]  # (caption, picture) per op, in backward order
+
 __all__ = ["backward_steps", "step_caption", "render_backward_steps", "scope_grads"]
 
 
 def backward_steps(
-    t,
-    mode="backward",
-    collapse=None,
-    max_nodes=500,
-    max_values=6,
-    precision=4,
-    recording=None,
-    labels="lecture",
-    chain_rule=False,
-    _who="viz.backward_steps",
-):
+    t: Roots,
+    mode: str = "backward",
+    collapse: Any = None,
+    max_nodes: int | None = 500,
+    max_values: int = 6,
+    precision: int = 4,
+    recording: Recording | LeafGrads | None = None,
+    labels: str = "lecture",
+    chain_rule: bool = False,
+    _who: str = "viz.backward_steps",
+) -> Steps:
     """[(caption, graphviz.Digraph)], one per op, in the order the engine's backward pass processes them.
 
     In picture s the op being processed is highlighted, and only the gradients known after it ran are shown:
@@ -73,7 +88,7 @@ def _steps(t, mode, collapse, max_nodes, max_values, precision, recording, label
     return view, steps
 
 
-def step_caption(p, k):
+def step_caption(p: Painter, k: int) -> str:
     """What op k does in the backward pass, in the lecture's words and with its rule:
     `tanh receives 1, local gradient 1 - out² = 0.5, sends 0.5`; per input when it has several."""
     trace, ctx = p.trace, p.trace.ops[k]
@@ -110,7 +125,9 @@ STEP_FORMATS = (*FORMATS, "html")
 STEP_OPTIONS = ("collapse", "max_nodes", "max_values", "precision", "recording", "labels", "chain_rule")
 
 
-def render_backward_steps(t, folder, mode="backward", fmt="svg", **kwargs):
+def render_backward_steps(
+    t: Roots, folder: str | os.PathLike[str], mode: str = "backward", fmt: str = "svg", **kwargs: Any
+) -> pathlib.Path:
     """Write step_000.svg, step_001.svg, ... (see backward_steps) and an index.html to step through them
     (previous / next buttons, a slider, arrow keys; works offline). Returns the index.html path.
 
@@ -193,7 +210,9 @@ show(0);
 """
 
 
-def scope_grads(t, collapse="t=*", recording=None):
+def scope_grads(
+    t: Roots, collapse: Any = "t=*", recording: Recording | LeafGrads | None = None
+) -> list[tuple[str, float]]:
     """[(scope, norm)]: for each scope the collapse rule picks (default: every time step `t=<k>`), the norm of the
     gradient leaving it backward, i.e. of every tensor it hands on (h_t and c_t for an LSTM step).
 
