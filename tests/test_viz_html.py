@@ -234,6 +234,17 @@ def test_to_html_writes_the_file_or_returns_the_text(tmp_path):
     assert "to_html" in viz.__all__ and viz.to_html is viz.html.to_html
 
 
+def test_a_lone_tensor_without_gradients():
+    import autograd_core as ag
+
+    x = ag.tensor([1.0, 2.0], name="x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing asks for a gradient: no warning that none was recorded
+        data = page_data(viz.to_html([x]))
+    (d,) = infos_named(data, "x")
+    assert d["grad"] is None and d["data"]["values"] == [1.0, 2.0] and list(data["info"]) == ["t0"]
+
+
 def test_bad_arguments_say_which(tmp_path):
     o = graph("neuron")
     with pytest.raises(ValueError, match="mode must be one of"):

@@ -16,7 +16,7 @@ html,body{margin:0;height:100%;font-family:Helvetica,Arial,sans-serif;font-size:
 #bar .sep{width:1px;height:22px;background:#d0d7de;margin:0 4px}
 #search{font:inherit;padding:3px 6px;width:12em;border:1px solid #d0d7de;border-radius:5px}
 #search-count{color:#57606a;min-width:5em}
-#hint{color:#57606a;overflow:hidden;text-overflow:ellipsis}
+#hint{color:#57606a;overflow:hidden;text-overflow:ellipsis;flex:1;min-width:0}
 #stage{position:fixed;top:40px;left:0;right:0;bottom:0;overflow:hidden;background:#fff;cursor:grab}
 #stage.dragging{cursor:grabbing}
 #viewport{position:absolute;left:0;top:0;transform-origin:0 0}
