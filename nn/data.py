@@ -5,14 +5,28 @@ dicts, as `torch.utils.data.default_collate` does. Randomness (shuffling, splits
 np.random.Generator or a seed), else from the engine's shared generator, which `ag.manual_seed` seeds.
 """
 
+from __future__ import annotations
+
 import math
 import numbers
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from autograd_core import Tensor, stack, tensor
 from autograd_core import random as _random
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any, Protocol, SupportsInt
+
+    class _DatasetLike(Protocol):
+        """What a DataLoader, Subset or ConcatDataset reads: a length and an example per index."""
+
+        def __getitem__(self, index: int, /) -> Any: ...
+        def __len__(self) -> int: ...
+
 
 __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split", "DataLoader", "default_collate",
            "default_convert"]  # fmt: skip
@@ -21,17 +35,21 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split"
 class Dataset:
     """Base class: a map from an index in range(len(self)) to an example. Subclasses write __getitem__ and __len__."""
 
-    def __getitem__(self, index):
+    if TYPE_CHECKING:  # what every subclass writes
+
+        def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no __getitem__()")
 
-    def __add__(self, other):
+    def __add__(self, other: _DatasetLike) -> ConcatDataset:
         return ConcatDataset([self, other])
 
 
 class TensorDataset(Dataset):
     """Example i is (t[i] for t in tensors); every tensor has the same first dimension."""
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Tensor | np.ndarray) -> None:
         if not tensors:
             raise ValueError("TensorDataset needs at least one tensor")
         for i, t in enumerate(tensors):
@@ -45,39 +63,39 @@ class TensorDataset(Dataset):
             raise ValueError(f"TensorDataset: size mismatch between tensors: first dimensions {sizes}")
         self.tensors = tensors
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Any, ...]:  # index: what the tensors take (an int, a slice...)
         return tuple(t[index] for t in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.tensors[0].shape[0]
 
 
 class Subset(Dataset):
     """The examples of dataset at the given indices, in that order."""
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: _DatasetLike, indices: Iterable[SupportsInt]) -> None:
         self.dataset, self.indices = dataset, [int(i) for i in indices]
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | list[int]) -> Any:  # a list of indices too
         if isinstance(index, list):
             return [self.dataset[self.indices[i]] for i in index]
         return self.dataset[self.indices[index]]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
 class ConcatDataset(Dataset):
     """The examples of several datasets, one after the other."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[_DatasetLike]) -> None:
         self.datasets = list(datasets)
         self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return int(self.cumulative_sizes[-1]) if self.datasets else 0
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> Any:
         n = len(self)
         if not -n <= index < n:
             raise IndexError(f"index {index} is out of range for a dataset of length {n}")
@@ -86,13 +104,17 @@ class ConcatDataset(Dataset):
         return self.datasets[d][index - (int(self.cumulative_sizes[d - 1]) if d else 0)]
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(
+    dataset: _DatasetLike, lengths: Iterable[float], generator: np.random.Generator | int | None = None
+) -> list[Subset]:
     """Subsets of the given lengths (ints summing to len(dataset), or fractions summing to 1) of a random permutation.
 
     Fractions are floored and the remainder handed out one by one from the first subset, as PyTorch does."""
     n = len(dataset)
     lengths = list(lengths)
-    if not lengths or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and v >= 0 for v in lengths):
+    if not lengths or not all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) and cast(float, v) >= 0 for v in lengths
+    ):
         raise ValueError(f"random_split: lengths must be non-negative numbers, got {lengths!r}")
     if all(isinstance(v, numbers.Integral) for v in lengths) and sum(lengths) != 1:
         sizes = [int(v) for v in lengths]
@@ -121,8 +143,16 @@ class DataLoader:
     """
 
     def __init__(
-        self, dataset, batch_size=1, shuffle=False, drop_last=False, generator=None, collate_fn=None, *, seed=None
-    ):
+        self,
+        dataset: _DatasetLike,
+        batch_size: int | None = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        generator: np.random.Generator | int | None = None,
+        collate_fn: Callable[[Any], Any] | None = None,
+        *,
+        seed: int | None = None,
+    ) -> None:
         if batch_size is not None and (
             isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size <= 0
         ):
@@ -142,13 +172,13 @@ class DataLoader:
         self.generator = _generator(seed if generator is None else generator, "DataLoader")
         self.collate_fn = collate_fn or (default_collate if batch_size is not None else default_convert)
 
-    def __len__(self):
+    def __len__(self) -> int:
         n = len(self.dataset)
         if self.batch_size is None:
             return n
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
         order = _random.generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
         if self.batch_size is None:
@@ -160,15 +190,15 @@ class DataLoader:
             yield self.collate_fn([self.dataset[int(i)] for i in order[start : start + self.batch_size]])
 
 
-def _generator(g, where):
+def _generator(g: np.random.Generator | int | None, where: str) -> np.random.Generator | None:
     if g is None or isinstance(g, np.random.Generator):
         return g
-    if isinstance(g, numbers.Integral) and not isinstance(g, bool) and g >= 0:
+    if isinstance(g, numbers.Integral) and not isinstance(g, bool) and cast(int, g) >= 0:
         return np.random.default_rng(int(g))  # made once: every epoch draws a new order from it
     raise TypeError(f"{where}: generator must be a np.random.Generator or a seed (an int >= 0), got {g!r}")
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """A list of examples -> one batch: tensors/arrays stacked along a new first dim, numbers made a 1-D tensor
     (Python floats float64, ints int64, as PyTorch), tuples/lists/dicts collated field by field, strings kept."""
     elem = batch[0]
@@ -208,7 +238,7 @@ def default_collate(batch):
     )
 
 
-def default_convert(example):
+def default_convert(example: Any) -> Any:
     """One example (batch_size=None): arrays become Tensors, containers are converted field by field."""
     if isinstance(example, np.ndarray):
         return tensor(example)
@@ -221,7 +251,7 @@ def default_convert(example):
     return example
 
 
-def _same_shapes(batch, what):
+def _same_shapes(batch: Sequence[Tensor | np.ndarray], what: str) -> None:
     shapes = {tuple(t.shape) for t in batch}
     if len(shapes) > 1:
         raise ValueError(

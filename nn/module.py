@@ -1,8 +1,11 @@
 """`Module`: the base of every layer. Attributes that are Parameters or Modules are registered in order."""
 
+from __future__ import annotations
+
 import os
 from collections import OrderedDict
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast, overload
 
 import numpy as np
 
@@ -10,11 +13,36 @@ from autograd_core import Tensor, name_scope
 
 from .parameter import Parameter
 
+if TYPE_CHECKING:
+    import zipfile
+    from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, ValuesView
+    from typing import IO, Any, TypeAlias, TypeVar
+
+    from autograd_core.types import DTypeLike, TensorLike
+
+    _PathLike = str | os.PathLike[str]
+    _FileLike = _PathLike | IO[bytes]  # a path, or a file open in binary mode
+    _Hook = Callable[..., Any]
+    _Hooks = OrderedDict[int, tuple[_Hook, bool]]
+    # what a registered name holds: a parameter, a submodule or a buffer (each may be None)
+    _Member: TypeAlias = "Parameter | Module | np.ndarray | None"
+    _M = TypeVar("_M", bound="Module")
+
 __all__ = ["Module", "Sequential", "ModuleList", "ModuleDict"]
 
 
 class Module:
-    def __init__(self):
+    # set in __init__ through object.__setattr__ (declared here for the type checker only)
+    training: bool
+    _parameters: OrderedDict[str, Parameter | None]
+    _modules: OrderedDict[str, Module]
+    _buffers: OrderedDict[str, np.ndarray | None]
+    _scope_name: str | None
+    _non_persistent: set[str]
+    _forward_hooks: _Hooks
+    _forward_pre_hooks: _Hooks
+
+    def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -24,7 +52,7 @@ class Module:
         object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"call Module.__init__() in {type(self).__name__}.__init__ before assigning {name!r}")
         params, buffers = self._parameters, self._buffers
@@ -56,14 +84,14 @@ class Module:
             return
         self.__dict__.pop(name, None)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> _Member:
         d = self.__dict__
         for store in ("_parameters", "_modules", "_buffers"):
             if store in d and name in d[store]:
                 return d[store][name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         for d in (self._parameters, self._modules, self._buffers):
             if name in d:
                 del d[name]
@@ -71,7 +99,7 @@ class Module:
                 return
         object.__delattr__(self, name)
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | np.ndarray | None, persistent: bool = True) -> None:
         """A state array that is not a parameter (e.g. running statistics): saved in state_dict when persistent.
 
         Kept as an np.ndarray (a Tensor's data is taken), so in-place updates (`self.count += 1`) stay buffers.
@@ -97,7 +125,7 @@ class Module:
         else:
             self._non_persistent.add(name)
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         _check_name(name, self)
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
@@ -111,10 +139,10 @@ class Module:
         else:
             setattr(self, name, param)
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         with name_scope(self._scope_name or type(self).__name__):
             for hook, with_kwargs in list(self._forward_pre_hooks.values()):
                 if with_kwargs:
@@ -139,24 +167,30 @@ class Module:
             return out
 
     # ---- hooks -------------------------------------------------------------------------------
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> _HookHandle:
         """hook(module, args) runs before forward; returning a value (a tuple, or one input) replaces args.
 
         with_kwargs=True: hook(module, args, kwargs), returning None or (args, kwargs). prepend=True runs it before
         the hooks already registered. Returns a handle whose remove() takes the hook away."""
         return _HookHandle(self._forward_pre_hooks, _callable(hook, "register_forward_pre_hook"), prepend, with_kwargs)
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_hook(
+        self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False
+    ) -> _HookHandle:
         """hook(module, args, output) runs after forward (with_kwargs=True: hook(module, args, kwargs, output));
         returning a value replaces the output. prepend=True runs it first. Returns a handle."""
         return _HookHandle(self._forward_hooks, _callable(hook, "register_forward_hook"), prepend, with_kwargs)
 
     # ---- traversal ---------------------------------------------------------------------------
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
         """(path, module) pairs, this module first, depth first in registration order; a shared module once
         (unless remove_duplicate=False). memo: a set of modules to skip, filled as they are visited (PyTorch's)."""
         seen = set() if memo is None else memo
-        stack = [(prefix, self)]
+        stack: list[tuple[str, Module]] = [(prefix, self)]
         while stack:
             name, m = stack.pop()
             if remove_duplicate:
@@ -167,22 +201,26 @@ class Module:
             children = [(f"{name}.{n}" if name else n, c) for n, c in m._modules.items() if c is not None]
             stack.extend(reversed(children))
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         return (m for _, m in self.named_modules())
 
-    def named_children(self):
-        seen = set()
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen: set[Module] = set()
         for n, m in self._modules.items():
             if m is not None and m not in seen:  # a module registered under two names is listed once
                 seen.add(m)
                 yield n, m
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         return (m for _, m in self.named_children())
 
-    def _named_members(self, store, prefix, recurse, remove_duplicate):
-        seen = set()
-        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+    def _named_members(
+        self, store: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Any]]:
+        seen: set[int] = set()
+        modules: Iterable[tuple[str, Module]] = (
+            self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
+        )
         for mname, m in modules:
             for n, v in getattr(m, store).items():
                 if v is None or (remove_duplicate and id(v) in seen):
@@ -190,21 +228,25 @@ class Module:
                 seen.add(id(v))
                 yield (f"{mname}.{n}" if mname else n), v
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
         """(path, parameter) pairs: each module's own, then its children's, in registration order; shared ones once."""
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         return (p for _, p in self.named_parameters(recurse=recurse))
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, np.ndarray]]:
         """(path, array) pairs of every buffer, persistent or not."""
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[np.ndarray]:
         return (b for _, b in self.named_buffers(recurse=recurse))
 
-    def apply(self, fn):
+    def apply(self: _M, fn: Callable[[Module], object]) -> _M:
         """Call fn on every submodule, children before their parent as in PyTorch (e.g. to initialise weights)."""
         for c in self.children():
             c.apply(fn)  # recursion as deep as the nesting of modules, which is shallow
@@ -212,27 +254,27 @@ class Module:
         return self
 
     # ---- modes and gradients -----------------------------------------------------------------
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         return self.train(False)
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         for p in self.parameters():
             if set_to_none or p.grad is None:
                 p.grad = None
             else:
                 p.grad = Tensor(np.zeros_like(p.data))
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: _M, requires_grad: bool = True) -> _M:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
-    def to(self, *args, dtype=None, device=None):
+    def to(self: _M, *args: Tensor | DTypeLike, dtype: DTypeLike | None = None, device: object = None) -> _M:
         """Cast floating parameters and buffers to dtype, in place (e.g. float64 for gradcheck); returns self.
 
         As PyTorch's: `to(dtype)`, `to("cpu")`, `to("cpu", dtype)`, `to(tensor)` (its dtype), `to(device=...,
@@ -269,13 +311,13 @@ class Module:
                     m._buffers[n] = b.astype(dtype)
         return self
 
-    def double(self):
+    def double(self: _M) -> _M:
         return self.to(np.float64)
 
-    def float(self):
+    def float(self: _M) -> _M:
         return self.to(np.float32)
 
-    def name_parameters(self):
+    def name_parameters(self: _M) -> _M:
         """Name every parameter by its path from this model (`conv1.weight`); done on assignment already, this
         renames from a different root."""
         for name, p in self.named_parameters():
@@ -283,12 +325,12 @@ class Module:
         return self
 
     # ---- state -------------------------------------------------------------------------------
-    def _state_entries(self):
+    def _state_entries(self) -> Iterator[tuple[str, Module, str, str]]:
         """(key, owning module, store, name) for every parameter and buffer, module by module like PyTorch.
 
         Unlike named_parameters, a shared parameter appears under every path (PyTorch's state_dict does the same).
         """
-        stack = [("", self)]
+        stack: list[tuple[str, Module]] = [("", self)]
         while stack:
             prefix, m = stack.pop()
             for store in ("_parameters", "_buffers"):
@@ -297,15 +339,15 @@ class Module:
                         yield prefix + n, m, store, n
             stack.extend(reversed([(f"{prefix}{n}.", c) for n, c in m._modules.items() if c is not None]))
 
-    def state_dict(self):
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Parameter and buffer arrays by path (`layer.0.weight`), copied."""
-        state = OrderedDict()
+        state: OrderedDict[str, np.ndarray] = OrderedDict()
         for key, m, store, n in self._state_entries():
             v = getattr(m, store)[n]
             state[key] = (v.data if store == "_parameters" else v).copy()
         return state
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: Mapping[str, TensorLike], strict: bool = True) -> tuple[list[str], list[str]]:
         """Copy arrays into parameters and buffers; checks everything first, so a bad dict loads nothing.
 
         Returns (missing_keys, unexpected_keys); with strict=True either being non-empty raises ValueError.
@@ -323,7 +365,7 @@ class Module:
                 f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys "
                 f"{unexpected}; nothing loaded"
             )
-        arrays = {}
+        arrays: dict[str, np.ndarray] = {}
         for k, (m, store, n) in targets.items():
             if k not in state_dict:
                 continue
@@ -344,16 +386,17 @@ class Module:
         for k, a in arrays.items():
             m, store, n = targets[k]
             if store == "_parameters":
-                m._parameters[n].data = a
+                cast(Parameter, m._parameters[n]).data = a  # an entry of _state_entries: never None
             else:
                 m._buffers[n] = a
         return missing, unexpected
 
-    def save(self, path):
+    def save(self, path: _FileLike) -> None:
         """Save the state dict to a .npz file."""
-        np.savez(path, **self.state_dict())
+        arrays: dict[str, Any] = self.state_dict()  # Any: savez's stubs mistake the names for its own keywords
+        np.savez(path, **arrays)
 
-    def load(self, path, strict=True):
+    def load(self, path: _FileLike, strict: bool = True) -> tuple[list[str], list[str]]:
         """Load a state dict saved by save(); a file that cannot be read, or does not fit, changes nothing."""
         arrays = _read_npz(path)
         try:
@@ -362,10 +405,10 @@ class Module:
             raise type(e)(f"Module.load: {_file_name(path)!r}: {e}") from None
 
     # ---- repr --------------------------------------------------------------------------------
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         """Like PyTorch: `Name(extra)` on one line, or the extra lines and `(child): repr` lines indented."""
         extra = self.extra_repr()
         lines = (extra.split("\n") if extra else []) + [
@@ -383,7 +426,7 @@ class _HookHandle:
 
     _next_id = 0
 
-    def __init__(self, hooks, hook, prepend=False, with_kwargs=False):
+    def __init__(self, hooks: _Hooks, hook: _Hook, prepend: bool = False, with_kwargs: bool = False) -> None:
         for name, v in (("prepend", prepend), ("with_kwargs", with_kwargs)):
             if not isinstance(v, (bool, np.bool_)):
                 raise TypeError(f"register hook: {name} must be True or False, got {v!r}")
@@ -393,27 +436,27 @@ class _HookHandle:
         if prepend:
             hooks.move_to_end(self.id, last=False)
 
-    def remove(self):
+    def remove(self) -> None:
         self._hooks.pop(self.id, None)
 
-    def __enter__(self):
+    def __enter__(self) -> _HookHandle:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.remove()
 
 
-def _callable(hook, where):
+def _callable(hook: _Hook, where: str) -> _Hook:
     if not callable(hook):
         raise TypeError(f"{where}: hook must be callable, got {type(hook).__name__}")
     return hook
 
 
-def _is_device(a):
+def _is_device(a: object) -> bool:
     return isinstance(a, str) and not _is_dtype_name(a) or type(a).__name__ == "device"
 
 
-def _is_dtype_name(a):
+def _is_dtype_name(a: str) -> bool:
     try:
         np.dtype(a)
         return True
@@ -421,21 +464,22 @@ def _is_dtype_name(a):
         return False
 
 
-def _is_cpu(device):
+def _is_cpu(device: object) -> bool:
     return str(device) == "cpu" or str(device).startswith("cpu:")
 
 
 _PICKLED = "this file holds pickled objects, which are never loaded"
 
 
-def _read_npz(path):
+def _read_npz(path: _FileLike) -> dict[str, np.ndarray]:
     """The arrays of an .npz file (a path or an open binary file) by name, or an error naming the file and the problem."""
     where = f"Module.load: {_file_name(path)!r}"
     if hasattr(path, "read"):
-        head = path.read(8)
+        file = cast("IO[bytes]", path)
+        head = file.read(8)
         if isinstance(head, str):
             raise TypeError(f"{where} is open in text mode: open it with open(path, 'rb'); nothing loaded")
-        path.seek(-len(head), 1)
+        file.seek(-len(head), 1)
     else:
         try:
             with open(path, "rb") as fh:
@@ -462,7 +506,7 @@ def _read_npz(path):
     import zipfile  # here, not at import: `import nn` stays quick
     import zlib
 
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(path, allow_pickle=False) as f:
             for k in f.files:
@@ -479,11 +523,11 @@ def _read_npz(path):
     return arrays
 
 
-def _file_name(path):
+def _file_name(path: _FileLike) -> str:
     return getattr(path, "name", "the file object") if hasattr(path, "read") else os.fspath(path)
 
 
-def _holds_objects(zf, key):
+def _holds_objects(zf: zipfile.ZipFile, key: str) -> bool:
     """Whether the .npy member for key stores an object dtype, read from its header (nothing is unpickled)."""
     with zf.open(key + ".npy" if key + ".npy" in zf.namelist() else key) as fh:
         try:
@@ -494,7 +538,7 @@ def _holds_objects(zf, key):
         return header(fh)[2].hasobject
 
 
-def _check_name(name, module):
+def _check_name(name: object, module: Module) -> None:
     if not isinstance(name, str):
         raise TypeError(f"a parameter or buffer name must be a str, got {type(name).__name__}")
     if "." in name or not name:
@@ -503,14 +547,14 @@ def _check_name(name, module):
         raise ValueError(f"attribute {name!r} already exists on {type(module).__name__}")
 
 
-def _index(i, n, what):
+def _index(i: int, n: int, what: str) -> int:
     """A list index for position i of n items, with an error that names the length."""
     if not -n <= i < n:
         raise IndexError(f"index {i} is out of range for a {what} of length {n}")
     return i % n
 
 
-def _module(m, where):
+def _module(m: object, where: str) -> Module:
     """m itself, if it is a Module instance; a class or a function would otherwise be skipped silently."""
     if not isinstance(m, Module):
         hint = " (a class: did you forget the parentheses?)" if isinstance(m, type) else ""
@@ -521,7 +565,7 @@ def _module(m, where):
 class Sequential(Module):
     """Calls its modules in order, each on the previous one's output. Built from modules or one (Ordered)dict."""
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], dict):
             for n, m in modules[0].items():
@@ -530,24 +574,28 @@ class Sequential(Module):
             for i, m in enumerate(modules):
                 setattr(self, str(i), _module(m, "Sequential"))
 
-    def forward(self, x):
+    def forward(self, x: Any) -> Any:
         for m in self._modules.values():
             x = m(x)
         return x
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Module: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequential: ...
+    def __getitem__(self, i: int | slice) -> Module | Sequential:
         items = list(self._modules.items())
         if isinstance(i, slice):
             return Sequential(OrderedDict(items[i]))
         return items[_index(i, len(items), "Sequential")][1]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
-    def append(self, module):
+    def append(self, module: Module) -> Sequential:
         setattr(self, str(len(self)), _module(module, "Sequential.append"))
         return self
 
@@ -555,29 +603,33 @@ class Sequential(Module):
 class ModuleList(Module):
     """A list of modules whose parameters the owner registers (a plain list would hide them)."""
 
-    def __init__(self, modules=()):
+    def __init__(self, modules: Iterable[Module] = ()) -> None:
         super().__init__()
         for m in modules:
             self.append(m)
 
-    def append(self, module):
+    def append(self, module: Module) -> ModuleList:
         setattr(self, str(len(self._modules)), _module(module, "ModuleList"))
         return self
 
-    def extend(self, modules):
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
         for m in modules:
             self.append(m)
         return self
 
-    def __getitem__(self, i):
+    @overload
+    def __getitem__(self, i: int) -> Module: ...
+    @overload
+    def __getitem__(self, i: slice) -> ModuleList: ...
+    def __getitem__(self, i: int | slice) -> Module | ModuleList:
         mods = list(self._modules.values())
         if isinstance(i, slice):
             return ModuleList(mods[i])
         return mods[_index(i, len(mods), "ModuleList")]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         """Like PyTorch's: runs of identical modules are folded, `(0-2): 3 x Linear(...)`."""
-        runs = []  # [first index, last index, repr]
+        runs: list[list[Any]] = []  # [first index, last index, repr]
         for i, m in enumerate(self._modules.values()):
             r = repr(m)
             if runs and runs[-1][2] == r:
@@ -589,59 +641,59 @@ class ModuleList(Module):
         lines = [(f"({a}): " if a == b else f"({a}-{b}): {b - a + 1} x ") + r.replace("\n", "\n  ") for a, b, r in runs]
         return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
-    def __setitem__(self, i, module):
+    def __setitem__(self, i: int, module: Module) -> None:
         i = _index(i, len(self), "ModuleList")
         setattr(self, str(i), _module(module, "ModuleList"))
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
 
 class ModuleDict(Module):
     """A dict of modules by name, registered in insertion order."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: dict[str, Module] | Iterable[tuple[str, Module]] | None = None) -> None:
         super().__init__()
         self.update(modules or {})
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Module:
         if key not in self._modules:
             raise KeyError(f"no module named {key!r} in this ModuleDict; it has {list(self._modules)}")
         return self._modules[key]
 
-    def __setitem__(self, key, module):
+    def __setitem__(self, key: str, module: Module) -> None:
         _check_name(key, self)
         setattr(self, key, _module(module, "ModuleDict"))
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
-    def __contains__(self, key):
+    def __contains__(self, key: object) -> bool:
         return key in self._modules
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._modules)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
-    def update(self, modules):
+    def update(self, modules: dict[str, Module] | Iterable[tuple[str, Module]]) -> None:
         for n, m in modules.items() if isinstance(modules, dict) else modules:
             self[n] = m
 
-    def pop(self, key):
+    def pop(self, key: str) -> Module:
         m = self[key]
         del self[key]
         return m
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._modules.keys()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
         return self._modules.values()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
         return self._modules.items()

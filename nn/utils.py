@@ -1,15 +1,23 @@
 """Gradient clipping, in place on `.grad`, with PyTorch's names and semantics."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from autograd_core import Tensor
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Literal
+
+
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 
-def _with_grads(parameters):
+def _with_grads(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
     for p in params:
         if not isinstance(p, Tensor):
@@ -17,7 +25,17 @@ def _with_grads(parameters):
     return [p for p in params if p.grad is not None]
 
 
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+def _grad(p: Tensor) -> Tensor:
+    """p.grad of a parameter that _with_grads kept (so not None)."""
+    return cast(Tensor, p.grad)
+
+
+def clip_grad_norm_(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    norm_type: float | Literal["inf"] = 2.0,
+    error_if_nonfinite: bool = False,
+) -> Tensor:
     """Scale all gradients together so that their joint norm is at most max_norm; returns that norm before clipping.
 
     The joint norm is the norm of the vector of every gradient element (norm_type 'inf' or math.inf: the max |g|).
@@ -32,7 +50,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         raise ValueError(f"norm_type must be positive or inf, got {norm_type}")
     if not params:
         return Tensor(np.zeros(()))
-    grads = [np.asarray(p.grad.data, dtype=np.float64) for p in params]
+    grads = [np.asarray(_grad(p).data, dtype=np.float64) for p in params]
     if norm_type == math.inf:
         total = max(float(np.abs(g).max(initial=0.0)) for g in grads)
     else:
@@ -46,13 +64,15 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     if coef < 1.0:
         for p in params:
             # rebind rather than scale in place: a gradient array may be a shared or read-only view
-            p.grad.data = (p.grad.data * coef).astype(p.grad.dtype, copy=False)
-    return Tensor(np.asarray(total, dtype=params[0].grad.dtype))
+            g = _grad(p)
+            g.data = (g.data * coef).astype(g.dtype, copy=False)
+    return Tensor(np.asarray(total, dtype=_grad(params[0]).dtype))
 
 
-def clip_grad_value_(parameters, clip_value):
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
     """Clamp every gradient element into [-clip_value, clip_value]."""
     if clip_value < 0:
         raise ValueError(f"clip_value must be non-negative, got {clip_value}")
     for p in _with_grads(parameters):
-        p.grad.data = np.clip(p.grad.data, -clip_value, clip_value).astype(p.grad.dtype, copy=False)
+        g = _grad(p)
+        g.data = np.clip(g.data, -clip_value, clip_value).astype(g.dtype, copy=False)

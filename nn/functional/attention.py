@@ -1,18 +1,33 @@
 """Scaled dot-product attention: softmax(q kᵀ / √d + mask) v, with PyTorch's mask conventions."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from autograd_core import Tensor
-from autograd_core.tensor import as_tensor
 
+from ._args import as_tensor
 from .dropout import dropout
+
+if TYPE_CHECKING:
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["scaled_dot_product_attention"]
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+def scaled_dot_product_attention(
+    query: TensorLike,
+    key: TensorLike,
+    value: TensorLike,
+    attn_mask: TensorLike | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Tensor:
     """query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev).
 
     attn_mask: a bool mask (True: may attend) or a float mask added to the scores, broadcasting to (..., L, S);

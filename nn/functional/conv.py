@@ -7,16 +7,30 @@ image". Groups split the channels into independent convolutions, which become on
 matmul (tests/test_correlate.py), without holding the whole batch's window matrix (see autograd_core/ops/correlate.py).
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, cast
 
 import autograd_core as ag
 
 from ._args import as_tensor, check_dtypes, check_input, composite, ntuple
 
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+    from ._args import SizeArg
+
+
 __all__ = ["conv_output_size", "conv1d", "conv2d", "conv3d"]
 
 
-def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=False):
+def conv_output_size(
+    n: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1, strict: bool = False
+) -> int:
     """Output size along one axis: (N + 2P - D*(F - 1) - 1) // S + 1, the lectures' (N + 2P - F)/S + 1.
 
     Floors like PyTorch; with strict=True a stride that does not fit the input exactly raises ValueError naming
@@ -29,7 +43,7 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=Fal
         ("padding", padding, 0),
         ("dilation", dilation, 1),
     ):
-        if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < least:
+        if not isinstance(v, numbers.Integral) or isinstance(v, bool) or cast(int, v) < least:
             raise ValueError(f"conv_output_size: {name} must be an int >= {least}, got {v!r}")
     span = dilation * (kernel_size - 1) + 1  # the kernel's extent on the input, gaps included
     room = n + 2 * padding - span
@@ -48,7 +62,9 @@ def conv_output_size(n, kernel_size, stride=1, padding=0, dilation=1, strict=Fal
     return out
 
 
-def _padding(padding, kernel, stride, dilation, name):
+def _padding(
+    padding: SizeArg | str, kernel: tuple[int, ...], stride: tuple[int, ...], dilation: tuple[int, ...], name: str
+) -> tuple[tuple[int, int], ...]:
     """(before, after) per spatial axis for an int, a tuple, 'valid' or 'same' (extra on the right, like PyTorch)."""
     k = len(kernel)
     if isinstance(padding, str):
@@ -63,7 +79,7 @@ def _padding(padding, kernel, stride, dilation, name):
     return tuple((p, p) for p in ntuple(padding, k, f"{name}: padding", minimum=0))
 
 
-def _check_shapes(x, weight, bias, groups, k, name):
+def _check_shapes(x: Tensor, weight: Tensor, bias: Tensor | None, groups: int, k: int, name: str) -> None:
     """Input (N, C, *spatial), weight (O, C/groups, *kernel), bias (O,), groups dividing C and O."""
     check_input(x, k, name)
     if weight.ndim != k + 2:
@@ -72,7 +88,7 @@ def _check_shapes(x, weight, bias, groups, k, name):
             f"{'kernel' if k == 1 else 'kH, kW'}), got shape {weight.shape}"
         )
     channels, (out_channels, group_channels) = x.shape[-k - 1], weight.shape[:2]
-    if not isinstance(groups, numbers.Integral) or groups < 1:
+    if not isinstance(groups, numbers.Integral) or cast(int, groups) < 1:
         raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
     if channels % groups or out_channels % groups:
         raise ValueError(
@@ -129,13 +145,29 @@ def _conv(x, weight, bias, stride, padding, dilation, groups, k):
 
 
 @composite
-def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(
+    x: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: SizeArg = 1,
+    padding: SizeArg | Literal["valid", "same"] = 0,
+    dilation: SizeArg = 1,
+    groups: int = 1,
+) -> Tensor:
     """1-D convolution of x (N, C, L) or (C, L) with weight (out_channels, C/groups, kernel), like PyTorch's."""
     return _conv(x, weight, bias, stride, padding, dilation, groups, 1)
 
 
 @composite
-def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(
+    x: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: SizeArg = 1,
+    padding: SizeArg | Literal["valid", "same"] = 0,
+    dilation: SizeArg = 1,
+    groups: int = 1,
+) -> Tensor:
     """2-D convolution of x (N, C, H, W) or (C, H, W) with weight (out_channels, C/groups, kH, kW), like PyTorch's.
 
     padding: an int, a pair, 'valid' (none) or 'same' (output as large as the input; stride 1 only).
@@ -145,6 +177,14 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 @composite
-def conv3d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv3d(
+    x: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: SizeArg = 1,
+    padding: SizeArg | Literal["valid", "same"] = 0,
+    dilation: SizeArg = 1,
+    groups: int = 1,
+) -> Tensor:
     """3-D convolution of x (N, C, D, H, W) or (C, D, H, W) with weight (out_channels, C/groups, kD, kH, kW)."""
     return _conv(x, weight, bias, stride, padding, dilation, groups, 3)

@@ -2,11 +2,22 @@
 spread the input out by the stride (zeros between its elements), pad by dilation * (kernel - 1) - padding (plus
 output_padding at the end), and convolve with the filters flipped and their in/out channels swapped."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import autograd_core as ag
 from autograd_core.ops.movement import ScatterAdd
 
 from ._args import as_tensor, check_dtypes, check_input, ntuple
 from .conv import _conv
+
+if TYPE_CHECKING:
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+    from ._args import SizeArg
+
 
 __all__ = ["conv_transpose1d", "conv_transpose2d"]
 
@@ -63,11 +74,29 @@ def _conv_transpose(x, weight, bias, stride, padding, output_padding, groups, di
     return y.reshape(y.shape[1:]) if unbatched else y
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: SizeArg = 1,
+    padding: SizeArg = 0,
+    output_padding: SizeArg = 0,
+    groups: int = 1,
+    dilation: SizeArg = 1,
+) -> Tensor:
     """PyTorch's conv_transpose1d: input (N, C_in, L), weight (C_in, C_out/groups, kernel)."""
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1)
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(
+    input: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: SizeArg = 1,
+    padding: SizeArg = 0,
+    output_padding: SizeArg = 0,
+    groups: int = 1,
+    dilation: SizeArg = 1,
+) -> Tensor:
     """PyTorch's conv_transpose2d: input (N, C_in, H, W), weight (C_in, C_out/groups, kH, kW)."""
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2)

@@ -1,15 +1,25 @@
 """Dropout: zero each element with probability p while training, and scale the rest by 1/(1-p)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from autograd_core.tensor import as_tensor
-
 from .. import init
+from ._args import as_tensor
+
+if TYPE_CHECKING:
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["dropout"]
 
 
-def dropout(x, p=0.5, training=True, rng=None):
+def dropout(
+    x: TensorLike, p: float = 0.5, training: bool = True, rng: np.random.Generator | int | None = None
+) -> Tensor:
     """Inverted dropout: the expected value of every element is unchanged, so eval mode needs no rescaling.
 
     rng is a np.random.Generator or a seed; None draws from the generator that nn.init.manual_seed seeds.

@@ -1,14 +1,23 @@
 """Embedding lookup: rows of a weight matrix picked by integer indices (gradients of repeated rows add up)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from autograd_core import Tensor, where
-from autograd_core.tensor import as_tensor
+
+from ._args import as_tensor
+
+if TYPE_CHECKING:
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["embedding"]
 
 
-def embedding(input, weight, padding_idx=None):
+def embedding(input: TensorLike, weight: TensorLike, padding_idx: int | None = None) -> Tensor:
     """weight[input]: (*) int indices, weight (num_embeddings, embedding_dim) -> (*, embedding_dim).
 
     The row at padding_idx is read like any other but receives no gradient, as in PyTorch.

@@ -1,18 +1,36 @@
 """Layer and group normalisation: statistics over each sample's features (layer) or channel groups (group)."""
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, cast
 
-from autograd_core.tensor import as_tensor
+from ._args import as_tensor, check_dtypes
 
-from ._args import check_dtypes
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["layer_norm", "group_norm"]
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+def layer_norm(
+    input: TensorLike,
+    normalized_shape: int | Sequence[int],
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """(x - mean) / sqrt(var + eps) over the last len(normalized_shape) axes (biased variance), then * weight + bias."""
     x = as_tensor(input)
-    shape = (normalized_shape,) if isinstance(normalized_shape, numbers.Integral) else tuple(normalized_shape)
+    shape = (
+        (normalized_shape,)
+        if isinstance(normalized_shape, numbers.Integral)
+        else tuple(cast("Sequence[int]", normalized_shape))
+    )
     k = len(shape)
     if k == 0 or tuple(x.shape[x.ndim - k :]) != shape or x.ndim < k:
         raise ValueError(
@@ -30,13 +48,15 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return out if bias is None else out + bias
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+def group_norm(
+    input: TensorLike, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None, eps: float = 1e-5
+) -> Tensor:
     """Normalise each of num_groups groups of channels (axis 1) of each sample, then * weight + bias per channel."""
     x = as_tensor(input)
     if x.ndim < 2:
         raise ValueError(f"group_norm: input must have shape (N, C, ...), got {x.shape}")
     n, c = x.shape[:2]
-    if not isinstance(num_groups, numbers.Integral) or num_groups < 1 or c % num_groups:
+    if not isinstance(num_groups, numbers.Integral) or cast(int, num_groups) < 1 or c % num_groups:
         raise ValueError(f"group_norm: num_groups must divide the {c} channels, got {num_groups!r}")
     for name, p in (("weight", weight), ("bias", bias)):
         if p is not None and tuple(p.shape) != (c,):

@@ -1,12 +1,21 @@
 """The affine map x @ W.T + b, with PyTorch's weight layout (out_features, in_features)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ._args import as_tensor, check_dtypes, composite
+
+if TYPE_CHECKING:
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["linear"]
 
 
 @composite
-def linear(x, weight, bias=None):
+def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) -> Tensor:
     x, weight = as_tensor(x), as_tensor(weight)
     bias = None if bias is None else as_tensor(bias)
     if weight.ndim != 2 or x.ndim == 0:

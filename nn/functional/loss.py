@@ -1,41 +1,50 @@
 """Loss functions with PyTorch's names, arguments and reductions ('mean' | 'sum' | 'none')."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.ops.loss import BinaryCrossEntropy
-from autograd_core.tensor import as_tensor
 
-from ._args import composite
+from ._args import as_tensor, composite
 from .activation import _softplus, log_softmax
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["mse_loss", "nll_loss", "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _check_reduction(reduction, fn):
+def _check_reduction(reduction: str, fn: str) -> None:
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{fn}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
-def _reduce(loss, reduction):
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "mean":
         return loss.mean() if loss.size else _divided(loss.sum(), 0)
     return loss.sum() if reduction == "sum" else loss
 
 
-def _divided(total, count):
+def _divided(total: Tensor, count: float) -> Tensor:
     """total / count; NaN without NumPy's warning when count is 0 (no targets, or all ignored), as in PyTorch."""
     return total / np.asarray(count, total.dtype) if count else total * np.asarray(np.nan, total.dtype)
 
 
-def _same_shape(input, target, fn):
+def _same_shape(input: Tensor, target: Tensor, fn: str) -> None:
     if input.shape != target.shape:
         raise ValueError(f"{fn}: target shape {target.shape} must equal the input shape {input.shape}")
 
 
-def _as_float_target(target, input):
+def _as_float_target(target: TensorLike, input: Tensor) -> Tensor:
     """The target as a Tensor; a constant target of another dtype (ints, float64 labels) takes the input's."""
     target = as_tensor(target)
     if target.dtype != input.dtype and not target.requires_grad:
@@ -43,7 +52,7 @@ def _as_float_target(target, input):
     return target
 
 
-def _check_broadcasts(a, input, name, fn):
+def _check_broadcasts(a: TensorLike | None, input: Tensor, name: str, fn: str) -> None:
     """A per-element weight must broadcast to the input's shape without growing it."""
     if a is None:
         return
@@ -56,7 +65,7 @@ def _check_broadcasts(a, input, name, fn):
         raise ValueError(f"{fn}: {name} of shape {shape} does not broadcast to the input's shape {input.shape}")
 
 
-def _raw(a):
+def _raw(a: TensorLike | None) -> Any:
     return None if a is None else np.asarray(a.data if isinstance(a, Tensor) else a)
 
 
@@ -64,7 +73,7 @@ def _raw(a):
 
 
 @composite
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input: TensorLike, target: TensorLike, reduction: Literal["mean", "sum", "none"] = "mean") -> Tensor:
     """Mean squared error (input - target)**2."""
     input = as_tensor(input)
     target = _as_float_target(target, input)
@@ -111,7 +120,13 @@ def _classes_last(x):
 
 
 @composite
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+def nll_loss(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    ignore_index: int = -100,
+    reduction: Literal["mean", "sum", "none"] = "mean",
+) -> Tensor:
     """Negative log-likelihood -weight[t] * input[t] of log-probabilities `input` (N, C, ...) at class indices t.
 
     'mean' divides by the summed weights of the targets that are not ignore_index, like PyTorch.
@@ -142,7 +157,14 @@ def _weighted(logp, weight, class_dim):
 
 
 @composite
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+def cross_entropy(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    ignore_index: int = -100,
+    reduction: Literal["mean", "sum", "none"] = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Cross-entropy of logits `input` (N, C, ...) against class indices: nll_loss(log_softmax(input, 1)).
 
     A floating target of the input's shape holds class probabilities instead (ignore_index does not apply).
@@ -205,7 +227,12 @@ def _check_probabilities(a, name, fn):
 
 
 @composite
-def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+def binary_cross_entropy(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    reduction: Literal["mean", "sum", "none"] = "mean",
+) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p and targets t in [0, 1]; each log is clamped at -100
     and the gradients are PyTorch's (see BinaryCrossEntropy)."""
     input = as_tensor(input)
@@ -222,7 +249,13 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 
 
 @composite
-def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(
+    input: TensorLike,
+    target: TensorLike,
+    weight: TensorLike | None = None,
+    reduction: Literal["mean", "sum", "none"] = "mean",
+    pos_weight: TensorLike | None = None,
+) -> Tensor:
     """binary_cross_entropy(sigmoid(x), t) computed from logits x without overflow, even for |x| = 1e4:
 
     (1 - t) * x + (1 + (pos_weight - 1) * t) * softplus(-x).

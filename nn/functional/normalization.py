@@ -1,23 +1,39 @@
 """Batch normalisation over every axis but the channel axis 1, with running statistics for eval mode."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from autograd_core import Tensor
-from autograd_core.tensor import as_tensor
 
-from ._args import check_dtypes, composite
+from ._args import as_tensor, check_dtypes, composite
+
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    from autograd_core.types import TensorLike
+
+    _A = TypeVar("_A", Tensor, np.ndarray)
+
 
 __all__ = ["batch_norm"]
 
 
-def _channel_shaped(a, ndim):
+def _channel_shaped(a: _A, ndim: int) -> _A:
     """A per-channel (C,) array or Tensor reshaped to broadcast against (N, C, ...)."""
     return a.reshape((1, a.shape[0]) + (1,) * (ndim - 2))
 
 
-def _check(x, running_mean, running_var, weight, bias):
+def _check(
+    x: Tensor,
+    running_mean: np.ndarray | None,
+    running_var: np.ndarray | None,
+    weight: Tensor | None,
+    bias: Tensor | None,
+) -> None:
     if x.ndim < 2:
         raise ValueError(f"batch_norm: input must have shape (N, C, ...), got {x.shape}")
     c = x.shape[1]
@@ -30,7 +46,16 @@ def _check(x, running_mean, running_var, weight, bias):
 
 
 @composite
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm(
+    input: TensorLike,
+    running_mean: Tensor | np.ndarray | None,
+    running_var: Tensor | np.ndarray | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """(x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1).
 
     training: normalise with the batch's mean and biased variance, and update running_mean / running_var in

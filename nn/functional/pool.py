@@ -4,9 +4,12 @@ Max pooling pads with -inf (padding never wins); average pooling pads with zeros
 count_include_pad=True, divides by the whole window, padding included.
 """
 
+from __future__ import annotations
+
 import math
 import numbers
 from collections import namedtuple
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -15,6 +18,16 @@ from autograd_core.ops.pool import window_max
 
 from ._args import as_tensor, check_input, composite, ntuple
 from .conv import conv_output_size
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Literal
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+    from ._args import SizeArg
+
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "avg_pool1d",
            "avg_pool2d", "avg_pool3d", "sum_pool1d", "sum_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d"]  # fmt: skip
@@ -130,21 +143,138 @@ def _avg_pool(x, k, kernel_size, stride, padding, ceil_mode, count_include_pad, 
     return total * ag.tensor((1.0 / counts).astype(total.dtype))
 
 
+@overload
+def max_pool1d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: Literal[False] = False,
+) -> Tensor: ...
+@overload
+def max_pool1d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool1d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]: ...
 @composite
-def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool1d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
     """Max over windows of x (N, C, L) or (C, L); stride defaults to the kernel size. return_indices: PyTorch's
     (values, indices), the gradient to each window's first max only."""
     return _max_pool(x, 1, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
+@overload
+def max_pool2d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: Literal[False] = False,
+) -> Tensor: ...
+@overload
+def max_pool2d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool2d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]: ...
 @composite
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool2d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
     """Max over windows of x (N, C, H, W) or (C, H, W); stride defaults to the kernel size."""
     return _max_pool(x, 2, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
+@overload
+def max_pool3d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: Literal[False] = False,
+) -> Tensor: ...
+@overload
+def max_pool3d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    *,
+    return_indices: Literal[True],
+) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool3d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]: ...
 @composite
-def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+def max_pool3d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    dilation: SizeArg = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
     """Max over windows of x (N, C, D, H, W) or (C, D, H, W)."""
     return _max_pool(x, 3, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
@@ -175,42 +305,90 @@ def _max_unpool(x, indices, k, kernel_size, stride, padding, output_size):
     return flat.reshape(lead + sizes)
 
 
-def max_unpool1d(x, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool1d(
+    x: TensorLike,
+    indices: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    output_size: Sequence[int] | None = None,
+) -> Tensor:
     return _max_unpool(x, indices, 1, kernel_size, stride, padding, output_size)
 
 
-def max_unpool2d(x, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool2d(
+    x: TensorLike,
+    indices: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    output_size: Sequence[int] | None = None,
+) -> Tensor:
     return _max_unpool(x, indices, 2, kernel_size, stride, padding, output_size)
 
 
-def max_unpool3d(x, indices, kernel_size, stride=None, padding=0, output_size=None):
+def max_unpool3d(
+    x: TensorLike,
+    indices: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    output_size: Sequence[int] | None = None,
+) -> Tensor:
     return _max_unpool(x, indices, 3, kernel_size, stride, padding, output_size)
 
 
 @composite
-def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+) -> Tensor:
     """Mean over windows of x (N, C, L) or (C, L); padding counts in the mean unless count_include_pad=False."""
     return _avg_pool(x, 1, kernel_size, stride, padding, ceil_mode, count_include_pad)
 
 
 @composite
-def avg_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool2d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: float | None = None,
+) -> Tensor:
     """Mean over windows of x (N, C, H, W) or (C, H, W); padding counts unless count_include_pad=False."""
     return _avg_pool(x, 2, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 @composite
-def avg_pool3d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool3d(
+    x: TensorLike,
+    kernel_size: SizeArg,
+    stride: SizeArg | None = None,
+    padding: SizeArg = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: float | None = None,
+) -> Tensor:
     """Mean over windows of x (N, C, D, H, W) or (C, D, H, W)."""
     return _avg_pool(x, 3, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
-def sum_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False):
+def sum_pool1d(
+    x: TensorLike, kernel_size: SizeArg, stride: SizeArg | None = None, padding: SizeArg = 0, ceil_mode: bool = False
+) -> Tensor:
     """Sum over windows of x (N, C, L) or (C, L): the lectures' sum pooling (PyTorch has none)."""
     return _sum_pool(x, 1, kernel_size, stride, padding, ceil_mode)
 
 
-def sum_pool2d(x, kernel_size, stride=None, padding=0, ceil_mode=False):
+def sum_pool2d(
+    x: TensorLike, kernel_size: SizeArg, stride: SizeArg | None = None, padding: SizeArg = 0, ceil_mode: bool = False
+) -> Tensor:
     """Sum over windows of x (N, C, H, W) or (C, H, W): the lectures' sum pooling (PyTorch has none)."""
     return _sum_pool(x, 2, kernel_size, stride, padding, ceil_mode)
 
@@ -241,11 +419,11 @@ def _adaptive_avg_pool(x, k, output_size):
     return x
 
 
-def adaptive_avg_pool1d(x, output_size):
+def adaptive_avg_pool1d(x: TensorLike, output_size: int | tuple[int | None, ...] | None) -> Tensor:
     """Average x (N, C, L) into output_size bins, PyTorch's bins; output_size=1 is global average pooling."""
     return _adaptive_avg_pool(x, 1, output_size)
 
 
-def adaptive_avg_pool2d(x, output_size):
+def adaptive_avg_pool2d(x: TensorLike, output_size: int | tuple[int | None, ...] | None) -> Tensor:
     """Average x (N, C, H, W) into an output_size grid of bins, PyTorch's bins; 1 is global average pooling."""
     return _adaptive_avg_pool(x, 2, output_size)

@@ -7,11 +7,18 @@ step. The G gate blocks of a weight are stacked along its first axis in PyTorch'
 GRU r, z, n), so one matmul per operand computes every gate and slicing the 4H (or 3H) axis separates them.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from autograd_core import Tensor
 
 from ._args import check_dtypes
+
+if TYPE_CHECKING:
+    from typing import Literal
 
 __all__ = ["rnn_update", "rnn_step", "lstm_update", "lstm_step", "gru_update", "gru_step", "rnn_cell", "lstm_cell",
            "gru_cell"]  # fmt: skip
@@ -37,7 +44,7 @@ def _check_cell(name, x, hs, w_ih, w_hh, gates):
             raise ValueError(f"{name}: hidden state must have shape {expected} for input {x.shape}, got {h.shape}")
 
 
-def _zeros_state(x, hidden):
+def _zeros_state(x: Tensor, hidden: int) -> Tensor:
     return Tensor(np.zeros(x.shape[:-1] + (hidden,), x.dtype))
 
 
@@ -47,18 +54,25 @@ def _zeros_state(x, hidden):
 # update inside it (step by step under detect_anomaly, so that an overflow names its step).
 
 
-def rnn_update(xw, h, w_hh_t, nonlinearity="tanh"):
+def rnn_update(xw: Tensor, h: Tensor, w_hh_t: Tensor, nonlinearity: Literal["tanh", "relu"] = "tanh") -> Tensor:
     """h' = act(xw + h W_hh^T), xw the step's projected input x W_ih^T + b_ih + b_hh."""
     a = xw + h @ w_hh_t
     return a.tanh() if nonlinearity == "tanh" else a.relu()
 
 
-def rnn_step(x, h, w_ih_t, w_hh_t, bias=None, nonlinearity="tanh"):
+def rnn_step(
+    x: Tensor,
+    h: Tensor,
+    w_ih_t: Tensor,
+    w_hh_t: Tensor,
+    bias: Tensor | None = None,
+    nonlinearity: Literal["tanh", "relu"] = "tanh",
+) -> Tensor:
     """h' = act(x W_ih^T + h W_hh^T + b_ih + b_hh), the lectures' h_t = tanh(W_xh x_t + W_hh h_{t-1} + b)."""
     return rnn_update(_project(x, w_ih_t, bias), h, w_hh_t, nonlinearity)
 
 
-def lstm_update(xw, h, c, w_hh_t):
+def lstm_update(xw: Tensor, h: Tensor, c: Tensor, w_hh_t: Tensor) -> tuple[Tensor, Tensor]:
     """(h', c') of an LSTM from the step's projected input xw = x W_ih^T + b (B, 4H)."""
     hidden = h.shape[-1]
     gates = xw + h @ w_hh_t  # (B, 4H)
@@ -69,12 +83,14 @@ def lstm_update(xw, h, c, w_hh_t):
     return o * c.tanh(), c
 
 
-def lstm_step(x, h, c, w_ih_t, w_hh_t, bias=None):
+def lstm_step(
+    x: Tensor, h: Tensor, c: Tensor, w_ih_t: Tensor, w_hh_t: Tensor, bias: Tensor | None = None
+) -> tuple[Tensor, Tensor]:
     """(h', c') of an LSTM; the four gates come out of one (B, 4H) pre-activation."""
     return lstm_update(_project(x, w_ih_t, bias), h, c, w_hh_t)
 
 
-def gru_update(gi, h, w_hh_t, b_hh=None):
+def gru_update(gi: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None = None) -> Tensor:
     """h' of a GRU from the step's projected input gi = x W_ih^T + b_ih (B, 3H)."""
     hidden = h.shape[-1]
     gh = _project(h, w_hh_t, b_hh)  # (B, 3H)
@@ -84,17 +100,19 @@ def gru_update(gi, h, w_hh_t, b_hh=None):
     return n + z * (h - n)  # = (1 - z) * n + z * h with one op fewer
 
 
-def gru_step(x, h, w_ih_t, w_hh_t, b_ih=None, b_hh=None):
+def gru_step(
+    x: Tensor, h: Tensor, w_ih_t: Tensor, w_hh_t: Tensor, b_ih: Tensor | None = None, b_hh: Tensor | None = None
+) -> Tensor:
     """h' of a GRU. The biases stay apart: b_hn sits inside r * (W_hn h + b_hn), so it cannot merge with b_in."""
     return gru_update(_project(x, w_ih_t, b_ih), h, w_hh_t, b_hh)
 
 
-def _project(x, w_t, bias=None):
+def _project(x: Tensor, w_t: Tensor, bias: Tensor | None = None) -> Tensor:
     xw = x @ w_t
     return xw if bias is None else xw + bias
 
 
-def _summed(b_ih, b_hh):
+def _summed(b_ih: Tensor | None, b_hh: Tensor | None) -> Tensor | None:
     if b_ih is None:
         return b_hh
     return b_ih if b_hh is None else b_ih + b_hh
@@ -103,7 +121,15 @@ def _summed(b_ih, b_hh):
 # ---- cells on PyTorch's weight layout -------------------------------------------------------------
 
 
-def rnn_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
+def rnn_cell(
+    input: Tensor,
+    hx: Tensor | None,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+    nonlinearity: Literal["tanh", "relu"] = "tanh",
+) -> Tensor:
     """One Elman RNN step: input (B, I) or (I,), hx of shape (B, H) or None (zeros); returns h'."""
     if nonlinearity not in ("tanh", "relu"):
         raise ValueError(f"rnn_cell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
@@ -113,7 +139,14 @@ def rnn_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, nonlinearity="tanh"):
     return rnn_step(input, hx, w_ih.T, w_hh.T, _summed(b_ih, b_hh), nonlinearity)
 
 
-def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+def lstm_cell(
+    input: Tensor,
+    hx: tuple[Tensor, Tensor] | None,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+) -> tuple[Tensor, Tensor]:
     """One LSTM step: hx is (h, c) or None (zeros); returns (h', c')."""
     if hx is None:
         hx = (_zeros_state(input, w_hh.shape[-1]),) * 2
@@ -124,7 +157,14 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     return lstm_step(input, hx[0], hx[1], w_ih.T, w_hh.T, _summed(b_ih, b_hh))
 
 
-def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
+def gru_cell(
+    input: Tensor,
+    hx: Tensor | None,
+    w_ih: Tensor,
+    w_hh: Tensor,
+    b_ih: Tensor | None = None,
+    b_hh: Tensor | None = None,
+) -> Tensor:
     """One GRU step: hx of shape (B, H) or None (zeros); returns h'."""
     hx = _zeros_state(input, w_hh.shape[-1]) if hx is None else hx
     _check_cell("gru_cell", input, [hx], w_ih, w_hh, 3)

@@ -1,12 +1,22 @@
 """Resizing images and feature maps: interpolate (nearest, linear, bilinear) and pixel_shuffle, as indexing and
 weighted sums, so the gradient moves back by the chain rule."""
 
+from __future__ import annotations
+
 import math
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from autograd_core.tensor import as_tensor
+from ._args import as_tensor
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["interpolate", "pixel_shuffle"]
 
@@ -18,7 +28,7 @@ def _sizes(x, size, scale_factor, k):
         raise ValueError("interpolate: give exactly one of size and scale_factor")
     if size is not None:
         out = (size,) * k if isinstance(size, numbers.Integral) else tuple(size)
-        scales = [None] * k
+        scales: list[float | None] = [None] * k
     else:
         scales = (
             [float(scale_factor)] * k if isinstance(scale_factor, numbers.Real) else [float(s) for s in scale_factor]
@@ -29,7 +39,9 @@ def _sizes(x, size, scale_factor, k):
     return out, scales
 
 
-def _source(n_in, n_out, scale, align_corners, nearest):
+def _source(
+    n_in: int, n_out: int, scale: float | None, align_corners: bool, nearest: bool
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
     """Where each output position reads from along one axis, as PyTorch computes it."""
     dst = np.arange(n_out, dtype=np.float64)
     if nearest:
@@ -44,7 +56,13 @@ def _source(n_in, n_out, scale, align_corners, nearest):
     return lo, (np.minimum(lo + 1, n_in - 1), src - lo)
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+def interpolate(
+    input: TensorLike,
+    size: int | tuple[int, ...] | None = None,
+    scale_factor: float | tuple[float, ...] | None = None,
+    mode: Literal["nearest", "linear", "bilinear"] = "nearest",
+    align_corners: bool | None = None,
+) -> Tensor:
     """PyTorch's interpolate for (N, C, W) (nearest, linear) and (N, C, H, W) (nearest, bilinear) inputs."""
     x = as_tensor(input)
     if mode not in _MODES:
@@ -68,7 +86,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     return x
 
 
-def pixel_shuffle(input, upscale_factor):
+def pixel_shuffle(input: TensorLike, upscale_factor: int) -> Tensor:
     """(N, C r², H, W) -> (N, C, H r, W r)."""
     x = as_tensor(input)
     r = upscale_factor

@@ -1,59 +1,79 @@
 """Activation modules with PyTorch's names and arguments; each calls nn.functional."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import functional as F
 from ..module import Module
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+    class _Activation(Module):
+        """What _activation makes: options by keyword or position (PyTorch's names), forward calling F.<fn>."""
+
+        _options: dict[str, Any]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+        def forward(self, x: TensorLike) -> Tensor: ...
+
 
 __all__ = ["ReLU", "Tanh", "Sigmoid", "LeakyReLU", "Softmax", "LogSoftmax", "PReLU"]
 
 
 class ReLU(Module):
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.relu(x)
 
 
 class Tanh(Module):
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.tanh(x)
 
 
 class Sigmoid(Module):
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.sigmoid(x)
 
 
 class LeakyReLU(Module):
-    def __init__(self, negative_slope=0.01):
+    def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
         self.negative_slope = negative_slope
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
 
 
 class Softmax(Module):
-    def __init__(self, dim=-1):
+    def __init__(self, dim: int = -1) -> None:
         super().__init__()
         self.dim = dim
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.softmax(x, self.dim)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Softmax):
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.log_softmax(x, self.dim)
 
 
-def _activation(name, fn, **defaults):
+def _activation(name: str, fn: Callable[..., Tensor], **defaults: Any) -> type[_Activation]:
     """A Module class calling F.<fn> with the keyword arguments it was made with (PyTorch's names and defaults)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self: _Activation, *args: Any, **kwargs: Any) -> None:
         Module.__init__(self)
         names = list(defaults)
         if len(args) > len(names):
@@ -66,13 +86,13 @@ def _activation(name, fn, **defaults):
         self._options = {**defaults, **dict(zip(names, args)), **kwargs}
         self.__dict__.update(self._options)
 
-    def forward(self, x):
+    def forward(self: _Activation, x: TensorLike) -> Tensor:
         return fn(x, **self._options)
 
-    def extra_repr(self):
+    def extra_repr(self: _Activation) -> str:
         return ", ".join(f"{k}={v!r}" for k, v in self._options.items())
 
-    return type(
+    return type(  # a Module subclass with _Activation's methods, made at run time
         name,
         (Module,),
         {
@@ -103,7 +123,7 @@ Softmin = _activation("Softmin", F.softmin, dim=-1)
 class PReLU(Module):
     """max(0, x) + a * min(0, x) with a learnable a: one for all channels, or num_parameters of them (axis 1)."""
 
-    def __init__(self, num_parameters=1, init=0.25):
+    def __init__(self, num_parameters: int = 1, init: float = 0.25) -> None:
         super().__init__()
         import numpy as np
 
@@ -114,8 +134,8 @@ class PReLU(Module):
         self.num_parameters = num_parameters
         self.weight = Parameter(np.full(num_parameters, init, get_default_dtype()))
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.prelu(x, self.weight)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"

@@ -1,7 +1,10 @@
 """nn.MultiheadAttention with PyTorch's parameter names (in_proj_weight, in_proj_bias, out_proj), so a PyTorch
 state dict loads."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -14,11 +17,20 @@ from ..module import Module
 from ..parameter import Parameter
 from .linear import Linear
 
+if TYPE_CHECKING:
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+
 __all__ = ["MultiheadAttention"]
 
 
 class MultiheadAttention(Module):
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, batch_first=False):
+    in_proj_bias: Parameter | None  # registered: None without bias
+
+    def __init__(
+        self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True, batch_first: bool = False
+    ) -> None:
         super().__init__()
         if num_heads < 1 or embed_dim % num_heads:
             raise ValueError(f"MultiheadAttention: num_heads ({num_heads}) must divide embed_dim ({embed_dim})")
@@ -30,19 +42,19 @@ class MultiheadAttention(Module):
         self.register_parameter("in_proj_bias", Parameter(np.zeros(3 * embed_dim, dt)) if bias else None)
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias)
         if bias:
-            init.zeros_(self.out_proj.bias)
+            init.zeros_(cast(Parameter, self.out_proj.bias))  # made with bias=True: a Parameter
 
     def forward(
         self,
-        query,
-        key,
-        value,
-        key_padding_mask=None,
-        need_weights=True,
-        attn_mask=None,
-        average_attn_weights=True,
-        is_causal=False,
-    ):
+        query: TensorLike,
+        key: TensorLike,
+        value: TensorLike,
+        key_padding_mask: TensorLike | None = None,
+        need_weights: bool = True,
+        attn_mask: TensorLike | None = None,
+        average_attn_weights: bool = True,
+        is_causal: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
         """query (L, N, E) (or (N, L, E) with batch_first), key and value (S, N, E) -> (output, weights)."""
         q, k, v = (as_tensor(t) for t in (query, key, value))
         if self.batch_first:

@@ -1,5 +1,9 @@
 """nn.BatchNorm1d / BatchNorm2d: per-channel normalisation with learnable scale and shift and running statistics."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
 from autograd_core import get_default_dtype
@@ -8,13 +12,32 @@ from .. import functional as F
 from ..module import Module
 from ..parameter import Parameter
 
+if TYPE_CHECKING:
+    from autograd_core import Tensor
+
+
 __all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 
 class _BatchNorm(Module):
-    expected_ndims = ()
+    expected_ndims: tuple[int, ...] = ()
+    # registered: None without affine (weight, bias) or without track_running_stats (the buffers)
+    weight: Parameter | None
+    bias: Parameter | None
+    running_mean: np.ndarray | None
+    running_var: np.ndarray | None
+    num_batches_tracked: np.ndarray | None
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, *, bias=True):
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        *,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -29,13 +52,13 @@ class _BatchNorm(Module):
             for name in ("running_mean", "running_var", "num_batches_tracked"):
                 self.register_buffer(name, None)
 
-    def reset_running_stats(self):
-        if self.track_running_stats:
-            self.running_mean[...] = 0
-            self.running_var[...] = 1
-            self.num_batches_tracked[...] = 0
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:  # then the buffers are arrays
+            cast(np.ndarray, self.running_mean)[...] = 0
+            cast(np.ndarray, self.running_var)[...] = 1
+            cast(np.ndarray, self.num_batches_tracked)[...] = 0
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         if x.ndim not in self.expected_ndims:
             raise ValueError(
                 f"{type(self).__name__}: expected a {' or '.join(f'{n}D' for n in self.expected_ndims)} "
@@ -44,7 +67,7 @@ class _BatchNorm(Module):
         momentum = self.momentum
         counting = self.training and self.track_running_stats
         if counting and momentum is None:  # a cumulative average over all batches seen, this one included
-            momentum = 1.0 / (float(self.num_batches_tracked) + 1)
+            momentum = 1.0 / (float(cast(np.ndarray, self.num_batches_tracked)) + 1)
         # eval mode without running statistics normalises with the batch's own, like PyTorch
         use_batch_stats = self.training or not self.track_running_stats
         out = F.batch_norm(
@@ -58,10 +81,12 @@ class _BatchNorm(Module):
             self.eps,
         )
         if counting:  # after the call, so a rejected input changes nothing
-            self.num_batches_tracked += 1
+            count = cast(np.ndarray, self.num_batches_tracked)
+            count += 1  # in place, and stored back: what `self.num_batches_tracked += 1` does
+            self.num_batches_tracked = count
         return out
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
             f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
@@ -71,10 +96,10 @@ class _BatchNorm(Module):
 class BatchNorm1d(_BatchNorm):
     """Over (N, C) or (N, C, L) inputs."""
 
-    expected_ndims = (2, 3)
+    expected_ndims: tuple[int, ...] = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
     """Over (N, C, H, W) inputs."""
 
-    expected_ndims = (4,)
+    expected_ndims: tuple[int, ...] = (4,)

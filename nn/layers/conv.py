@@ -1,7 +1,10 @@
 """Convolution layers: a weight (out_channels, in_channels/groups, *kernel) and a bias, initialised like PyTorch."""
 
+from __future__ import annotations
+
 import math
 import numbers
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -13,13 +16,20 @@ from ..functional._args import ntuple
 from ..module import Module
 from ..parameter import Parameter
 
+if TYPE_CHECKING:
+    from typing import ClassVar, Literal
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+
 __all__ = ["check_channels", "Conv1d", "Conv2d", "Conv3d"]
 
 
-def check_channels(name, in_channels, out_channels, groups):
+def check_channels(name: str, in_channels: int, out_channels: int, groups: int) -> tuple[int, int, int]:
     """(in_channels, out_channels, groups) after checking them: positive ints, groups dividing both."""
     for what, v in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-        if not isinstance(v, numbers.Integral) or v < 1:
+        if not isinstance(v, numbers.Integral) or cast(int, v) < 1:
             raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
     if in_channels % groups or out_channels % groups:
         raise ValueError(
@@ -29,9 +39,21 @@ def check_channels(name, in_channels, out_channels, groups):
 
 
 class _ConvNd(Module):
-    _k = None  # number of spatial axes
+    _k: ClassVar[int] = None  # type: ignore[assignment]  # number of spatial axes: every subclass sets it
+    bias: Parameter | None  # registered: None with bias=False
+    padding: tuple[int, ...] | Literal["valid", "same"]
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True):
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] = 1,
+        padding: int | tuple[int, ...] | Literal["valid", "same"] = 0,
+        dilation: int | tuple[int, ...] = 1,
+        groups: int = 1,
+        bias: bool = True,
+    ) -> None:
         super().__init__()
         k, name = self._k, type(self).__name__
         self.in_channels, self.out_channels, self.groups = check_channels(name, in_channels, out_channels, groups)
@@ -54,14 +76,14 @@ class _ConvNd(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self):
+    def reset_parameters(self) -> None:
         """PyTorch's defaults: kaiming_uniform_(a=sqrt(5)), i.e. U(-1/sqrt(fan_in), 1/sqrt(fan_in)), bias likewise."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             bound = 1 / math.sqrt(self.weight.shape[1] * math.prod(self.kernel_size))
             init.uniform_(self.bias, -bound, bound)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         k = self._k
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * k:
@@ -80,7 +102,7 @@ class Conv1d(_ConvNd):
 
     _k = 1
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.conv1d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -89,7 +111,7 @@ class Conv2d(_ConvNd):
 
     _k = 2
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.conv2d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
 
@@ -98,5 +120,5 @@ class Conv3d(_ConvNd):
 
     _k = 3
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.conv3d(x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)

@@ -1,6 +1,9 @@
 """Transposed convolution layers: a weight (in_channels, out_channels/groups, *kernel), initialised like PyTorch."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,24 +16,35 @@ from ..module import Module
 from ..parameter import Parameter
 from .conv import check_channels
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import ClassVar
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+
 __all__ = ["ConvTranspose1d", "ConvTranspose2d"]
 
 
 class _ConvTransposeNd(Module):
-    _k, _fn = None, None
+    _k: ClassVar[int]
+    _fn: ClassVar[Callable[..., Tensor]]
+    _k, _fn = None, None  # type: ignore[assignment]  # every subclass sets both
+    bias: Parameter | None  # registered: None with bias=False
 
     def __init__(
         self,
-        in_channels,
-        out_channels,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups=1,
-        bias=True,
-        dilation=1,
-    ):
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, ...],
+        stride: int | tuple[int, ...] = 1,
+        padding: int | tuple[int, ...] = 0,
+        output_padding: int | tuple[int, ...] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int, ...] = 1,
+    ) -> None:
         super().__init__()
         k, name = self._k, type(self).__name__
         self.in_channels, self.out_channels, self.groups = check_channels(name, in_channels, out_channels, groups)
@@ -50,12 +64,12 @@ class _ConvTransposeNd(Module):
             bound = 1 / math.sqrt(self.weight.shape[1] * math.prod(self.kernel_size))
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return type(self)._fn(
             x, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups, self.dilation
         )
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return (
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
             f"padding={self.padding}, output_padding={self.output_padding}"

@@ -1,7 +1,18 @@
 """nn.Dropout: inverted dropout while training, the identity in eval()."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import functional as F
 from ..module import Module
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
 
 __all__ = ["Dropout"]
 
@@ -9,14 +20,14 @@ __all__ = ["Dropout"]
 class Dropout(Module):
     """inplace is accepted for PyTorch's signature; the result is always a new tensor (the graph needs the input)."""
 
-    def __init__(self, p=0.5, inplace=False, rng=None):
+    def __init__(self, p: float = 0.5, inplace: bool = False, rng: np.random.Generator | int | None = None) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"dropout probability has to be between 0 and 1, got {p}")
         self.p, self.inplace, self.rng = p, inplace, rng
 
-    def forward(self, x):
+    def forward(self, x: TensorLike) -> Tensor:
         return F.dropout(x, self.p, self.training, self.rng)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"

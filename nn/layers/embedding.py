@@ -1,5 +1,9 @@
 """nn.Embedding: a lookup table of num_embeddings vectors of size embedding_dim, initialised N(0, 1)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from autograd_core import get_default_dtype, no_grad
@@ -9,11 +13,28 @@ from .. import init
 from ..module import Module
 from ..parameter import Parameter
 
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    from autograd_core import Tensor
+    from autograd_core.types import TensorLike
+
+    _E = TypeVar("_E", bound="Embedding")
+
+
 __all__ = ["Embedding"]
 
 
 class Embedding(Module):
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, *, _weight=None, _freeze=False):
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        *,
+        _weight: TensorLike | None = None,
+        _freeze: bool = False,
+    ) -> None:
         super().__init__()
         for what, n in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
             if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 0:
@@ -36,15 +57,17 @@ class Embedding(Module):
             self.weight = Parameter(w, requires_grad=not _freeze)
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None):
+    def from_pretrained(
+        cls: type[_E], embeddings: TensorLike, freeze: bool = True, padding_idx: int | None = None
+    ) -> _E:
         w = np.asarray(embeddings.data if hasattr(embeddings, "data") else embeddings)
         if w.ndim != 2:
             raise ValueError(f"embeddings must be 2-D (num_embeddings, embedding_dim), got shape {w.shape}")
         return cls(w.shape[0], w.shape[1], padding_idx=padding_idx, _weight=w.copy(), _freeze=freeze)
 
-    def forward(self, input):
+    def forward(self, input: TensorLike) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx)
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         return s if self.padding_idx is None else s + f", padding_idx={self.padding_idx}"

@@ -1,6 +1,9 @@
 """RNN, LSTM and GRU: cells, and layers that unroll a cell over time in plain Python (backprop through time)."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,17 +27,23 @@ from ..functional._args import check_dtypes
 from ..module import Module
 from ..parameter import Parameter
 
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from autograd_core.types import TensorLike
+
+
 __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNN", "LSTM", "GRU"]
 
 
-def _uniform_parameter(shape, hidden_size):
+def _uniform_parameter(shape: tuple[int, ...], hidden_size: int) -> Parameter:
     """PyTorch's RNN initialisation: every weight and bias uniform in (-1/sqrt(H), 1/sqrt(H))."""
     p = Parameter(np.empty(shape, get_default_dtype()))
     bound = 1 / math.sqrt(hidden_size) if hidden_size > 0 else 0
     return init.uniform_(p, -bound, bound)
 
 
-def _check_sizes(name, input_size, hidden_size, least=1):
+def _check_sizes(name: str, input_size: int, hidden_size: int, least: int = 1) -> None:
     for what, n in (("input_size", input_size), ("hidden_size", hidden_size)):
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < least:
             raise ValueError(f"{name}: {what} must be an integer >= {least}, got {n!r}")
@@ -44,7 +53,10 @@ def _check_sizes(name, input_size, hidden_size, least=1):
 
 
 class _CellBase(Module):
-    def __init__(self, input_size, hidden_size, bias, gates):
+    bias_ih: Parameter | None  # registered: None with bias=False
+    bias_hh: Parameter | None
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, gates: int) -> None:
         super().__init__()
         _check_sizes(type(self).__name__, input_size, hidden_size, least=0)  # PyTorch's cells take 0, its layers not
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
@@ -57,43 +69,45 @@ class _CellBase(Module):
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
 
-    def _weights(self):
+    def _weights(self) -> tuple[Parameter, Parameter, Parameter | None, Parameter | None]:
         return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias else ", bias=False")
 
 
 class RNNCell(_CellBase):
     """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu)."""
 
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
+    def __init__(
+        self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: Literal["tanh", "relu"] = "tanh"
+    ) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNNCell: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, bias, 1)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input, hx=None):
+    def forward(self, input: TensorLike, hx: Tensor | None = None) -> Tensor:
         return F.rnn_cell(as_tensor(input), hx, *self._weights(), nonlinearity=self.nonlinearity)
 
 
 class LSTMCell(_CellBase):
     """(h', c') from the gates i, f, g, o: c' = f * c + i * g, h' = o * tanh(c')."""
 
-    def __init__(self, input_size, hidden_size, bias=True):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
         super().__init__(input_size, hidden_size, bias, 4)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: TensorLike, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
         return F.lstm_cell(as_tensor(input), hx, *self._weights())
 
 
 class GRUCell(_CellBase):
     """h' = (1 - z) * n + z * h from the gates r, z, n."""
 
-    def __init__(self, input_size, hidden_size, bias=True):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True) -> None:
         super().__init__(input_size, hidden_size, bias, 3)
 
-    def forward(self, input, hx=None):
+    def forward(self, input: TensorLike, hx: Tensor | None = None) -> Tensor:
         return F.gru_cell(as_tensor(input), hx, *self._weights())
 
 
@@ -113,8 +127,15 @@ class RNNBase(Module):
     _num_states = 1  # LSTM carries (h, c)
 
     def __init__(
-        self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0, bidirectional=False
-    ):
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+    ) -> None:
         super().__init__()
         name = type(self).__name__
         _check_sizes(name, input_size, hidden_size)
@@ -152,7 +173,7 @@ class RNNBase(Module):
         once per sequence, biases summed where the equations allow it."""
         return (w_ih.T, R._summed(b_ih, b_hh)), (w_hh.T,)
 
-    def _step(self, xw, state, weights):
+    def _step(self, xw: Tensor, state: tuple[Tensor, ...], weights: Any) -> tuple[Tensor, ...]:
         """The new state from the step's projected input xw and the old state."""
         raise NotImplementedError
 
@@ -166,7 +187,9 @@ class RNNBase(Module):
         )
 
     # -- the unrolled forward pass -------------------------------------------------------------------
-    def forward(self, input, hx=None, lengths=None):
+    def forward(
+        self, input: TensorLike, hx: Tensor | tuple[Tensor, Tensor] | None = None, lengths: TensorLike | None = None
+    ) -> tuple[Tensor, Tensor | tuple[Tensor, ...]]:
         x = as_tensor(input)
         batched = self._check_input(x)
         if not batched:
@@ -224,7 +247,7 @@ class RNNBase(Module):
 
     def _unroll(self, step_input, steps, state, weights, masks, reverse):
         """Run one direction of one layer over all steps; returns the per-step outputs and the last state."""
-        ys = [None] * steps
+        ys: list[Tensor | None] = [None] * steps  # every entry is set below
         for t in reversed(range(steps)) if reverse else range(steps):
             with name_scope(f"t={t}"):
                 new = self._step(step_input(t), state, weights)
@@ -291,7 +314,7 @@ class RNNBase(Module):
         real = np.arange(steps)[:, None] < lengths[None, :]  # (T, B)
         return [None if r.all() else r[:, None] for r in real]
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         for k, default in (
             ("num_layers", 1),
@@ -310,21 +333,27 @@ class RNN(RNNBase):
 
     def __init__(
         self,
-        input_size,
-        hidden_size,
-        num_layers=1,
-        nonlinearity="tanh",
-        bias=True,
-        batch_first=False,
-        dropout=0.0,
-        bidirectional=False,
-    ):
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: Literal["tanh", "relu"] = "tanh",
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+    ) -> None:
         if nonlinearity not in ("tanh", "relu"):
             raise ValueError(f"RNN: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
         self.nonlinearity = nonlinearity
 
-    def _step(self, xw, state, weights):
+    if TYPE_CHECKING:  # the same forward, returning (output, h_n)
+
+        def forward(
+            self, input: TensorLike, hx: Tensor | tuple[Tensor, Tensor] | None = None, lengths: TensorLike | None = None
+        ) -> tuple[Tensor, Tensor]: ...
+
+    def _step(self, xw: Tensor, state: tuple[Tensor, ...], weights: tuple[Tensor]) -> tuple[Tensor]:
         return (R.rnn_update(xw, state[0], *weights, nonlinearity=self.nonlinearity),)
 
 
@@ -333,7 +362,13 @@ class LSTM(RNNBase):
 
     _gate_count, _num_states = 4, 2
 
-    def _step(self, xw, state, weights):
+    if TYPE_CHECKING:  # the same forward, returning (output, (h_n, c_n))
+
+        def forward(
+            self, input: TensorLike, hx: Tensor | tuple[Tensor, Tensor] | None = None, lengths: TensorLike | None = None
+        ) -> tuple[Tensor, tuple[Tensor, Tensor]]: ...
+
+    def _step(self, xw: Tensor, state: tuple[Tensor, ...], weights: tuple[Tensor]) -> tuple[Tensor, Tensor]:
         # One fused primitive per step (ag.fused_lstm_update): R.lstm_update's numbers, ~14 ops fewer per step
         return fused_lstm_update(xw, state[0], state[1], *weights, validate=False)
 
@@ -343,9 +378,15 @@ class GRU(RNNBase):
 
     _gate_count = 3
 
+    if TYPE_CHECKING:  # the same forward, returning (output, h_n)
+
+        def forward(
+            self, input: TensorLike, hx: Tensor | tuple[Tensor, Tensor] | None = None, lengths: TensorLike | None = None
+        ) -> tuple[Tensor, Tensor]: ...
+
     def _prepare(self, w_ih, w_hh, b_ih, b_hh):
         return (w_ih.T, b_ih), (w_hh.T, b_hh)  # b_hn is multiplied by r, so the biases stay apart
 
-    def _step(self, xw, state, weights):
+    def _step(self, xw: Tensor, state: tuple[Tensor, ...], weights: tuple[Tensor, Tensor | None]) -> tuple[Tensor]:
         # One fused primitive per step (ag.fused_gru_update): R.gru_update's numbers, ~12 ops fewer per step
         return (fused_gru_update(xw, state[0], *weights, validate=False),)

@@ -1,8 +1,16 @@
 """Adadelta: steps scaled by the ratio of running RMS of past updates and of gradients (PyTorch's update)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .optimizer import FLAG, NON_NEGATIVE, UNIT, Optimizer
+
+if TYPE_CHECKING:
+    from .optimizer import ParamsT
+
 
 __all__ = ["Adadelta"]
 
@@ -15,7 +23,16 @@ class Adadelta(Optimizer):
 
     options = dict(lr=NON_NEGATIVE, rho=UNIT, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE, maximize=FLAG)
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, *, maximize=False):
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1.0,
+        rho: float = 0.9,
+        eps: float = 1e-6,
+        weight_decay: float = 0.0,
+        *,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize))
 
     def _state_keys(self, group):

@@ -1,8 +1,16 @@
 """Adagrad: steps scaled by the root of the sum of every past squared gradient (PyTorch's update)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .optimizer import FLAG, NON_NEGATIVE, Optimizer
+
+if TYPE_CHECKING:
+    from .optimizer import ParamsT
+
 
 __all__ = ["Adagrad"]
 
@@ -25,15 +33,15 @@ class Adagrad(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=1e-2,
-        lr_decay=0.0,
-        weight_decay=0.0,
-        initial_accumulator_value=0.0,
-        eps=1e-10,
+        params: ParamsT,
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
         *,
-        maximize=False,
-    ):
+        maximize: bool = False,
+    ) -> None:
         super().__init__(
             params,
             dict(

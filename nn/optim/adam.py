@@ -1,10 +1,19 @@
 """Adam and AdamW: steps scaled by running averages of the gradient and of its square (PyTorch's update)."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .optimizer import BETAS, FLAG, NON_NEGATIVE, Optimizer
+
+if TYPE_CHECKING:
+    from typing import ClassVar
+
+    from .optimizer import ParamsT
+
 
 __all__ = ["Adam", "AdamW"]
 
@@ -15,13 +24,22 @@ class Adam(Optimizer):
     weight_decay adds weight_decay * p to g (L2 penalty); amsgrad uses the running max of v.
     """
 
-    decoupled = False  # AdamW decays the weights directly instead
+    decoupled: ClassVar[bool] = False  # AdamW decays the weights directly instead
     implied = {"decoupled_weight_decay": False}
     options = dict(
         lr=NON_NEGATIVE, betas=BETAS, eps=NON_NEGATIVE, weight_decay=NON_NEGATIVE, amsgrad=FLAG, maximize=FLAG
     )
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, maximize=False):
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(
             params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize)
         )
@@ -62,5 +80,14 @@ class AdamW(Adam):
     decoupled = True
     implied = {"decoupled_weight_decay": True}
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False):
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize)

@@ -5,28 +5,41 @@ per batch; ReduceLROnPlateau: `step(metric)`), after `optimizer.step()`. The fir
 Each scheduler computes the next rate from the current one, as PyTorch's do, so chained schedulers compose.
 """
 
+from __future__ import annotations
+
 import copy
 import math
 import numbers
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .optimizer import Optimizer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, ClassVar, Literal, SupportsFloat, TypeVar
+
+    _V = TypeVar("_V")
+    _LrLambda = Callable[[int], float]  # the step count -> a factor of the base rate
+
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "LambdaLR", "OneCycleLR",
            "ReduceLROnPlateau"]  # fmt: skip
 
 
-def _check(where, name, value, ok, expected, error=ValueError):
+def _check(
+    where: str, name: str, value: _V, ok: Callable[[Any], object], expected: str, error: type[Exception] = ValueError
+) -> _V:
     if isinstance(value, bool) or not ok(value):
         raise error(f"{where}: {name} must be {expected}, got {value!r}")
     return value
 
 
-def _number(v):
+def _number(v: object) -> bool:
     return isinstance(v, numbers.Real) and v == v
 
 
-def _int(v):
+def _int(v: object) -> bool:
     return isinstance(v, numbers.Integral)
 
 
@@ -37,9 +50,9 @@ _PYTORCH_ONLY = {"_get_lr_called_within_step", "_is_initial", "verbose", "defaul
 class LRScheduler:
     """Base class: `get_lr()` gives every group's next rate from `last_epoch` (the number of steps taken)."""
 
-    _not_state = ("optimizer",)
+    _not_state: ClassVar[tuple[str, ...]] = ("optimizer",)
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         name = type(self).__name__
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{name}: optimizer must be an nn.optim.Optimizer, got {type(optimizer).__name__}")
@@ -60,25 +73,25 @@ class LRScheduler:
         self._step_count = 0
         self.step()
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         raise NotImplementedError
 
-    def step(self):
+    def step(self) -> None:
         self._step_count += 1
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The rates set by the last step(), one per parameter group."""
         return list(self._last_lr)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer (and LambdaLR's functions), copied."""
         return {k: copy.deepcopy(v) for k, v in self.__dict__.items() if k not in self._not_state}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a state saved by state_dict(), or by the same PyTorch scheduler (its own bookkeeping dropped)."""
         name = type(self).__name__
         if not isinstance(state_dict, dict):
@@ -96,19 +109,19 @@ class LRScheduler:
             )
         self.__dict__.update(copy.deepcopy(state))
 
-    def _lrs(self):
+    def _lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
 
 
 class StepLR(LRScheduler):
     """lr *= gamma every step_size steps."""
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = _check("StepLR", "step_size", step_size, lambda v: _int(v) and v > 0, "a positive int")
         self.gamma = _check("StepLR", "gamma", gamma, _number, "a number")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size:
             return self._lrs()
         return [lr * self.gamma for lr in self._lrs()]
@@ -117,7 +130,13 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """lr *= gamma at each milestone (a step count; a milestone listed twice multiplies twice)."""
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        milestones: list[int] | tuple[int, ...] | set[int] | range,
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
         ms = list(milestones) if isinstance(milestones, (list, tuple, set, range)) else None
         _check(
             "MultiStepLR",
@@ -131,7 +150,7 @@ class MultiStepLR(LRScheduler):
         self.gamma = _check("MultiStepLR", "gamma", gamma, _number, "a number")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch not in self.milestones:
             return self._lrs()
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._lrs()]
@@ -140,11 +159,11 @@ class MultiStepLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """lr *= gamma every step."""
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = _check("ExponentialLR", "gamma", gamma, _number, "a number")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         if self.last_epoch == 0:
             return self._lrs()
         return [lr * self.gamma for lr in self._lrs()]
@@ -154,12 +173,12 @@ class CosineAnnealingLR(LRScheduler):
     """lr_t = eta_min + (base_lr - eta_min) (1 + cos(pi t / T_max)) / 2, computed step to step as PyTorch does
     (after T_max it rises again: a cosine of period 2 T_max)."""
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = _check("CosineAnnealingLR", "T_max", T_max, lambda v: _int(v) and v > 0, "a positive int")
         self.eta_min = _check("CosineAnnealingLR", "eta_min", eta_min, _number, "a number")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         t, T, lo = self.last_epoch, self.T_max, self.eta_min
         if t == 0:
             return self._lrs()
@@ -178,7 +197,12 @@ class LambdaLR(LRScheduler):
 
     _not_state = ("optimizer", "lr_lambdas")
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: _LrLambda | list[_LrLambda] | tuple[_LrLambda, ...],
+        last_epoch: int = -1,
+    ) -> None:
         groups = optimizer.param_groups if isinstance(optimizer, Optimizer) else []
         fns = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * len(groups)
         if len(fns) != len(groups):
@@ -188,7 +212,7 @@ class LambdaLR(LRScheduler):
         self.lr_lambdas = fns
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
@@ -199,21 +223,21 @@ class OneCycleLR(LRScheduler):
 
     def __init__(
         self,
-        optimizer,
-        max_lr,
-        total_steps=None,
-        epochs=None,
-        steps_per_epoch=None,
-        pct_start=0.3,
-        anneal_strategy="cos",
-        cycle_momentum=True,
-        base_momentum=0.85,
-        max_momentum=0.95,
-        div_factor=25.0,
-        final_div_factor=1e4,
-        three_phase=False,
-        last_epoch=-1,
-    ):
+        optimizer: Optimizer,
+        max_lr: float | list[float] | tuple[float, ...],
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: Literal["cos", "linear"] = "cos",
+        cycle_momentum: bool = True,
+        base_momentum: float | list[float] | tuple[float, ...] = 0.85,
+        max_momentum: float | list[float] | tuple[float, ...] = 0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
         w = "OneCycleLR"
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{w}: optimizer must be an nn.optim.Optimizer, got {type(optimizer).__name__}")
@@ -238,7 +262,7 @@ class OneCycleLR(LRScheduler):
         max_lrs = self._per_group(max_lr, "max_lr", groups)
         total = self.total_steps
         if three_phase:
-            self._schedule_phases = [
+            self._schedule_phases: list[dict[str, Any]] = [  # end_step a number, the rest option names
                 dict(
                     end_step=float(pct_start * total) - 1,
                     start_lr="initial_lr",
@@ -321,7 +345,7 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(
@@ -351,16 +375,16 @@ class ReduceLROnPlateau(LRScheduler):
 
     def __init__(
         self,
-        optimizer,
-        mode="min",
-        factor=0.1,
-        patience=10,
-        threshold=1e-4,
-        threshold_mode="rel",
-        cooldown=0,
-        min_lr=0.0,
-        eps=1e-8,
-    ):
+        optimizer: Optimizer,
+        mode: Literal["min", "max"] = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: Literal["rel", "abs"] = "rel",
+        cooldown: int = 0,
+        min_lr: float | list[float] | tuple[float, ...] = 0.0,
+        eps: float = 1e-8,
+    ) -> None:
         w = "ReduceLROnPlateau"
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{w}: optimizer must be an nn.optim.Optimizer, got {type(optimizer).__name__}")
@@ -384,7 +408,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.num_bad_epochs, self.cooldown_counter, self.last_epoch = 0, 0, 0
         self._last_lr = self._lrs()
 
-    def step(self, metrics):
+    def step(self, metrics: SupportsFloat) -> None:  # type: ignore[override]  # step(metric), as in PyTorch
         """One epoch's metric (a number or a one-element Tensor)."""
         current = float(metrics.item() if hasattr(metrics, "item") else metrics)
         self.last_epoch += 1

@@ -1,10 +1,17 @@
 """NAdam: Adam with Nesterov momentum and a warming momentum schedule (Dozat 2016; PyTorch's update)."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .optimizer import BETAS, FLAG, NON_NEGATIVE, Optimizer
+
+if TYPE_CHECKING:
+    from .optimizer import ParamsT
+
 
 __all__ = ["NAdam"]
 
@@ -31,16 +38,16 @@ class NAdam(Optimizer):
 
     def __init__(
         self,
-        params,
-        lr=2e-3,
-        betas=(0.9, 0.999),
-        eps=1e-8,
-        weight_decay=0.0,
-        momentum_decay=4e-3,
-        decoupled_weight_decay=False,
+        params: ParamsT,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
         *,
-        maximize=False,
-    ):
+        maximize: bool = False,
+    ) -> None:
         super().__init__(
             params,
             dict(

@@ -1,26 +1,40 @@
 """`Optimizer`: parameter groups, per-parameter state, zero_grad and state_dict, shared by every optimizer."""
 
+from __future__ import annotations
+
 import copy
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from autograd_core import AnomalyError, Tensor, enable_grad, is_anomaly_enabled, no_grad
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any, ClassVar, TypeVar
+
+    # what each optimizer takes: parameters (any leaf Tensors), or parameter groups: dicts with 'params' and options
+    ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
+    # an option's check: (what is expected, is the type right, is the value right)
+    _Check = tuple[str, Callable[[Any], bool], Callable[[Any], bool]]
+    _L = TypeVar("_L")  # what a closure returns (the loss)
+
+
 __all__ = ["Optimizer"]
 
 
-def _real(v):
+def _real(v: object) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
 
 
 # An option's check: (what is expected, is the type right (else TypeError), is the value right (else ValueError)).
 # The value checks are comparisons that NaN fails (v >= 0, v == v), so NaN is refused too.
-NON_NEGATIVE = ("a number >= 0", _real, lambda v: v >= 0)
-NUMBER = ("a number", _real, lambda v: v == v)
-UNIT = ("a number in [0, 1]", _real, lambda v: 0 <= v <= 1)
-FLAG = ("True or False", lambda v: isinstance(v, (bool, np.bool_)), lambda v: True)
-BETAS = (
+NON_NEGATIVE: _Check = ("a number >= 0", _real, lambda v: v >= 0)
+NUMBER: _Check = ("a number", _real, lambda v: v == v)
+UNIT: _Check = ("a number in [0, 1]", _real, lambda v: 0 <= v <= 1)
+FLAG: _Check = ("True or False", lambda v: isinstance(v, (bool, np.bool_)), lambda v: True)
+BETAS: _Check = (
     "a pair of numbers in [0, 1)",
     lambda v: isinstance(v, (tuple, list)) and all(map(_real, v)),
     lambda v: len(v) == 2 and all(0 <= b < 1 for b in v),
@@ -48,20 +62,22 @@ class Optimizer:
     no_grad, for every parameter that has a gradient, once every gradient has been checked.
     """
 
-    options = {}
-    implied = {}  # options PyTorch saves that tell this class from a sibling (Adam's decoupled_weight_decay=False)
+    options: ClassVar[dict[str, _Check]] = {}
+    implied: ClassVar[
+        dict[str, Any]
+    ] = {}  # options PyTorch saves that tell this class from a sibling (Adam's decoupled_weight_decay=False)
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self._check_options(defaults, type(self).__name__)
         self.defaults = dict(defaults)
-        self.state = {}  # id(param) -> dict of arrays and counters
-        self.param_groups = []
+        self.state: dict[int, dict[str, Any]] = {}  # id(param) -> dict of arrays and counters
+        self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError(
                 "params must be an iterable of Tensors or of dicts, got a single Tensor: "
                 "pass model.parameters() or [tensor]"
             )
-        groups = list(params)
+        groups: list[Any] = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(groups[0], dict):
@@ -69,7 +85,7 @@ class Optimizer:
         for g in groups:
             self.add_param_group(g)
 
-    def add_param_group(self, group):
+    def add_param_group(self, group: dict[str, Any]) -> None:
         if not isinstance(group, dict):
             raise TypeError(f"a parameter group must be a dict, got {type(group).__name__}")
         group = dict(group)
@@ -115,7 +131,7 @@ class Optimizer:
         arrays are a subclass's own and are copied as they are)."""
         return None
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget every parameter's gradient (None, or zeros with set_to_none=False)."""
         for g in self.param_groups:
             for p in g["params"]:
@@ -125,7 +141,7 @@ class Optimizer:
                     p.grad = Tensor(np.zeros_like(p.data))
 
     @no_grad()
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], _L] | None = None) -> _L | None:
         """One update of every parameter that has a gradient; `closure` re-evaluates and returns the loss.
 
         Every gradient, option and state array is checked before the first update, so a step that raises has
@@ -157,12 +173,14 @@ class Optimizer:
         raise NotImplementedError
 
     # ---- state -------------------------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """{'state': {index: {...}}, 'param_groups': [{options, 'params': [indices]}]}, numbered like PyTorch.
 
         'optimizer' names the class, so that loading into another optimizer can say where the dict came from.
         """
-        index, groups, i = {}, [], 0
+        index: dict[int, int] = {}
+        groups: list[dict[str, Any]] = []
+        i = 0
         for g in self.param_groups:
             ids = []
             for p in g["params"]:
@@ -173,7 +191,7 @@ class Optimizer:
         state = {index[k]: copy.deepcopy(v) for k, v in self.state.items() if k in index and v}
         return {"optimizer": type(self).__name__, "state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore options and per-parameter state saved by state_dict(); checks everything before changing anything."""
         options, state = self._checked_state_dict(state_dict)
         for mine, opts in zip(self.param_groups, options):
@@ -209,7 +227,8 @@ class Optimizer:
                 f"{len(self.param_groups)}; nothing loaded"
             )
 
-        options, by_index = [], {}
+        options: list[dict[str, Any]] = []
+        by_index: dict[int, tuple[Tensor, dict[str, Any]]] = {}
         for gi, (saved, mine) in enumerate(zip(groups, self.param_groups)):
             opts = self._checked_options(saved, f"{where}: parameter group {gi}")
             ids = saved.get("params")
@@ -228,7 +247,7 @@ class Optimizer:
                     raise ValueError(f"{where}: parameter index {i} is listed twice in 'param_groups'")
                 by_index[i] = (p, opts)
 
-        state = {}
+        state: dict[int, dict[str, Any]] = {}
         for i, s in saved_state.items():
             if i not in by_index:
                 raise ValueError(
@@ -271,7 +290,7 @@ class Optimizer:
                     f"{where} has keys {sorted(map(str, s))}, but {type(self).__name__} keeps "
                     f"{sorted(required)}{extra}; nothing loaded"
                 )
-        out = {}
+        out: dict[str, Any] = {}
         for k, v in s.items():
             if k == "step":
                 a = np.asarray(v.data if isinstance(v, Tensor) else v)
@@ -292,7 +311,7 @@ class Optimizer:
             out[k] = a.astype(p.dtype, copy=True)
         return out
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         lines = [type(self).__name__ + " ("]
         for i, g in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")

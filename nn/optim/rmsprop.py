@@ -1,8 +1,16 @@
 """RMSprop: steps scaled by a running RMS of the gradient, optionally centered and with momentum (PyTorch's update)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .optimizer import FLAG, NON_NEGATIVE, Optimizer
+
+if TYPE_CHECKING:
+    from .optimizer import ParamsT
+
 
 __all__ = ["RMSprop"]
 
@@ -26,8 +34,17 @@ class RMSprop(Optimizer):
     )
 
     def __init__(
-        self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, *, maximize=False
-    ):
+        self,
+        params: ParamsT,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(
             params,
             dict(

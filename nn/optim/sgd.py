@@ -1,6 +1,14 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay (PyTorch's update)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .optimizer import FLAG, NON_NEGATIVE, NUMBER, Optimizer
+
+if TYPE_CHECKING:
+    from .optimizer import ParamsT
+
 
 __all__ = ["SGD"]
 
@@ -21,7 +29,16 @@ class SGD(Optimizer):
         maximize=FLAG,
     )
 
-    def __init__(self, params, lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False):
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        maximize: bool = False,
+    ) -> None:
         super().__init__(
             params,
             dict(
