@@ -1,12 +1,23 @@
 """`detect_anomaly()`: find the first op whose forward or backward produces NaN or Inf, and where it was made."""
 
+from __future__ import annotations
+
 import contextlib
 import sys
 import traceback
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from . import state
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+    from types import FrameType
+
+    from .function import Function
+    from .tensor import Tensor
+    from .types import Array, Operand
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled", "record", "check_forward", "check_backward"]
 
@@ -16,14 +27,14 @@ class AnomalyError(RuntimeError):
 
 
 @contextlib.contextmanager
-def detect_anomaly():
+def detect_anomaly() -> Iterator[None]:
     """Inside: every op checks its output (forward) and its input gradients (backward) for NaN/Inf and raises
     naming the op, its scope and input shapes, and the user code that created it. Slow; for debugging."""
     with state.setting(state.anomaly, True):
         yield
 
 
-def is_anomaly_enabled():
+def is_anomaly_enabled() -> bool:
     return state.anomaly.get()
 
 
@@ -33,7 +44,8 @@ def _user_stack(limit=10):
     Ten frames reach past a layer's own calls (an LSTM's step inside its unroll inside Module.__call__) to the
     user's line that called the model.
     """
-    frames, f = [], sys._getframe(1)
+    frames: list[tuple[FrameType, int]] = []
+    f: FrameType | None = sys._getframe(1)
     while f is not None and len(frames) < limit:
         if "/autograd_core/" not in f.f_code.co_filename.replace("\\", "/"):
             frames.append((f, f.f_lineno))
@@ -41,7 +53,7 @@ def _user_stack(limit=10):
     return "".join(traceback.format_list(traceback.StackSummary.extract(reversed(frames))))
 
 
-def record(ctx):
+def record(ctx: Function) -> None:
     ctx.creation_stack = _user_stack()
 
 
@@ -53,16 +65,16 @@ def _describe(ctx, parents):
     return f"op {type(ctx).__name__} in scope {where} with inputs of shape {shapes}; created at:\n{made}"
 
 
-def check_forward(ctx, out, parents):
+def check_forward(ctx: Function, out: Array, parents: Sequence[Tensor]) -> None:
     if out.dtype.kind in "fc" and not np.isfinite(out).all():
         raise AnomalyError(f"forward produced {_bad(out)}: {_describe(ctx, parents)}")
 
 
-def check_backward(ctx, grads):
+def check_backward(ctx: Function, grads: Sequence[Operand | None]) -> None:
     for i, g in enumerate(grads):
         if g is None:
             continue
-        a = g.data if hasattr(g, "_ctx") else g
+        a = cast("Tensor", g).data if hasattr(g, "_ctx") else g
         if a.dtype.kind in "fc" and not np.isfinite(a).all():
             raise AnomalyError(
                 f"backward produced {_bad(a)} in the gradient of input {i}: {_describe(ctx, ctx.parents)}"

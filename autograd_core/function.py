@@ -13,12 +13,20 @@ the same code, written with operators arrays and Tensors share, records a differ
 floating array saved without a role cannot be matched to a Tensor: `create_graph=True` then raises, naming it.
 """
 
+from __future__ import annotations
+
 import itertools
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from . import anomaly, state, version
 from .tensor import Tensor, _plain, as_tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .types import Array, Grads, Index, Operand, Shape, TensorLike
 
 __all__ = ["Function", "Scattered", "unbroadcast", "broadcast_to", "select"]
 
@@ -29,22 +37,37 @@ class Function:
     # What the engine keeps on a node lives in slots; what a forward saves lands in the instance __dict__,
     # so freeing the saved arrays after backward is one dict.clear().
     __slots__ = ("parents", "needs_input_grad", "scope", "epoch", "seq", "creation_stack", "__dict__")
-    freed = False  # set on the instance once backward has freed the saved arrays
+    parents: tuple[Tensor, ...]  # the inputs, as Tensors
+    needs_input_grad: tuple[bool, ...]
+    scope: str
+    epoch: int
+    seq: int
+    creation_stack: str
+    freed: bool = False  # set on the instance once backward has freed the saved arrays
     # Optional: a staticmethod the backward pass calls in place of `backward` on arrays (never with create_graph),
     # allowed to return `Scattered` gradients; `backward` itself always returns whole arrays (GetItem has one).
-    sparse_backward = None
-    saves = {}  # ctx attribute -> role (an input's index, "output", "constant" or "recomputed"); see above
-    rule = None  # the local rule in lecture notation, one part per input ("g * y, g * x"): drawings and docs read it
+    sparse_backward: ClassVar[Callable[..., Grads] | None] = None
+    # ctx attribute -> role (an input's index, "output", "constant" or "recomputed"); see above
+    saves: ClassVar[dict[str, int | str]] = {}
+    rule: ClassVar[str | None] = (
+        None  # the local rule in lecture notation, one part per input ("g * y, g * x"): drawings and docs read it
+    )
 
+    if TYPE_CHECKING:  # what forward saves on ctx (`ctx.x = x`): any name, any value
+
+        def __getattr__(self, name: str) -> Any: ...
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+    # A subclass takes its own arrays and keyword parameters: forward(ctx, x, y, *, axis), so these are Any here.
     @staticmethod
-    def forward(ctx, *arrays, **params):
+    def forward(ctx: Function, *arrays: Any, **params: Any) -> Array:
         raise NotImplementedError
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Function, grad: Operand) -> Grads:
         raise NotImplementedError
 
-    def save_for_backward(self, *arrays):
+    def save_for_backward(self, *arrays: Array) -> None:
         """Keep inputs or the output (the arrays forward was given or returns) for backward, as `ctx.saved_tensors`."""
         inputs = [p.data for p in self.parents]
         self.saved_tensors = arrays
@@ -52,26 +75,27 @@ class Function:
         self.saved_roles = tuple(next((i for i, x in enumerate(inputs) if x is a), None) for a in arrays)
 
     @classmethod
-    def apply(cls, *inputs, **params):
+    def apply(cls, *inputs: TensorLike, **params: Any) -> Tensor:
         arrays, needs = [], []
         for t in inputs:  # one plain loop: this is the hottest code in the engine
             if not isinstance(t, Tensor):
                 return cls.apply(*[as_tensor(x) for x in inputs], **params)
             arrays.append(t.data)
             needs.append(t.requires_grad)
+        parents: tuple[Tensor, ...] = inputs  # type: ignore[assignment]  # all Tensors: the loop made sure
         ctx = cls.__new__(cls)
-        ctx.parents = inputs
+        ctx.parents = parents
         try:
             out = cls.forward(ctx, *arrays, **params)
         except (ValueError, TypeError, IndexError) as e:
-            shapes = " and ".join(str(t.shape) for t in inputs)
+            shapes = " and ".join(str(t.shape) for t in parents)
             raise _plain(e)(f"{cls.__name__}: cannot apply to inputs of shape {shapes}: {e}") from None
         if type(out) is not np.ndarray:
             out = _wrap_scalar(ctx, out)
         result = Tensor.__new__(Tensor)
         result.data = out
         if out.base is not None:  # a view of an input shares its version counter: writing into one changes both
-            version.share_if_view(result, inputs, arrays)
+            version.share_if_view(result, parents, arrays)
         if True in needs and state.grad_enabled.get():
             if out.dtype.kind == "c":
                 raise TypeError(
@@ -88,10 +112,10 @@ class Function:
             if state.anomaly.get():
                 anomaly.record(ctx)
         if state.anomaly.get():
-            anomaly.check_forward(ctx, result.data, inputs)
+            anomaly.check_forward(ctx, result.data, parents)
         return result
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 
 
@@ -118,17 +142,21 @@ class Scattered:
 
     __slots__ = ("shape", "index", "values")
 
-    def __init__(self, shape, index, values):
+    shape: Shape
+    index: Index
+    values: Array
+
+    def __init__(self, shape: Shape, index: Index, values: Array) -> None:
         self.shape, self.index, self.values = shape, index, values
 
-    def dense(self):
+    def dense(self) -> Array:
         """The whole gradient as one array (for tools that look at it: graph.recording)."""
         out = np.zeros(self.shape, self.values.dtype)
         out[self.index] = self.values
         return out
 
 
-def unbroadcast(g, shape):
+def unbroadcast(g: Operand, shape: Shape) -> Operand:
     """Sum a gradient back to the shape of an input that was broadcast to g's shape."""
     if g.shape == shape:
         return g
@@ -139,11 +167,11 @@ def unbroadcast(g, shape):
     return g.reshape(shape)
 
 
-def broadcast_to(g, shape):
+def broadcast_to(g: Operand, shape: Sequence[int]) -> Operand:
     return g.broadcast_to(shape) if isinstance(g, Tensor) else np.broadcast_to(g, shape)
 
 
-def select(cond, g):
+def select(cond: Array, g: Operand) -> Operand:
     """g where cond holds, 0 elsewhere (a mask product would turn inf * 0 into nan)."""
     if isinstance(g, Tensor):
         from .ops.elementwise import Where

@@ -13,6 +13,8 @@ CPython still collects whenever the old generation grew by 25%, which no thresho
 takes 4.1 s with this policy, 5.7 s without, 1.9 s with the collector off (gc.disable / gc.freeze are the user's call).
 """
 
+from __future__ import annotations
+
 import gc
 
 __all__ = ["relax_full_collections", "restore_python_gc"]
@@ -21,12 +23,12 @@ FULL_COLLECTION_INTERVAL = 100  # CPython's default third threshold is 10
 _before = gc.get_threshold()
 
 
-def relax_full_collections(interval=FULL_COLLECTION_INTERVAL):
+def relax_full_collections(interval: int = FULL_COLLECTION_INTERVAL) -> None:
     """Collect the oldest generation at most every `interval` middle-generation collections."""
     young, middle, full = gc.get_threshold()
     gc.set_threshold(young, middle, max(full, interval))
 
 
-def restore_python_gc():
+def restore_python_gc() -> None:
     """CPython's thresholds as they were before autograd_core was imported."""
     gc.set_threshold(*_before)

@@ -1,10 +1,17 @@
 """Finite-difference checks of gradients, for the engine's own ops and for users' functions."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import grad_mode
 from .graph import grad as _grad
 from .tensor import Tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -40,7 +47,15 @@ def _float64_inputs(inputs):
     return xs
 
 
-def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
+def gradcheck(
+    fn: Callable[..., Tensor | Sequence[Tensor]],
+    inputs: Tensor | Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    seed: int = 0,
+) -> bool:
     """Compare fn's analytic gradients with central differences, in float64.
 
     fn maps the inputs to a Tensor (or a tuple of Tensors). Every input Tensor that requires grad is checked:
@@ -62,6 +77,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
             return sum(float(np.sum(np.asarray(o.data, dtype=np.float64) * v)) for o, v in zip(_as_tuple(fn(*xs)), vs))
 
     live = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]
+    analytic: Sequence[Tensor | None]
     if live:
         analytic = _grad(
             [o for o, _ in live], [xs[i] for i in checked], grad_outputs=[Tensor(v) for _, v in live], allow_unused=True
@@ -69,9 +85,9 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     else:
         analytic = [None] * len(checked)
 
-    for i, a in zip(checked, analytic):
+    for i, g in zip(checked, analytic):
         x = xs[i]
-        a = np.zeros(x.shape) if a is None else np.asarray(a.data, dtype=np.float64)
+        a = np.zeros(x.shape) if g is None else np.asarray(g.data, dtype=np.float64)
         numeric = np.zeros(x.shape)
         flat = x.data.reshape(-1)  # a view: perturbing it perturbs x
         for j in range(flat.size):
@@ -97,7 +113,15 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, 
     return True
 
 
-def gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, seed=0):
+def gradgradcheck(
+    fn: Callable[..., Tensor | Sequence[Tensor]],
+    inputs: Tensor | Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    raise_exception: bool = True,
+    seed: int = 0,
+) -> bool:
     """Check second derivatives: gradcheck of the (recorded) vector-Jacobian product of fn."""
     inputs = _checked_args("gradgradcheck", fn, inputs, eps, atol, rtol)
     rng = np.random.default_rng(seed + 1)

@@ -5,8 +5,11 @@ whole pass succeeded, and saved arrays are freed only then: an exception inside 
 `.grad` and the graph as they were.
 """
 
+from __future__ import annotations
+
 import contextlib
 from heapq import heappop, heappush
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,11 +17,17 @@ from . import anomaly, state, version
 from .function import Scattered
 from .tensor import Tensor, _to_array
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from .function import Function
+    from .types import Array, Grads, Operand, Recorder, TensorLike
+
 __all__ = ["recording", "toposort", "run_backward", "backward", "grad"]
 
 
 @contextlib.contextmanager
-def recording(fn):
+def recording(fn: Recorder) -> Iterator[Recorder]:
     """Inside, in this thread: `fn(tensor, grad, input_grads)` is called once per tensor when its gradient is
     complete, with the gradients its op sent to its inputs (None for a leaf). viz.record_gradients() uses it;
     with no recorder the backward pass pays one truth test per node for the feature."""
@@ -26,7 +35,7 @@ def recording(fn):
         yield fn
 
 
-def toposort(roots):
+def toposort(roots: Iterable[Tensor]) -> list[Tensor]:
     """Tensors that require grad reachable from roots, each listed before the tensors it was computed from."""
     found, stack = {}, [r for r in roots if r.requires_grad]
     while stack:
@@ -125,7 +134,7 @@ def _holds_float_array(v):
     return isinstance(v, (tuple, list)) and any(_holds_float_array(a) for a in v)
 
 
-def _backward_recorded(ctx, g, out):
+def _backward_recorded(ctx: Function, g: Operand, out: Tensor) -> Grads:
     """Run ctx.backward with the Tensors of the saved inputs and output, so the backward pass is itself recorded."""
     cls = type(ctx)
     proxy = cls.__new__(cls)
@@ -155,13 +164,21 @@ def _run_hooks(t, g, create_graph):
     return g
 
 
-def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
+def run_backward(
+    roots: Sequence[Tensor],
+    root_grads: Sequence[Operand],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+) -> dict[int, Operand]:
     """Propagate root_grads from roots. Accumulates into leaves' .grad, or, with `inputs`, returns their grads.
 
     Nodes wait in a heap keyed by their sequence number, so each is processed once its gradient is complete
     (every node that used it was made later, hence processed earlier).
     """
-    grads, heap, leaves = {}, [], []
+    grads: dict[int, Operand] = {}
+    heap: list[tuple[int, Tensor]] = []
+    leaves: list[Tensor] = []
     owned = set()  # ids of tensors whose gradient buffer this pass allocated, so it may add into it in place
 
     def arrive(t, g):
@@ -211,7 +228,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
             captured[id(t)] = g
         elif t._retains_grad and wanted is None:
             updates.append((t, g))  # written with the leaves' gradients, once the whole pass has succeeded
-        ctx = t._ctx
+        ctx: Function = t._ctx  # type: ignore[assignment]  # in the heap: a tensor an op made
         if ctx.freed:
             raise _freed_error(ctx)
         if ctx.epoch != epoch:
@@ -226,7 +243,7 @@ def run_backward(roots, root_grads, retain_graph, create_graph, inputs=None):
         if type(parent_grads) is not tuple:
             parent_grads = _as_tuple(ctx, parent_grads)
         if checking:
-            anomaly.check_backward(ctx, [pg.values if type(pg) is Scattered else pg for pg in parent_grads])
+            anomaly.check_backward(ctx, [pg.values if type(pg) is Scattered else pg for pg in parent_grads])  # type: ignore[misc]  # `type(pg) is` narrows only one way
         if len(parent_grads) != len(ctx.parents):
             raise RuntimeError(
                 f"{type(ctx).__name__}.backward returned {len(parent_grads)} gradients for {len(ctx.parents)} inputs"
@@ -331,14 +348,23 @@ def _check_roots(roots):
             )
 
 
-def backward(tensor, grad=None, retain_graph=None, create_graph=False):
+def backward(
+    tensor: Tensor, grad: TensorLike | None = None, retain_graph: bool | None = None, create_graph: bool = False
+) -> None:
     _check_roots([tensor])
     if retain_graph is None:
         retain_graph = create_graph
     run_backward([tensor], [_root_grad(tensor, grad, create_graph)], retain_graph, create_graph)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False):
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Tensor | Array | Sequence[Tensor | Array | None] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
     """The gradients of outputs with respect to inputs, as a tuple; `.grad` of leaves is left untouched."""
     if not isinstance(outputs, (Tensor, list, tuple)) or not isinstance(inputs, (Tensor, list, tuple)):
         raise TypeError(
@@ -359,7 +385,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     root_grads = [_root_grad(o, g, create_graph) for o, g in zip(outputs, grad_outputs)]
     captured = run_backward(outputs, root_grads, retain_graph, create_graph, inputs=inputs)
-    result = []
+    result: list[Tensor | None] = []
     for i, t in enumerate(inputs):
         g = captured.get(id(t))
         if g is None:

@@ -9,6 +9,8 @@ up to TRIM_THRESHOLD bytes of freed memory stay with the process; `release_freed
 PyTorch in the same process is not slowed by it (its figures in benchmarks/run.py are those without the policy).
 """
 
+from __future__ import annotations
+
 import ctypes
 import os
 
@@ -32,7 +34,9 @@ def _libc():
     return ctypes.CDLL(None)  # the symbols already loaded: libc's among them (ctypes.util would cost 7 ms of import)
 
 
-def keep_freed_memory(trim_threshold=TRIM_THRESHOLD, top_pad=TOP_PAD, mmap_threshold=MMAP_THRESHOLD):
+def keep_freed_memory(
+    trim_threshold: int = TRIM_THRESHOLD, top_pad: int = TOP_PAD, mmap_threshold: int = MMAP_THRESHOLD
+) -> bool:
     """Ask glibc to keep freed memory for reuse; True if it was asked (False elsewhere: nothing to do)."""
     return _set(trim_threshold, top_pad, mmap_threshold)
 
@@ -50,7 +54,7 @@ def _set(trim_threshold, top_pad, mmap_threshold):
     )
 
 
-def release_freed_memory():
+def release_freed_memory() -> bool:
     """Give the freed memory the process keeps back to the kernel (glibc's malloc_trim); True if done."""
     libc = _libc()
     return bool(libc.malloc_trim(0)) if libc is not None else False

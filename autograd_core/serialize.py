@@ -1,20 +1,27 @@
 """`ag.save(obj, path)` / `ag.load(path)`: tensors, arrays and numbers in nested dicts, lists and tuples, as one
 .npz file. Never pickle: the structure is stored as JSON text beside the arrays, and loading refuses object arrays."""
 
+from __future__ import annotations
+
 import numbers
+import os
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .tensor import Tensor
+
+if TYPE_CHECKING:
+    from .types import Array
 
 __all__ = ["save", "load"]
 
 _STRUCTURE = "__structure__"
 
 
-def save(obj, path):
+def save(obj: Any, path: str | os.PathLike[str]) -> None:
     """Write obj (Tensors, arrays, numbers, strings, None, in dicts with str keys, lists and tuples) to path."""
-    arrays = {}
+    arrays: dict[str, Array] = {}
 
     def encode(o, where):
         if isinstance(o, Tensor):
@@ -43,10 +50,10 @@ def save(obj, path):
 
     structure = encode(obj, "the object")
     with open(path, "wb") as f:
-        np.savez(f, **arrays, **{_STRUCTURE: np.array(json.dumps(structure))})
+        np.savez(f, **arrays, **{_STRUCTURE: np.array(json.dumps(structure))})  # type: ignore[arg-type]  # numpy's stub: a **dict might set allow_pickle
 
 
-def load(path):
+def load(path: str | os.PathLike[str]) -> Any:
     """What save(obj, path) wrote, with Tensors as Tensors (requires_grad as saved)."""
     import json
     import zipfile

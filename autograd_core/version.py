@@ -7,10 +7,19 @@ was made in, a counter the epoch of its last change, and at backward a saved inp
 changed after the node was made would make the gradient silently use the new values, so the pass raises.
 """
 
+from __future__ import annotations
+
 import threading
 import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .tensor import Tensor
+    from .types import Array
 
 __all__ = ["Counter", "counter", "describe", "share_if_view", "bump", "modified_since"]
 
@@ -20,14 +29,17 @@ _lock = threading.Lock()  # an epoch and the counter it stamps change together, 
 
 class Counter:
     __slots__ = ("version", "modified_at", "owner")
+    version: int
+    modified_at: int
+    owner: weakref.ref[Tensor]
 
-    def __init__(self, owner):
+    def __init__(self, owner: Tensor) -> None:
         self.version = 0
         self.modified_at = 0
         self.owner = weakref.ref(owner)  # the tensor whose memory it counts, to name it in errors (a weight, not W.T)
 
 
-def counter(t):
+def counter(t: Tensor) -> Counter:
     """t's version counter, made on first use (most tensors are never changed in place, nor viewed)."""
     c = t._counter
     if c is None:
@@ -35,7 +47,7 @@ def counter(t):
     return c
 
 
-def describe(t):
+def describe(t: Tensor) -> str:
     """t's name for an error message, or that of the tensor whose memory it views."""
     if t.name:
         return repr(t.name)
@@ -45,7 +57,7 @@ def describe(t):
     return ""
 
 
-def share_if_view(result, inputs, arrays):
+def share_if_view(result: Tensor, inputs: Sequence[Tensor], arrays: Sequence[Array]) -> None:
     """Give `result` the counter of the input whose memory its data views, if any."""
     for t, a in zip(inputs, arrays):
         if np.may_share_memory(result.data, a):
@@ -53,7 +65,7 @@ def share_if_view(result, inputs, arrays):
             return
 
 
-def bump(t):
+def bump(t: Tensor) -> None:
     """Mark t, and every tensor sharing its memory through a view, as modified in place."""
     global epoch
     c = counter(t)
@@ -63,6 +75,6 @@ def bump(t):
         c.modified_at = epoch
 
 
-def modified_since(t, node_epoch):
+def modified_since(t: Tensor, node_epoch: int) -> bool:
     c = t._counter
     return c is not None and c.modified_at > node_epoch
