@@ -1,11 +1,19 @@
 """Elementwise primitives. Binary ops broadcast; each gradient is summed back to its input's shape."""
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
 from ..function import Function, select, unbroadcast
 from ..tensor import Tensor, _operand, as_tensor
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from ..types import Array, DTypeLike, Operand, TensorLike
 
 __all__ = ["Add", "Sub", "Mul", "Div", "Neg", "PowScalar", "Pow", "Exp", "Log", "Sqrt", "Abs", "Tanh", "Sigmoid",
            "Relu", "LeakyRelu", "Where", "Maximum", "Cast", "where", "maximum", "minimum", "clip", "exp", "log",
@@ -16,12 +24,12 @@ class Add(Function):
     rule = "g, g"
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Function, x: Array, y: Array) -> Array:
         ctx.shapes = x.shape, y.shape
         return x + y
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand, Operand]:
         xs, ys = ctx.shapes
         return unbroadcast(g, xs), unbroadcast(g, ys)
 
@@ -30,12 +38,12 @@ class Sub(Function):
     rule = "g, -g"
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Function, x: Array, y: Array) -> Array:
         ctx.shapes = x.shape, y.shape
         return x - y
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand, Operand | None]:
         xs, ys = ctx.shapes
         return unbroadcast(g, xs), (unbroadcast(-g, ys) if ctx.needs_input_grad[1] else None)
 
@@ -45,12 +53,12 @@ class Mul(Function):
     rule = "g * y, g * x"
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Function, x: Array, y: Array) -> Array:
         ctx.x, ctx.y = x, y
         return x * y
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, Operand | None]:
         return (
             unbroadcast(g * ctx.y, ctx.x.shape) if ctx.needs_input_grad[0] else None,
             unbroadcast(g * ctx.x, ctx.y.shape) if ctx.needs_input_grad[1] else None,
@@ -62,12 +70,12 @@ class Div(Function):
     rule = "g / y, -g * x / y²"
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Function, x: Array, y: Array) -> Array:
         ctx.x, ctx.y = x, y
         return x / y
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, Operand | None]:
         gx = g / ctx.y
         return (
             unbroadcast(gx, ctx.x.shape) if ctx.needs_input_grad[0] else None,
@@ -79,11 +87,11 @@ class Neg(Function):
     rule = "-g"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         return -x
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return -g
 
 
@@ -94,12 +102,12 @@ class PowScalar(Function):
     rule = "g * p * x^(p-1)"
 
     @staticmethod
-    def forward(ctx, x, exponent):
+    def forward(ctx: Function, x: Array, exponent: float) -> Array:
         ctx.x, ctx.p = x, exponent
         return x**exponent
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         p = ctx.p
         if p == 0:
             return g * 0
@@ -114,14 +122,14 @@ class Pow(Function):
     rule = "g * y * x^(y-1), g * out * log x"
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Function, x: Array, y: Array) -> Array:
         out = x**y
         ctx.x, ctx.y, ctx.out = x, y, out
         ctx.y_zero, ctx.limit_zero = np.broadcast_arrays(y == 0, (x == 0) & (y >= 0))  # masks: constants
         return out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, Operand | None]:
         x, y = ctx.x, ctx.y
         with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 and log(0): masked or PyTorch's inf
             gx = unbroadcast(select(~ctx.y_zero, g * y * x ** (y - 1)), x.shape) if ctx.needs_input_grad[0] else None
@@ -136,12 +144,12 @@ class Exp(Function):
     rule = "g * out"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.out = np.exp(x)
         return ctx.out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g * ctx.out
 
 
@@ -150,12 +158,12 @@ class Log(Function):
     rule = "g / x"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.x = x
         return np.log(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g / ctx.x
 
 
@@ -164,12 +172,12 @@ class Sqrt(Function):
     rule = "g / (2 * out)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.out = np.sqrt(x)
         return ctx.out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g / (ctx.out * 2)
 
 
@@ -180,12 +188,12 @@ class Abs(Function):
     rule = "g * sign(x)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.sign = np.sign(x)
         return np.abs(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g * ctx.sign
 
 
@@ -194,12 +202,12 @@ class Tanh(Function):
     rule = "g * (1 - out²)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.out = np.tanh(x)
         return ctx.out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         y = ctx.out
         return g * (1 - y * y)
 
@@ -209,13 +217,13 @@ class Sigmoid(Function):
     rule = "g * out * (1 - out)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         # 1/(1+exp(-x)) overflows for x << 0; 0.5*(1+tanh(x/2)) is the same function and stable.
         ctx.out = 0.5 * (1 + np.tanh(0.5 * x))
         return ctx.out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         y = ctx.out
         return g * y * (1 - y)
 
@@ -226,12 +234,12 @@ class Relu(Function):
     rule = "g * (x > 0)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.mask = x > 0
         return np.where(ctx.mask, x, np.zeros((), x.dtype))
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return select(ctx.mask, g)
 
 
@@ -240,12 +248,12 @@ class LeakyRelu(Function):
     rule = "g * (1 if x > 0 else slope)"
 
     @staticmethod
-    def forward(ctx, x, slope):
+    def forward(ctx: Function, x: Array, slope: float) -> Array:
         ctx.scale = np.where(x > 0, np.ones((), x.dtype), np.asarray(slope, x.dtype))
         return x * ctx.scale
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g * ctx.scale
 
 
@@ -255,12 +263,12 @@ class Where(Function):
     rule = "g where cond, g elsewhere"
 
     @staticmethod
-    def forward(ctx, cond, x, y):
+    def forward(ctx: Function, cond: Array, x: Array, y: Array) -> Array:
         ctx.cond, ctx.shapes = cond.astype(bool, copy=False), (x.shape, y.shape)
         return np.where(ctx.cond, x, y)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[None, Operand | None, Operand | None]:
         xs, ys = ctx.shapes
         cond = ctx.cond
         return (
@@ -277,13 +285,13 @@ class Maximum(Function):
     rule = "g where x > y, g where y > x (ties: half each)"
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Function, x: Array, y: Array) -> Array:
         ctx.shapes = x.shape, y.shape
         ctx.wx = (x > y) + 0.5 * (x == y)
         return np.maximum(x, y)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand, Operand]:
         xs, ys = ctx.shapes
         wx = ctx.wx.astype(g.dtype)
         return unbroadcast(g * wx, xs), unbroadcast(g * (1 - wx), ys)
@@ -293,33 +301,33 @@ class Cast(Function):
     rule = "g cast back"
 
     @staticmethod
-    def forward(ctx, x, dtype):
+    def forward(ctx: Function, x: Array, dtype: DTypeLike) -> Array:
         ctx.dtype = x.dtype
         return x.astype(dtype)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g.astype(ctx.dtype)
 
 
-def where(cond, x, y):
+def where(cond: TensorLike, x: TensorLike, y: TensorLike) -> Tensor:
     """Elementwise `x if cond else y`; cond carries no gradient."""
     c = cond.data if isinstance(cond, Tensor) else np.asarray(cond)
     x = as_tensor(x)
     return Where.apply(c, x, _operand(y, x))
 
 
-def maximum(x, y):
+def maximum(x: TensorLike, y: TensorLike) -> Tensor:
     x = as_tensor(x)
     return Maximum.apply(x, _operand(y, x))
 
 
-def minimum(x, y):
+def minimum(x: TensorLike, y: TensorLike) -> Tensor:
     x = as_tensor(x)
     return -Maximum.apply(-x, -_operand(y, x))
 
 
-def clip(x, min=None, max=None):
+def clip(x: TensorLike, min: TensorLike | None = None, max: TensorLike | None = None) -> Tensor:
     """Limit x to [min, max]; the gradient passes where min <= x <= max (both ends included). The result's
     dtype is NumPy's: an integer tensor clipped to float bounds gives floats."""
     x = as_tensor(x)
@@ -334,31 +342,35 @@ def clip(x, min=None, max=None):
     return Where.apply(inside, x, out)
 
 
-def exp(x):
+def exp(x: TensorLike) -> Tensor:
     return as_tensor(x).exp()
 
 
-def log(x):
+@overload
+def log(x: Tensor) -> Tensor: ...
+@overload
+def log(x: npt.ArrayLike) -> Array: ...
+def log(x: TensorLike) -> Tensor | Array:
     return as_tensor(x).log() if isinstance(x, Tensor) else np.log(x)
 
 
-def sqrt(x):
+def sqrt(x: TensorLike) -> Tensor:
     return as_tensor(x).sqrt()
 
 
-def tanh(x):
+def tanh(x: TensorLike) -> Tensor:
     return as_tensor(x).tanh()
 
 
-def sigmoid(x):
+def sigmoid(x: TensorLike) -> Tensor:
     return as_tensor(x).sigmoid()
 
 
-def relu(x):
+def relu(x: TensorLike) -> Tensor:
     return as_tensor(x).relu()
 
 
-def leaky_relu(x, negative_slope=0.01):
+def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
     if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
         raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
     return LeakyRelu.apply(as_tensor(x), slope=negative_slope)

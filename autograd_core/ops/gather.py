@@ -2,30 +2,39 @@
 scatter_add, index_add, masked_fill, one_hot, nonzero. Each is an indexed read (GetItem) or an indexed add
 (ScatterAdd) plus elementwise ops, so the gradients come from those two primitives."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, overload
+
 import numpy as np
 
 from ..tensor import Tensor, _axes, _operand, as_tensor
 from .movement import ScatterAdd
 
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from ..types import Array, Shape, TensorLike
+
 __all__ = ["take_along_axis", "gather", "index_select", "scatter_add", "scatter", "index_add", "masked_fill",
            "one_hot", "nonzero"]  # fmt: skip
 
 
-def _index(idx, what):
+def _index(idx: TensorLike, what: str) -> Array:
     a = np.asarray(idx.data if isinstance(idx, Tensor) else idx)
     if a.dtype.kind not in "iu":
         raise TypeError(f"{what}: indices must be integers, got dtype {a.dtype}")
     return a
 
 
-def _grid(idx, axis):
+def _grid(idx: Array, axis: int) -> tuple[Array, ...]:
     """An advanced index that reads x[..., idx[...], ...] along axis at every position of idx."""
-    grid = list(np.indices(idx.shape, sparse=True))
+    grid: list[Array] = list(np.indices(idx.shape, sparse=True))
     grid[axis] = idx
     return tuple(grid)
 
 
-def take_along_axis(x, indices, axis):
+def take_along_axis(x: TensorLike, indices: TensorLike, axis: int) -> Tensor:
     """np.take_along_axis: x's elements at indices along axis (indices has x's number of dimensions)."""
     x = as_tensor(x)
     idx = _index(indices, "take_along_axis")
@@ -46,8 +55,8 @@ def take_along_axis(x, indices, axis):
     return x[_grid(idx, axis)]
 
 
-def gather(x, dim, index):
-    """PyTorch's gather: out[i][j] = x[index[i][j]][j] for dim 0, and so on; index may be smaller than x along
+def gather(x: TensorLike, dim: int, index: TensorLike) -> Tensor:
+    """PyTorch's gather: `out[i][j] = x[index[i][j]][j]` for dim 0, and so on; index may be smaller than x along
     the other axes (NumPy's take_along_axis broadcasts instead)."""
     x = as_tensor(x)
     idx = _index(index, "gather")
@@ -63,7 +72,7 @@ def gather(x, dim, index):
     return x[_grid(idx, axis)]
 
 
-def index_select(x, dim, index):
+def index_select(x: TensorLike, dim: int, index: TensorLike) -> Tensor:
     """The slices of x at `index` (a 1-D int tensor) along dim."""
     x = as_tensor(x)
     idx = _index(index, "index_select")
@@ -73,12 +82,14 @@ def index_select(x, dim, index):
     return x[(slice(None),) * axis + (idx,)]
 
 
-def _placed(src, shape, grid):
+def _placed(src: Tensor, shape: Shape, grid: tuple[Array, ...]) -> Tensor:
     """zeros(shape) with src added at the grid positions (repeats add up)."""
     return ScatterAdd.apply(src, shape=shape, index=grid)
 
 
-def _scatter_args(x, dim, index, src, what):
+def _scatter_args(
+    x: TensorLike, dim: int, index: TensorLike, src: TensorLike, what: str
+) -> tuple[Tensor, int, tuple[Array, ...], Tensor]:
     x = as_tensor(x)
     axis = _axes(dim, x.ndim)[0]
     idx = _index(index, what)
@@ -89,13 +100,13 @@ def _scatter_args(x, dim, index, src, what):
     return x, axis, _grid(idx, axis), src
 
 
-def scatter_add(x, dim, index, src):
-    """PyTorch's scatter_add: x with src[i][j] added at x[index[i][j]][j] (for dim 0); repeats add up."""
+def scatter_add(x: TensorLike, dim: int, index: TensorLike, src: TensorLike) -> Tensor:
+    """PyTorch's scatter_add: x with `src[i][j]` added at `x[index[i][j]][j]` (for dim 0); repeats add up."""
     x, axis, grid, src = _scatter_args(x, dim, index, src, "scatter_add")
     return x + _placed(src, x.shape, grid)
 
 
-def scatter(x, dim, index, src):
+def scatter(x: TensorLike, dim: int, index: TensorLike, src: TensorLike) -> Tensor:
     """PyTorch's scatter: x with src written at the indexed positions (a position indexed twice takes the last
     source, as NumPy's assignment does); the gradient reaches x where nothing was written, and each source that
     was written."""
@@ -110,7 +121,7 @@ def scatter(x, dim, index, src):
     return where(written, _placed(where(last.reshape(src.shape), src, 0.0), x.shape, grid), x)
 
 
-def index_add(x, dim, index, source, alpha=1):
+def index_add(x: TensorLike, dim: int, index: TensorLike, source: TensorLike, alpha: float = 1) -> Tensor:
     """x with alpha * source's slices added at `index` along dim."""
     x = as_tensor(x)
     idx = _index(index, "index_add")
@@ -120,7 +131,7 @@ def index_add(x, dim, index, source, alpha=1):
     return x + ScatterAdd.apply(source * alpha, shape=x.shape, index=full)
 
 
-def masked_fill(x, mask, value):
+def masked_fill(x: TensorLike, mask: TensorLike, value: TensorLike) -> Tensor:
     """x with value where mask is True (mask broadcasts)."""
     from .elementwise import where
 
@@ -131,7 +142,7 @@ def masked_fill(x, mask, value):
     return where(m, _operand(value, x), x)
 
 
-def one_hot(indices, num_classes=-1):
+def one_hot(indices: TensorLike, num_classes: int = -1) -> Tensor:
     """int64 one-hot rows: shape indices.shape + (num_classes,)."""
     idx = _index(indices, "one_hot")
     n = int(idx.max()) + 1 if num_classes == -1 and idx.size else num_classes
@@ -140,7 +151,13 @@ def one_hot(indices, num_classes=-1):
     return Tensor((idx[..., None] == np.arange(n)).astype(np.int64))
 
 
-def nonzero(x, as_tuple=False):
+@overload
+def nonzero(x: TensorLike, as_tuple: Literal[False] = False) -> Tensor: ...
+@overload
+def nonzero(x: TensorLike, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...
+@overload
+def nonzero(x: TensorLike, as_tuple: bool) -> Tensor | tuple[Tensor, ...]: ...
+def nonzero(x: TensorLike, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
     """Indices of the nonzero elements: (N, ndim) int64 rows (PyTorch), or NumPy's tuple with as_tuple=True."""
     found = np.nonzero(as_tensor(x).data)
     if as_tuple:

@@ -2,12 +2,20 @@
 erf, and the piecewise-constant ops with zero gradient); everything else is composed from them, so its first and
 second derivatives come from the chain rule."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..function import Function, unbroadcast
 from ..tensor import Tensor, _operand, as_tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..types import Array, Operand, TensorLike
 
 __all__ = ["Sin", "Cos", "Arcsin", "Arctan", "Arctan2", "Log1p", "Expm1", "Erf", "Constant", "sin", "cos", "tan",
            "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "log1p", "expm1", "log2", "log10", "exp2", "erf",
@@ -15,7 +23,7 @@ __all__ = ["Sin", "Cos", "Arcsin", "Arctan", "Arctan2", "Log1p", "Expm1", "Erf",
            "fmod", "floor_divide"]  # fmt: skip
 
 
-def _call(name, x):
+def _call(name: str, x: Operand) -> Operand:
     """x.<name>() on a Tensor (recorded: create_graph), np.<name>(x) on an array."""
     return getattr(x, name)() if isinstance(x, Tensor) else getattr(np, name)(x)
 
@@ -25,12 +33,12 @@ class Sin(Function):
     rule = "g * cos x"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.x = x
         return np.sin(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g * _call("cos", ctx.x)
 
 
@@ -39,12 +47,12 @@ class Cos(Function):
     rule = "-g * sin x"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.x = x
         return np.cos(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return -g * _call("sin", ctx.x)
 
 
@@ -53,12 +61,12 @@ class Arcsin(Function):
     rule = "g / √(1 - x²)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.x = x
         return np.arcsin(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g / _call("sqrt", 1 - ctx.x * ctx.x)
 
 
@@ -67,12 +75,12 @@ class Arctan(Function):
     rule = "g / (1 + x²)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.x = x
         return np.arctan(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g / (1 + ctx.x * ctx.x)
 
 
@@ -83,12 +91,12 @@ class Arctan2(Function):
     rule = "g * x / (x² + y²), -g * y / (x² + y²)"
 
     @staticmethod
-    def forward(ctx, y, x):
+    def forward(ctx: Function, y: Array, x: Array) -> Array:
         ctx.y, ctx.x = y, x
         return np.arctan2(y, x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, Operand | None]:
         y, x = ctx.y, ctx.x
         r2 = x * x + y * y
         return (
@@ -102,12 +110,12 @@ class Log1p(Function):
     rule = "g / (1 + x)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.x = x
         return np.log1p(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g / (1 + ctx.x)
 
 
@@ -116,12 +124,12 @@ class Expm1(Function):
     rule = "g * (out + 1)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.out = np.expm1(x)
         return ctx.out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g * (ctx.out + 1)
 
 
@@ -133,12 +141,12 @@ class Erf(Function):
     rule = "g * 2/√π * exp(-x²)"
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx: Function, x: Array) -> Array:
         ctx.x = x
         return np.asarray(_ERF(x), dtype=x.dtype if x.dtype.kind == "f" else np.float64)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g * (2 / math.sqrt(math.pi)) * _call("exp", -(ctx.x * ctx.x))
 
 
@@ -148,91 +156,91 @@ class Constant(Function):
     rule = "0"
 
     @staticmethod
-    def forward(ctx, x, fn):
+    def forward(ctx: Function, x: Array, fn: Callable[[Array], Array]) -> Array:
         ctx.shape = x.shape
         return fn(x)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return unbroadcast(g, ctx.shape) * 0
 
 
 # ---- public functions and compositions -------------------------------------------------------------------
 
 
-def sin(x):
+def sin(x: TensorLike) -> Tensor:
     return Sin.apply(as_tensor(x))
 
 
-def cos(x):
+def cos(x: TensorLike) -> Tensor:
     return Cos.apply(as_tensor(x))
 
 
-def tan(x):
+def tan(x: TensorLike) -> Tensor:
     return sin(x) / cos(x)
 
 
-def arcsin(x):
+def arcsin(x: TensorLike) -> Tensor:
     return Arcsin.apply(as_tensor(x))
 
 
-def arccos(x):
+def arccos(x: TensorLike) -> Tensor:
     return math.pi / 2 - arcsin(x)
 
 
-def arctan(x):
+def arctan(x: TensorLike) -> Tensor:
     return Arctan.apply(as_tensor(x))
 
 
-def arctan2(y, x):
+def arctan2(y: TensorLike, x: TensorLike) -> Tensor:
     y = as_tensor(y)
     return Arctan2.apply(y, _operand(x, y))
 
 
-def sinh(x):
+def sinh(x: TensorLike) -> Tensor:
     x = as_tensor(x)
     return (x.exp() - (-x).exp()) * 0.5
 
 
-def cosh(x):
+def cosh(x: TensorLike) -> Tensor:
     x = as_tensor(x)
     return (x.exp() + (-x).exp()) * 0.5
 
 
-def log1p(x):
+def log1p(x: TensorLike) -> Tensor:
     return Log1p.apply(as_tensor(x))
 
 
-def expm1(x):
+def expm1(x: TensorLike) -> Tensor:
     return Expm1.apply(as_tensor(x))
 
 
-def log2(x):
+def log2(x: TensorLike) -> Tensor:
     return as_tensor(x).log() * (1 / math.log(2))
 
 
-def log10(x):
+def log10(x: TensorLike) -> Tensor:
     return as_tensor(x).log() * (1 / math.log(10))
 
 
-def exp2(x):
+def exp2(x: TensorLike) -> Tensor:
     return (as_tensor(x) * math.log(2)).exp()
 
 
-def erf(x):
+def erf(x: TensorLike) -> Tensor:
     return Erf.apply(as_tensor(x))
 
 
-def square(x):
+def square(x: TensorLike) -> Tensor:
     return as_tensor(x) ** 2
 
 
-def rsqrt(x):
+def rsqrt(x: TensorLike) -> Tensor:
     return as_tensor(x).sqrt() ** -1
 
 
-def _constant(fn):
-    def op(x):
+def _constant(fn: Callable[[Array], Array]) -> Callable[[TensorLike], Tensor]:
+    def op(x: TensorLike) -> Tensor:
         return Constant.apply(as_tensor(x), fn=fn)
 
     op.__name__ = fn.__name__
@@ -243,19 +251,19 @@ def _constant(fn):
 floor, ceil, round, trunc, sign = (_constant(f) for f in (np.floor, np.ceil, np.round, np.trunc, np.sign))
 
 
-def isnan(x):
+def isnan(x: TensorLike) -> Tensor:
     return Tensor(np.isnan(as_tensor(x).data))
 
 
-def isinf(x):
+def isinf(x: TensorLike) -> Tensor:
     return Tensor(np.isinf(as_tensor(x).data))
 
 
-def isfinite(x):
+def isfinite(x: TensorLike) -> Tensor:
     return Tensor(np.isfinite(as_tensor(x).data))
 
 
-def logaddexp(x, y):
+def logaddexp(x: TensorLike, y: TensorLike) -> Tensor:
     """log(exp(x) + exp(y)), stable: the larger of the two taken out first."""
     x = as_tensor(x)
     y = _operand(y, x)
@@ -264,14 +272,14 @@ def logaddexp(x, y):
     return ((x - m).exp() + (y - m).exp()).log() + m
 
 
-def copysign(x, y):
+def copysign(x: TensorLike, y: TensorLike) -> Tensor:
     """|x| with the sign of y; the gradient flows to x only."""
     x = as_tensor(x)
     s = np.copysign(np.ones((), x.dtype if x.dtype.kind == "f" else np.float64), _operand(y, x).data)
     return x.abs() * s
 
 
-def lerp(start, end, weight):
+def lerp(start: TensorLike, end: TensorLike, weight: TensorLike) -> Tensor:
     """start + weight * (end - start)."""
     start = as_tensor(start)
     return start + _operand(weight, start) * (_operand(end, start) - start)
@@ -284,7 +292,7 @@ class Remainder(Function):
     rule = "g, -g * q"
 
     @staticmethod
-    def forward(ctx, x, y, fn):
+    def forward(ctx: Function, x: Array, y: Array, fn: Callable[[Array, Array], Array]) -> Array:
         out = fn(x, y)
         ctx.shapes = x.shape, y.shape
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -292,7 +300,7 @@ class Remainder(Function):
         return out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, Operand | None]:
         xs, ys = ctx.shapes
         return (
             unbroadcast(g, xs) if ctx.needs_input_grad[0] else None,
@@ -300,19 +308,19 @@ class Remainder(Function):
         )
 
 
-def remainder(x, y):
+def remainder(x: TensorLike, y: TensorLike) -> Tensor:
     """NumPy's x % y (the result has the sign of y)."""
     x = as_tensor(x)
     return Remainder.apply(x, _operand(y, x), fn=np.remainder)
 
 
-def fmod(x, y):
+def fmod(x: TensorLike, y: TensorLike) -> Tensor:
     """C's fmod (the result has the sign of x)."""
     x = as_tensor(x)
     return Remainder.apply(x, _operand(y, x), fn=np.fmod)
 
 
-def floor_divide(x, y):
+def floor_divide(x: TensorLike, y: TensorLike) -> Tensor:
     """NumPy's x // y; its gradient is 0 wherever it exists."""
     x = as_tensor(x)
     y = _operand(y, x)

@@ -1,11 +1,19 @@
 """Movement primitives: they move or pick elements, never change them, so each backward moves gradients back."""
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, cast, overload
 
 import numpy as np
 
 from ..function import Function, Scattered, unbroadcast
 from ..tensor import Tensor, _axes, as_tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..types import Array, Axis, Index, Operand, Shape, TensorLike
 
 __all__ = ["Reshape", "Transpose", "BroadcastTo", "GetItem", "ScatterAdd", "scatter_add", "Concatenate", "Pad",
            "broadcast_to", "squeeze", "unsqueeze", "getitem", "concatenate", "stack", "split", "pad", "flatten"]  # fmt: skip
@@ -15,12 +23,12 @@ class Reshape(Function):
     rule = "g reshaped back"
 
     @staticmethod
-    def forward(ctx, x, shape):
+    def forward(ctx: Function, x: Array, shape: Shape) -> Array:
         ctx.shape = x.shape
         return x.reshape(shape)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g.reshape(ctx.shape)
 
 
@@ -30,12 +38,12 @@ class Transpose(Function):
     rule = "g transposed back"
 
     @staticmethod
-    def forward(ctx, x, axes):
+    def forward(ctx: Function, x: Array, axes: Sequence[int] | None) -> Array:
         ctx.axes = None if axes is None else tuple(a % x.ndim for a in axes)  # argsort needs them >= 0
         return np.transpose(x, axes)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g.transpose(None if ctx.axes is None else tuple(np.argsort(ctx.axes)))
 
 
@@ -43,12 +51,12 @@ class BroadcastTo(Function):
     rule = "g summed over the broadcast axes"
 
     @staticmethod
-    def forward(ctx, x, shape):
+    def forward(ctx: Function, x: Array, shape: Shape) -> Array:
         ctx.shape = x.shape
         return np.broadcast_to(x, shape)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return unbroadcast(g, ctx.shape)
 
 
@@ -58,7 +66,7 @@ class GetItem(Function):
     rule = "g placed back at the index"
 
     @staticmethod
-    def forward(ctx, x, index):
+    def forward(ctx: Function, x: Array, index: Index) -> Array:
         ctx.shape, ctx.index = x.shape, index
         out = x[index]
         if type(out) is not np.ndarray and _is_basic(index):  # x[1] of a vector: a 0-d view, as in PyTorch, so
@@ -68,11 +76,11 @@ class GetItem(Function):
         return out
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return scatter_add(g, ctx.shape, ctx.index)
 
     @staticmethod
-    def sparse_backward(ctx, g):
+    def sparse_backward(ctx: Function, g: Operand) -> Scattered | Operand:
         """What the backward pass calls instead (arrays only): a basic index's gradient as a Scattered, which the
         pass adds into the input's one gradient buffer, so a loop over x[t] does not zero-fill x's shape T times."""
         if _is_basic(ctx.index) and not isinstance(g, Tensor):  # a second-order pass may send a Tensor
@@ -86,7 +94,7 @@ class ScatterAdd(Function):
     rule = "gg[index]"
 
     @staticmethod
-    def forward(ctx, g, shape, index):
+    def forward(ctx: Function, g: Array, shape: Shape, index: Index) -> Array:
         ctx.index = index
         out = np.zeros(shape, dtype=g.dtype)
         if _is_basic(index):
@@ -96,11 +104,15 @@ class ScatterAdd(Function):
         return out
 
     @staticmethod
-    def backward(ctx, gg):
+    def backward(ctx: Function, gg: Operand) -> Operand:
         return gg[ctx.index]
 
 
-def scatter_add(g, shape, index):
+@overload
+def scatter_add(g: Tensor, shape: Shape, index: Index) -> Tensor: ...
+@overload
+def scatter_add(g: Array, shape: Shape, index: Index) -> Array: ...
+def scatter_add(g: Operand, shape: Shape, index: Index) -> Operand:
     if isinstance(g, Tensor):
         return ScatterAdd.apply(g, shape=shape, index=index)
     return ScatterAdd.forward(ScatterAdd.__new__(ScatterAdd), g, shape, index)
@@ -109,7 +121,7 @@ def scatter_add(g, shape, index):
 _BASIC_TYPES = frozenset((slice, int, type(None), type(Ellipsis)))
 
 
-def _is_basic(index):
+def _is_basic(index: Index) -> bool:
     """Basic indexing picks each element at most once, so plain assignment can scatter it back."""
     items = index if isinstance(index, tuple) else (index,)
     for i in items:  # a plain loop over a type set: an RNN step slices several times, so this runs often
@@ -122,12 +134,12 @@ class Concatenate(Function):
     rule = "g cut back into its pieces"
 
     @staticmethod
-    def forward(ctx, *xs, axis):
+    def forward(ctx: Function, *xs: Array, axis: int) -> Array:
         ctx.axis, ctx.sizes = axis, [x.shape[axis] for x in xs]
         return np.concatenate(xs, axis=axis)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, ...]:
         lead = (slice(None),) * (ctx.axis % g.ndim)
         grads, start = [], 0
         for n, need in zip(ctx.sizes, ctx.needs_input_grad):
@@ -142,19 +154,19 @@ class Pad(Function):
     rule = "g without the padding"
 
     @staticmethod
-    def forward(ctx, x, pad_width, value):
+    def forward(ctx: Function, x: Array, pad_width: tuple[tuple[int, int], ...], value: float) -> Array:
         ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(pad_width, x.shape))
         return np.pad(x, pad_width, mode="constant", constant_values=value)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return g[ctx.inner]
 
 
 # ---- public functions -------------------------------------------------------------------------
 
 
-def broadcast_to(x, shape):
+def broadcast_to(x: Tensor, shape: Sequence[int]) -> Tensor:
     shape = tuple(shape)
     if x.shape == shape:
         return x
@@ -167,7 +179,7 @@ def broadcast_to(x, shape):
     return BroadcastTo.apply(x, shape=shape)
 
 
-def squeeze(x, axis=None):
+def squeeze(x: Tensor, axis: Axis = None) -> Tensor:
     if axis is None:
         return x.reshape(tuple(n for n in x.shape if n != 1))
     axes = _axes(axis, x.ndim)
@@ -177,7 +189,7 @@ def squeeze(x, axis=None):
     return x.reshape(tuple(n for i, n in enumerate(x.shape) if i not in axes))
 
 
-def unsqueeze(x, axis):
+def unsqueeze(x: Tensor, axis: int) -> Tensor:
     """Insert a size-1 axis at `axis` (negative counts from the end of the result, like PyTorch)."""
     nd = x.ndim + 1
     if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
@@ -188,7 +200,7 @@ def unsqueeze(x, axis):
     return x.reshape(x.shape[:axis] + (1,) + x.shape[axis:])
 
 
-def getitem(x, index):
+def getitem(x: Tensor, index: Index) -> Tensor:
     if isinstance(index, Tensor):
         index = index.data
     elif isinstance(index, tuple):
@@ -203,40 +215,40 @@ def getitem(x, index):
     return GetItem.apply(x, index=index)
 
 
-def concatenate(tensors, axis=0, *, dim=None):
+def concatenate(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None) -> Tensor:
     axis = axis if dim is None else dim
-    tensors = [as_tensor(t) for t in tensors]
-    if not tensors:
+    given = [as_tensor(t) for t in tensors]
+    if not given:
         raise ValueError("concatenate needs at least one tensor")
-    nd = tensors[0].ndim
+    nd = given[0].ndim
     if nd == 0:
         raise ValueError("cannot concatenate 0-d tensors; use stack")
     ax = _axes(axis, nd)[0]
-    for t in tensors:
-        if t.ndim != nd or any(a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != ax):
+    for t in given:
+        if t.ndim != nd or any(a != b for i, (a, b) in enumerate(zip(t.shape, given[0].shape)) if i != ax):
             raise ValueError(
-                f"concatenate needs equal shapes except on axis {axis}, got {[tuple(t.shape) for t in tensors]}"
+                f"concatenate needs equal shapes except on axis {axis}, got {[tuple(t.shape) for t in given]}"
             )
-    return Concatenate.apply(*tensors, axis=ax)
+    return Concatenate.apply(*given, axis=ax)
 
 
-def stack(tensors, axis=0, *, dim=None):
+def stack(tensors: Sequence[TensorLike], axis: int = 0, *, dim: int | None = None) -> Tensor:
     axis = axis if dim is None else dim
-    tensors = [as_tensor(t) for t in tensors]
-    if not tensors:
+    given = [as_tensor(t) for t in tensors]
+    if not given:
         raise ValueError("stack needs at least one tensor")
-    shapes = {t.shape for t in tensors}
+    shapes = {t.shape for t in given}
     if len(shapes) != 1:
-        raise ValueError(f"stack needs tensors of one shape, got {[tuple(t.shape) for t in tensors]}")
-    return concatenate([unsqueeze(t, axis) for t in tensors], axis=axis)
+        raise ValueError(f"stack needs tensors of one shape, got {[tuple(t.shape) for t in given]}")
+    return concatenate([unsqueeze(t, axis) for t in given], axis=axis)
 
 
-def split(x, indices_or_sections, axis=0):
+def split(x: Tensor, indices_or_sections: int | Sequence[int] | Array, axis: int = 0) -> list[Tensor]:
     """Like np.split: a number of equal sections, or the indices where to cut."""
     axis = _axes(axis, x.ndim)[0]
     n = x.shape[axis]
     if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
-        k = indices_or_sections
+        k = cast("int", indices_or_sections)  # an Integral: an int or a NumPy integer
         if k <= 0 or n % k:
             raise ValueError(f"cannot split an axis of size {n} into {k} equal sections")
         cuts = list(range(n // k, n, n // k))
@@ -249,7 +261,9 @@ def split(x, indices_or_sections, axis=0):
     return [x[lead + (slice(a, b),)] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def pad(x, pad_width, value=0.0, mode="constant"):
+def pad(
+    x: TensorLike, pad_width: int | Sequence[int] | Sequence[Sequence[int]], value: float = 0.0, mode: str = "constant"
+) -> Tensor:
     """Padding with np.pad's pad_width (an int, (before, after), or one pair per axis): constant (`value`), or
     mode= "reflect", "replicate" / "edge", "circular" / "wrap", "symmetric" (ops/arrange.py)."""
     x = as_tensor(x)
@@ -271,6 +285,6 @@ def pad(x, pad_width, value=0.0, mode="constant"):
 cat = concatenate  # PyTorch's name
 
 
-def flatten(x, start_dim=0, end_dim=-1):
+def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Axes start_dim..end_dim merged into one (torch.flatten)."""
     return as_tensor(x).flatten(start_dim, end_dim)

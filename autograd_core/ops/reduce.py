@@ -1,6 +1,9 @@
 """Reductions (sum, max) as primitives; mean, min, var, logsumexp and softmax composed from them."""
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -8,11 +11,15 @@ from ..function import Function, broadcast_to
 from ..tensor import Tensor, _axes, as_tensor
 from .gather import _grid
 
+if TYPE_CHECKING:
+    from ..spellings import ValuesIndices
+    from ..types import Array, Axis, Operand, Shape, TensorLike
+
 __all__ = ["Sum", "Max", "arg_extreme", "max_with_indices", "mean", "min", "var", "logsumexp", "log_softmax",
            "softmax", "argmax", "argmin"]  # fmt: skip
 
 
-def _kept_shape(shape, axis):
+def _kept_shape(shape: Shape, axis: tuple[int, ...] | None) -> Shape:
     """The shape of a reduction with keepdims=True over `axis` (None: all)."""
     if axis is None:
         return (1,) * len(shape)
@@ -23,12 +30,12 @@ class Sum(Function):
     rule = "g broadcast back to x"
 
     @staticmethod
-    def forward(ctx, x, axis, keepdims):
+    def forward(ctx: Function, x: Array, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
         ctx.shape, ctx.axis = x.shape, axis
         return np.sum(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return broadcast_to(g.reshape(_kept_shape(ctx.shape, ctx.axis)), ctx.shape)
 
 
@@ -39,7 +46,7 @@ class Max(Function):
     rule = "g to the max (ties share it)"
 
     @staticmethod
-    def forward(ctx, x, axis, keepdims):
+    def forward(ctx: Function, x: Array, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
         if x.size == 0 and (axis is None or 0 in [x.shape[a] for a in axis]):  # else NumPy: "zero-size array"
             raise ValueError(f"max over an empty axis of a tensor of shape {x.shape}")
         out = np.max(x, axis=axis, keepdims=True)
@@ -51,12 +58,16 @@ class Max(Function):
         return out.reshape(()) if axis is None else np.squeeze(out, axis=axis)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         winners = ctx.x == ctx.max
         return g.reshape(ctx.max.shape) / winners.sum(axis=ctx.axis, keepdims=True, dtype=ctx.x.dtype) * winners
 
 
-def _one_axis(x, axis, what):
+@overload
+def _one_axis(x: Tensor | Array, axis: int, what: str) -> int: ...
+@overload
+def _one_axis(x: Tensor | Array, axis: None, what: str) -> None: ...
+def _one_axis(x: Tensor | Array, axis: int | None, what: str) -> int | None:
     if axis is None:
         return None
     if not isinstance(axis, numbers.Integral) or isinstance(axis, bool):
@@ -64,7 +75,7 @@ def _one_axis(x, axis, what):
     return _axes(axis, x.ndim)[0] if x.ndim else 0
 
 
-def arg_extreme(x, axis=None, keepdims=False, lowest=False):
+def arg_extreme(x: Tensor, axis: int | None = None, keepdims: bool = False, lowest: bool = False) -> Tensor:
     """Index of the first max (or min) along axis; of the flattened tensor when axis is None. Not differentiable."""
     a = x.data if x.ndim else x.data.reshape(1)
     axis = _one_axis(x, axis, "argmin" if lowest else "argmax")
@@ -76,7 +87,7 @@ def arg_extreme(x, axis=None, keepdims=False, lowest=False):
     return Tensor(np.asarray(i if x.ndim or axis is None else i.reshape(()), dtype=np.int64))
 
 
-def max_with_indices(x, axis, keepdims=False, lowest=False):
+def max_with_indices(x: Tensor, axis: int, keepdims: bool = False, lowest: bool = False) -> ValuesIndices:
     """PyTorch's max(dim=) / min(dim=): (values, indices); the gradient goes to the element picked (the first
     of ties), as PyTorch's does, not shared among ties as max(axis=) shares it."""
     from ..spellings import ValuesIndices
@@ -94,7 +105,7 @@ def max_with_indices(x, axis, keepdims=False, lowest=False):
     return ValuesIndices(values, Tensor(idx.astype(np.int64)))
 
 
-def mean(x, axis=None, keepdims=False):
+def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     axes = _axes(axis, x.ndim)
     n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
     if n == 0:
@@ -102,12 +113,12 @@ def mean(x, axis=None, keepdims=False):
     return x.sum(axis, keepdims) * (1.0 / n)
 
 
-def min(x, axis=None, keepdims=False):
+def min(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Min over axes; ties share the gradient evenly, as for max."""
     return -((-x).max(axis, keepdims))
 
 
-def var(x, axis=None, ddof=0, keepdims=False):
+def var(x: Tensor, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
     """Variance with NumPy's convention: ddof=0 (biased) unless told otherwise."""
     axes = _axes(axis, x.ndim)
     n = x.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
@@ -117,7 +128,7 @@ def var(x, axis=None, ddof=0, keepdims=False):
     return (d * d).sum(axis, keepdims) * (1.0 / (n - ddof))
 
 
-def logsumexp(x, axis=None, keepdims=False):
+def logsumexp(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """log(sum(exp(x))), stable: the max is taken out first (as a constant, which leaves the gradient exact)."""
     axis = _axes(axis, x.ndim)  # checked here: np.max below would raise NumPy's own AxisError
     m = Tensor(np.max(x.data, axis=axis, keepdims=True, initial=-np.inf))  # over nothing: -inf, as in PyTorch
@@ -126,18 +137,32 @@ def logsumexp(x, axis=None, keepdims=False):
     return out if keepdims else out.squeeze(axis)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     return x - logsumexp(x, axis, keepdims=True)
 
 
-def softmax(x, axis=-1):
+def softmax(x: Tensor, axis: int = -1) -> Tensor:
     return log_softmax(x, axis).exp()
 
 
-def argmax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def argmax(
+    x: TensorLike,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+) -> Tensor:
     """Index of the first max (of the flattened tensor when no axis is given); int64, not differentiable."""
     return as_tensor(x).argmax(axis, keepdims, dim=dim, keepdim=keepdim)
 
 
-def argmin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def argmin(
+    x: TensorLike,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+) -> Tensor:
     return as_tensor(x).argmin(axis, keepdims, dim=dim, keepdim=keepdim)

@@ -2,7 +2,10 @@
 are log-depth compositions of multiplies (exact gradients, zeros included, every order); sorting, running max and
 top-k pick elements with an index, so their gradient goes to the elements picked."""
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -12,15 +15,33 @@ from .gather import _grid
 from .movement import concatenate
 from .reduce import _one_axis
 
+if TYPE_CHECKING:
+    from ..spellings import ValuesIndices
+    from ..types import Array, Axis, Operand, TensorLike
+
 __all__ = ["Cumsum", "cumsum", "cumprod", "prod", "cummax", "argsort", "sort", "topk", "median", "Norm", "norm",
            "amax", "amin", "any", "all"]  # fmt: skip
 
 
-def _slice(x, axis, start=None, stop=None, step=None):
+@overload
+def _slice(
+    x: Tensor, axis: int, start: int | None = None, stop: int | None = None, step: int | None = None
+) -> Tensor: ...
+@overload
+def _slice(
+    x: Array, axis: int, start: int | None = None, stop: int | None = None, step: int | None = None
+) -> Array: ...
+def _slice(
+    x: Operand, axis: int, start: int | None = None, stop: int | None = None, step: int | None = None
+) -> Operand:
     return x[(slice(None),) * axis + (slice(start, stop, step),)]
 
 
-def _flip(x, axis):
+@overload
+def _flip(x: Tensor, axis: int) -> Tensor: ...
+@overload
+def _flip(x: Array, axis: int) -> Array: ...
+def _flip(x: Operand, axis: int) -> Operand:
     return _slice(x, axis, step=-1)
 
 
@@ -28,16 +49,20 @@ class Cumsum(Function):
     rule = "reverse cumsum of g"
 
     @staticmethod
-    def forward(ctx, x, axis):
+    def forward(ctx: Function, x: Array, axis: int) -> Array:
         ctx.axis = axis
         return np.cumsum(x, axis=axis)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         return _flip(cumsum(_flip(g, ctx.axis), ctx.axis), ctx.axis)
 
 
-def cumsum(x, axis=None, *, dim=None):
+@overload
+def cumsum(x: Array, axis: int | None = None, *, dim: int | None = None) -> Array: ...
+@overload
+def cumsum(x: TensorLike, axis: int | None = None, *, dim: int | None = None) -> Tensor: ...
+def cumsum(x: TensorLike, axis: int | None = None, *, dim: int | None = None) -> Tensor | Array:
     """Running sums along axis (of the flattened tensor when axis is None, as NumPy)."""
     x = x if isinstance(x, np.ndarray) else as_tensor(x)
     axis = axis if dim is None else dim
@@ -48,7 +73,7 @@ def cumsum(x, axis=None, *, dim=None):
     return Cumsum.apply(x, axis=_one_axis(x, axis, "cumsum")) if x.ndim else x * 1
 
 
-def cumprod(x, axis=None, *, dim=None):
+def cumprod(x: TensorLike, axis: int | None = None, *, dim: int | None = None) -> Tensor:
     """Running products: a log-depth scan of multiplies (y[i] *= y[i - d] for d = 1, 2, 4, ...)."""
     x = as_tensor(x)
     axis = axis if dim is None else dim
@@ -64,7 +89,9 @@ def cumprod(x, axis=None, *, dim=None):
     return y
 
 
-def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def prod(
+    x: TensorLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+) -> Tensor:
     """Product over axes: pairwise multiplies of halves, log2(n) ops per axis."""
     x = as_tensor(x)
     axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
@@ -83,7 +110,7 @@ def prod(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
     return y if keepdims else y.reshape(tuple(n for i, n in enumerate(y.shape) if i not in axes))
 
 
-def cummax(x, axis, lowest=False):
+def cummax(x: TensorLike, axis: int, lowest: bool = False) -> ValuesIndices:
     """(values, indices) of the running max (or min) along axis; ties take the latest index, as PyTorch."""
     from ..spellings import ValuesIndices
 
@@ -97,7 +124,7 @@ def cummax(x, axis, lowest=False):
     return ValuesIndices(x[_grid(idx, axis)], Tensor(idx.astype(np.int64)))
 
 
-def argsort(x, axis=-1, descending=False, *, dim=None):
+def argsort(x: TensorLike, axis: int = -1, descending: bool = False, *, dim: int | None = None) -> Tensor:
     x = as_tensor(x)
     axis = _one_axis(x, axis if dim is None else dim, "argsort") if x.ndim else 0
     a = x.data if x.ndim else x.data.reshape(1)
@@ -105,7 +132,11 @@ def argsort(x, axis=-1, descending=False, *, dim=None):
     return Tensor(idx.astype(np.int64) if x.ndim else idx.reshape(()).astype(np.int64))
 
 
-def sort(x, axis=-1, descending=False, *, dim=None):
+@overload
+def sort(x: TensorLike, axis: int = -1, descending: bool = False, *, dim: None = None) -> Tensor: ...
+@overload
+def sort(x: TensorLike, axis: int = -1, descending: bool = False, *, dim: int) -> ValuesIndices: ...
+def sort(x: TensorLike, axis: int = -1, descending: bool = False, *, dim: int | None = None) -> Tensor | ValuesIndices:
     """Sorted values (NumPy), or PyTorch's (values, indices) when called with dim=."""
     from ..spellings import ValuesIndices
 
@@ -115,7 +146,7 @@ def sort(x, axis=-1, descending=False, *, dim=None):
     return values if dim is None else ValuesIndices(values, idx)
 
 
-def topk(x, k, dim=-1, largest=True, sorted=True):
+def topk(x: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices:
     """PyTorch's topk: the k largest (or smallest) along dim, as (values, indices)."""
     from ..spellings import ValuesIndices
 
@@ -129,7 +160,22 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
     return ValuesIndices(x[_grid(idx, axis)], Tensor(idx))
 
 
-def median(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+@overload
+def median(
+    x: TensorLike, axis: int | None = None, keepdims: bool = False, *, dim: None = None, keepdim: bool | None = None
+) -> Tensor: ...
+@overload
+def median(
+    x: TensorLike, axis: int | None = None, keepdims: bool = False, *, dim: int, keepdim: bool | None = None
+) -> ValuesIndices: ...
+def median(
+    x: TensorLike,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+) -> Tensor | ValuesIndices:
     """NumPy's median (the mean of the two middle values for an even count) with axis= or none; with dim=,
     PyTorch's: the lower of the two middle values and its index, as (values, indices)."""
     from ..spellings import ValuesIndices
@@ -162,7 +208,7 @@ class Norm(Function):
     rule = "g * x |x|^(p-2) / ‖x‖^(p-1)"
 
     @staticmethod
-    def forward(ctx, x, p, axis, keepdims):
+    def forward(ctx: Function, x: Array, p: float, axis: tuple[int, ...] | None, keepdims: bool) -> Array:
         out = np.sum(np.abs(x) ** p, axis=axis, keepdims=True) ** (1.0 / p)
         ctx.x, ctx.p, ctx.out, ctx.kept_shape = x, p, out, out.shape
         ctx.zero = out == 0
@@ -171,7 +217,7 @@ class Norm(Function):
         )
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         from ..function import select
 
         x, p, out = ctx.x, ctx.p, ctx.out.reshape(ctx.kept_shape)  # the output, with the reduced axes kept
@@ -181,7 +227,16 @@ class Norm(Function):
         return select(np.broadcast_to(~ctx.zero, x.shape), grad)
 
 
-def norm(x, ord=None, axis=None, keepdims=False, *, p=None, dim=None, keepdim=None):
+def norm(
+    x: TensorLike,
+    ord: float | str | None = None,
+    axis: Axis = None,
+    keepdims: bool = False,
+    *,
+    p: float | str | None = None,
+    dim: Axis = None,
+    keepdim: bool | None = None,
+) -> Tensor:
     """Vector p-norm over axis (all elements when None): ord/p = 2 (default), 1, any p >= 1, inf, -inf, 0, 'fro'."""
     x = as_tensor(x)
     if ord is not None and p is not None:
@@ -200,22 +255,30 @@ def norm(x, ord=None, axis=None, keepdims=False, *, p=None, dim=None, keepdim=No
     return Norm.apply(x, p=float(order), axis=axes, keepdims=keepdims)
 
 
-def amax(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def amax(
+    x: TensorLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+) -> Tensor:
     """Max over axes; ties share the gradient evenly (PyTorch's amax)."""
     return as_tensor(x).max(*_spelled(axis, keepdims, dim, keepdim))
 
 
-def amin(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def amin(
+    x: TensorLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+) -> Tensor:
     return as_tensor(x).min(*_spelled(axis, keepdims, dim, keepdim))
 
 
-def any(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def any(
+    x: TensorLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+) -> Tensor:
     x = as_tensor(x)
     axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
     return Tensor(np.any(x.data, axis=_axes(axis, x.ndim), keepdims=keepdims))
 
 
-def all(x, axis=None, keepdims=False, *, dim=None, keepdim=None):
+def all(
+    x: TensorLike, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None
+) -> Tensor:
     x = as_tensor(x)
     axis, keepdims = _spelled(axis, keepdims, dim, keepdim)
     return Tensor(np.all(x.data, axis=_axes(axis, x.ndim), keepdims=keepdims))
