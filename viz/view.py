@@ -45,8 +45,10 @@ class View:
     op_node: list[str]  # op index -> node id drawing it (its own or its box's)
     note: str = ""
     shared: dict[str, int] = field(default_factory=dict)  # node id -> how many nodes use it (those edges not drawn)
-    gathered: dict[str, int] = field(default_factory=dict)  # node id -> how many nodes feed it (edges not drawn)
-    labels: dict[str, list[str]] = field(default_factory=dict)  # box id -> its lines (lecture view)
+    # node id -> how many nodes feed it (those edges not drawn)
+    gathered: dict[str, int] = field(default_factory=dict)
+    # box id -> its lines (lecture view), instead of scope and count
+    labels: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, list[str]] = field(default_factory=dict)  # node id -> lines added under its label
     # node id -> {tensor kind: ids of leaves it uses, not drawn}
     folded: dict[str, dict[str, set[str]]] = field(default_factory=dict)
