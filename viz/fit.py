@@ -507,6 +507,8 @@ def describe(trace: Trace, path: str, ks: Sequence[int], fallback: bool = True) 
         order = sorted(range(len(ks)), key=lambda i: getattr(trace.ops[ks[i]], "seq", i))
         real = [names[i] for i in order if names[i] not in GLUE_OPS] or [names[i] for i in order]
         kind = ", ".join({"Relu": "ReLU"}.get(n, n) for n in dict.fromkeys(real[:3]))
+        if role:  # a numbered scope (a Sequential's child, or the user's) that no module kind names: keep its number
+            kind = f"{role}: {kind}"
     return [kind]
 
 
