@@ -118,6 +118,20 @@ for caption, picture in steps:
         display(picture)
 if HAVE_DOT:
     display(steps[-1][1])   # the last step: every gradient is known'''),
+    ("md", """\
+## The same graph, interactive
+
+`viz.to_html(o)` makes one self-contained page (nothing is fetched): hover a node for its value, gradient and local
+rule, drag to pan, wheel to zoom, switch between forward, backward and both; on a network, click a layer or a time
+step to open it. It is embedded below; `viz.to_html(o, "neuron.html")` writes it to open in a browser."""),
+    ("code", '''\
+import html
+from IPython.display import HTML
+
+if HAVE_DOT:
+    page = viz.to_html(o)
+    frame = f'<iframe srcdoc="{html.escape(page)}" style="width: 100%; height: 480px; border: 1px solid #ccc"></iframe>'
+    display(HTML(frame))'''),
 ]
 
 CONV = [
