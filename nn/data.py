@@ -153,9 +153,7 @@ class DataLoader:
         *,
         seed: int | None = None,
     ) -> None:
-        if batch_size is not None and (
-            isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size <= 0
-        ):
+        if batch_size is not None and (isinstance(batch_size, bool) or not _integral(batch_size) or batch_size <= 0):
             raise ValueError(f"DataLoader: batch_size must be a positive int or None, got {batch_size!r}")
         for name, v in (("shuffle", shuffle), ("drop_last", drop_last)):
             if not isinstance(v, (bool, np.bool_)):
@@ -190,10 +188,15 @@ class DataLoader:
             yield self.collate_fn([self.dataset[int(i)] for i in order[start : start + self.batch_size]])
 
 
+def _integral(v: object) -> bool:
+    """isinstance(v, numbers.Integral) as a plain bool (mypy would take an int for never Integral)."""
+    return isinstance(v, numbers.Integral)
+
+
 def _generator(g: np.random.Generator | int | None, where: str) -> np.random.Generator | None:
     if g is None or isinstance(g, np.random.Generator):
         return g
-    if isinstance(g, numbers.Integral) and not isinstance(g, bool) and cast(int, g) >= 0:
+    if _integral(g) and not isinstance(g, bool) and g >= 0:
         return np.random.default_rng(int(g))  # made once: every epoch draws a new order from it
     raise TypeError(f"{where}: generator must be a np.random.Generator or a seed (an int >= 0), got {g!r}")
 

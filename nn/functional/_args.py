@@ -37,6 +37,12 @@ def ntuple(value: int | Sequence[int], k: int, name: str, minimum: int = 1) -> t
     return tuple(int(i) for i in items)
 
 
+def is_integral(v: object) -> bool:
+    """isinstance(v, numbers.Integral) as a plain bool: mypy takes int and numbers.Integral for disjoint types, so
+    the isinstance itself would make it skip, unchecked, whatever follows such a check on an int."""
+    return isinstance(v, numbers.Integral)
+
+
 def check_input(x: Tensor, k: int, name: str) -> None:
     """x must be batched (N, C, *spatial) or unbatched (C, *spatial), with k spatial axes."""
     if x.ndim not in (k + 1, k + 2):

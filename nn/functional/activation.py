@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,7 +10,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 
-from ._args import as_tensor, composite
+from ._args import as_tensor, composite, is_integral
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -25,7 +24,7 @@ __all__ = ["relu", "tanh", "sigmoid", "leaky_relu", "softmax", "log_softmax", "s
 
 
 def _check_dim(x: Tensor, dim: int, fn: str) -> None:
-    if not isinstance(dim, numbers.Integral):
+    if not is_integral(dim):
         raise TypeError(f"{fn}: dim must be an int, got {type(dim).__name__}")
     nd = max(x.ndim, 1)
     if not -nd <= dim < nd:

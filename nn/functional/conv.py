@@ -9,12 +9,11 @@ matmul (tests/test_correlate.py), without holding the whole batch's window matri
 
 from __future__ import annotations
 
-import numbers
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import autograd_core as ag
 
-from ._args import as_tensor, check_dtypes, check_input, composite, ntuple
+from ._args import as_tensor, check_dtypes, check_input, composite, is_integral, ntuple
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -43,7 +42,7 @@ def conv_output_size(
         ("padding", padding, 0),
         ("dilation", dilation, 1),
     ):
-        if not isinstance(v, numbers.Integral) or isinstance(v, bool) or cast(int, v) < least:
+        if not is_integral(v) or isinstance(v, bool) or v < least:
             raise ValueError(f"conv_output_size: {name} must be an int >= {least}, got {v!r}")
     span = dilation * (kernel_size - 1) + 1  # the kernel's extent on the input, gaps included
     room = n + 2 * padding - span
@@ -88,7 +87,7 @@ def _check_shapes(x: Tensor, weight: Tensor, bias: Tensor | None, groups: int, k
             f"{'kernel' if k == 1 else 'kH, kW'}), got shape {weight.shape}"
         )
     channels, (out_channels, group_channels) = x.shape[-k - 1], weight.shape[:2]
-    if not isinstance(groups, numbers.Integral) or cast(int, groups) < 1:
+    if not is_integral(groups) or groups < 1:
         raise ValueError(f"{name}: groups must be a positive int, got {groups!r}")
     if channels % groups or out_channels % groups:
         raise ValueError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 from typing import TYPE_CHECKING, cast
 
-from ._args import as_tensor, check_dtypes
+from ._args import as_tensor, check_dtypes, is_integral
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,7 +56,7 @@ def group_norm(
     if x.ndim < 2:
         raise ValueError(f"group_norm: input must have shape (N, C, ...), got {x.shape}")
     n, c = x.shape[:2]
-    if not isinstance(num_groups, numbers.Integral) or cast(int, num_groups) < 1 or c % num_groups:
+    if not is_integral(num_groups) or num_groups < 1 or c % num_groups:
         raise ValueError(f"group_norm: num_groups must divide the {c} channels, got {num_groups!r}")
     for name, p in (("weight", weight), ("bias", bias)):
         if p is not None and tuple(p.shape) != (c,):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-import numbers
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,7 +11,7 @@ from autograd_core import get_default_dtype
 
 from .. import functional as F
 from .. import init
-from ..functional._args import ntuple
+from ..functional._args import is_integral, ntuple
 from ..module import Module
 from ..parameter import Parameter
 
@@ -29,7 +28,7 @@ __all__ = ["check_channels", "Conv1d", "Conv2d", "Conv3d"]
 def check_channels(name: str, in_channels: int, out_channels: int, groups: int) -> tuple[int, int, int]:
     """(in_channels, out_channels, groups) after checking them: positive ints, groups dividing both."""
     for what, v in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
-        if not isinstance(v, numbers.Integral) or cast(int, v) < 1:
+        if not is_integral(v) or v < 1:
             raise ValueError(f"{name}: {what} must be a positive int, got {v!r}")
     if in_channels % groups or out_channels % groups:
         raise ValueError(

@@ -10,6 +10,7 @@ import numpy as np
 from autograd_core import get_default_dtype
 
 from .. import functional as F
+from ..functional._args import is_integral
 from ..module import Module
 from ..parameter import Parameter
 
@@ -62,7 +63,7 @@ class GroupNorm(Module):
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True) -> None:
         super().__init__()
-        if not isinstance(num_groups, numbers.Integral) or cast(int, num_groups) < 1 or num_channels % num_groups:
+        if not is_integral(num_groups) or num_groups < 1 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_groups must divide num_channels ({num_channels}), got {num_groups!r}")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
         dt = get_default_dtype()
