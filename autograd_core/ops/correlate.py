@@ -8,7 +8,10 @@ image", per group g. It gives the same numbers as the composition sliding_window
 Here the matrix is built a few images at a time, multiplied while it is still in cache, and built again in backward.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -16,6 +19,11 @@ from numpy.lib.stride_tricks import as_strided
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 from .window import Col2Im, SlidingWindow, _col2im, _per_axis, _windows, window_output_size
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..types import Array, Operand, Shape, TensorLike
 
 __all__ = ["Strided", "Shifted", "Correlate", "correlate"]
 
@@ -28,24 +36,24 @@ CHUNK_BYTES = 2**21
 class Strided:
     """Any stride: the matrix has a column per output pixel, its rows are windows' entries (sliding_window's view)."""
 
-    def __init__(self, in_sizes, window, stride, dilation, out_sizes):
+    def __init__(self, in_sizes: Shape, window: Shape, stride: Shape, dilation: Shape, out_sizes: Shape) -> None:
         self.window, self.stride, self.dilation, self.out_sizes = window, stride, dilation, out_sizes
         self.columns = math.prod(out_sizes)
         k = len(window)
         self.order = (0, 1, 2) + tuple(range(3 + k, 3 + 2 * k)) + tuple(range(3, 3 + k))  # M..F <-> F..M
 
-    def cols(self, x):
+    def cols(self, x: Array) -> Array:
         """(b, G, C*F1*..*Fk, columns), contiguous: a row per channel and kernel offset, holding a shifted image."""
         win = _windows(x, self.window, self.stride, self.dilation, self.out_sizes)  # (b, G, C, M.., F..), a view
         return win.transpose(self.order).reshape(x.shape[:2] + (-1, self.columns))  # the copy
 
-    def output(self, y):
+    def output(self, y: Array) -> Array:
         return y.reshape(y.shape[:3] + self.out_sizes)
 
-    def columns_of(self, g):
+    def columns_of(self, g: Array) -> Array:
         return g.reshape(g.shape[:3] + (self.columns,))
 
-    def add_back(self, dcols, dx):
+    def add_back(self, dcols: Array, dx: Array) -> None:
         """Add each window's gradient (b, G, C*F, columns) back where the window came from, into dx."""
         dcols = dcols.reshape(dcols.shape[:2] + dx.shape[2:3] + self.window + self.out_sizes)
         _col2im(dcols.transpose(self.order), None, self.window, self.stride, self.dilation, out=dx)
@@ -58,7 +66,7 @@ class Shifted(Strided):
     gradient. On benchmarks/conv.py's large case, forward + backward 15% faster than Strided (measured paired):
     its copies and adds move rows of ~1000 numbers where Strided's move one image row, 32."""
 
-    def __init__(self, in_sizes, window, stride, dilation, out_sizes):
+    def __init__(self, in_sizes: Shape, window: Shape, stride: Shape, dilation: Shape, out_sizes: Shape) -> None:
         super().__init__(in_sizes, window, stride, dilation, out_sizes)
         self.pitch = tuple(math.prod(in_sizes[i + 1 :]) for i in range(len(in_sizes)))
         self.columns = 1 + sum((m - 1) * p for m, p in zip(out_sizes, self.pitch))
@@ -66,7 +74,7 @@ class Shifted(Strided):
             sum(f * d * p for f, d, p in zip(offset, dilation, self.pitch)) for offset in np.ndindex(*window)
         ]
 
-    def cols(self, x):
+    def cols(self, x: Array) -> Array:
         n = x.itemsize
         view = as_strided(
             x,
@@ -76,7 +84,7 @@ class Shifted(Strided):
         )
         return view.reshape(x.shape[:2] + (-1, self.columns))
 
-    def _pixels(self, flat):
+    def _pixels(self, flat: Array) -> Array:
         """The output pixels (..., M1..Mk) of a (..., columns) array, as a view."""
         n = flat.itemsize
         return as_strided(
@@ -86,27 +94,27 @@ class Shifted(Strided):
             writeable=flat.flags.writeable,
         )
 
-    def output(self, y):
+    def output(self, y: Array) -> Array:
         return self._pixels(y)
 
-    def columns_of(self, g):
+    def columns_of(self, g: Array) -> Array:
         flat = np.zeros(g.shape[:3] + (self.columns,), g.dtype)
         self._pixels(flat)[...] = g
         return flat
 
-    def add_back(self, dcols, dx):
+    def add_back(self, dcols: Array, dx: Array) -> None:
         dcols = dcols.reshape(dcols.shape[:2] + dx.shape[2:3] + (len(self.shifts), self.columns))
         flat = dx.reshape(dx.shape[:3] + (-1,))  # dx is a fresh contiguous buffer, so this is a view
         for i, s in enumerate(self.shifts):
             flat[..., s : s + self.columns] += dcols[..., i, :]
 
 
-def _layout(x, w, stride, dilation, out_sizes):
+def _layout(x: Array, w: Array, stride: Shape, dilation: Shape, out_sizes: Shape) -> Strided:
     kind = Shifted if all(s == 1 for s in stride) else Strided
     return kind(x.shape[3:], w.shape[3:], stride, dilation, out_sizes)
 
 
-def _chunks(x, w, columns):
+def _chunks(x: Array, w: Array, columns: int) -> list[slice]:
     """Slices of the batch axis: as many images as keep one chunk's window matrix under CHUNK_BYTES."""
     per_image = math.prod(w.shape[:1] + w.shape[2:]) * columns * x.itemsize
     step = max(1, CHUNK_BYTES // per_image)
@@ -118,7 +126,7 @@ class Correlate(Function):
     rule = "wᵀ @ windows(g) added back, windows(x)ᵀ @ g"
 
     @staticmethod
-    def forward(ctx, x, w, stride, dilation, out_sizes):
+    def forward(ctx: Function, x: Array, w: Array, stride: Shape, dilation: Shape, out_sizes: Shape) -> Array:
         ctx.x, ctx.w, ctx.geometry = x, w, (stride, dilation, out_sizes)
         x = np.ascontiguousarray(x)
         layout = _layout(x, w, stride, dilation, out_sizes)
@@ -129,7 +137,7 @@ class Correlate(Function):
         return y
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Function, grad: Operand) -> tuple[Operand | None, Operand | None]:
         x, w, (stride, dilation, out_sizes) = ctx.x, ctx.w, ctx.geometry
         if isinstance(grad, Tensor):  # create_graph: run the composition, so that this backward is recorded too
             return _composed_backward(x, w, grad, stride, dilation, out_sizes, ctx.needs_input_grad)
@@ -147,7 +155,9 @@ class Correlate(Function):
         return dx, None if dw is None else dw.reshape(w.shape)
 
 
-def _composed_backward(x, w, grad, stride, dilation, out_sizes, needs):
+def _composed_backward(
+    x: Operand, w: Operand, grad: Tensor, stride: Shape, dilation: Shape, out_sizes: Shape, needs: Sequence[bool]
+) -> tuple[Tensor | None, Tensor | None]:
     """The same gradients from recorded primitives: windows and matmul for dw, matmul and col2im for dx."""
     x, w = as_tensor(x), as_tensor(w)
     window = w.shape[3:]
@@ -164,7 +174,12 @@ def _composed_backward(x, w, grad, stride, dilation, out_sizes, needs):
     return dx, dw
 
 
-def correlate(x, w, stride=1, dilation=1):
+def correlate(
+    x: TensorLike,
+    w: TensorLike,
+    stride: int | tuple[int, ...] | list[int] = 1,
+    dilation: int | tuple[int, ...] | list[int] = 1,
+) -> Tensor:
     """Slide each group's filters over its channels: x (B, G, C, N1..Nk), w (G, O, C, F1..Fk) -> (B, G, O, M1..Mk).
 
     The k = w.ndim - 3 last axes are spatial; Mi = (Ni - Di*(Fi - 1) - 1) // Si + 1. No padding: pad x first.

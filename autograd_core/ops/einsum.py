@@ -7,23 +7,31 @@ the result on that diagonal. Size-1 axes under `...` are broadcast before the pr
 summed back by broadcast_to's backward.
 """
 
+from __future__ import annotations
+
 import string
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..types import Array, Operand, TensorLike
+
 __all__ = ["Einsum", "einsum", "outer", "dot", "cross"]
 
 
-def _parse(subscripts, ndims):
+def _parse(subscripts: str, ndims: Sequence[int]) -> tuple[list[str], str]:
     """Explicit letters per operand and for the output, `...` replaced by letters no operand uses."""
     if not isinstance(subscripts, str):
         raise TypeError(f"einsum: subscripts must be a str, got {type(subscripts).__name__}")
     s = subscripts.replace(" ", "")
-    ins, arrow, out = s.partition("->")
-    ins = ins.split(",")
+    lhs, arrow, out = s.partition("->")
+    ins = lhs.split(",")
     if len(ins) != len(ndims):
         raise ValueError(f"einsum: {subscripts!r} names {len(ins)} operands, got {len(ndims)}")
     used = set("".join(ins) + out) - set(".")
@@ -56,7 +64,7 @@ def _parse(subscripts, ndims):
     return explicit, out
 
 
-def _einsum_any(spec, *operands):
+def _einsum_any(spec: str, *operands: Operand) -> Operand:
     """np.einsum on arrays, the recorded einsum on Tensors (a backward pass being recorded)."""
     if any(isinstance(o, Tensor) for o in operands):
         return einsum(spec, *operands)
@@ -67,13 +75,13 @@ class Einsum(Function):
     rule = "einsum of g with the other operands, into each operand's letters"
 
     @staticmethod
-    def forward(ctx, *arrays, ins, out):
+    def forward(ctx: Function, *arrays: Array, ins: tuple[str, ...], out: str) -> Array:
         ctx.save_for_backward(*arrays)
         ctx.ins, ctx.out = ins, out
         return np.einsum(",".join(ins) + "->" + out, *arrays, optimize=len(arrays) > 2)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, ...]:
         arrays = ctx.saved_tensors
         grads = []
         for k, (_sub, need) in enumerate(zip(ctx.ins, ctx.needs_input_grad)):
@@ -81,7 +89,7 @@ class Einsum(Function):
         return tuple(grads)
 
 
-def _operand_grad(g, arrays, ins, out, k):
+def _operand_grad(g: Operand, arrays: Sequence[Operand], ins: Sequence[str], out: str, k: int) -> Operand:
     sub = ins[k]
     unique = "".join(dict.fromkeys(sub))
     others = [(s, a) for j, (s, a) in enumerate(zip(ins, arrays)) if j != k]
@@ -109,13 +117,13 @@ def _operand_grad(g, arrays, ins, out, k):
     return scatter_add(gk, arrays[k].shape, index)
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts: str, *operands: TensorLike) -> Tensor:
     """np.einsum, differentiable in every operand (PyTorch's einsum also takes the operands as one list)."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ops = [as_tensor(o) for o in operands]
     ins, out = _parse(subscripts, [o.ndim for o in ops])
-    sizes = {}
+    sizes: dict[str, int] = {}
     for sub, o in zip(ins, ops):
         for c, n in zip(sub, o.shape):
             if n != 1:
@@ -134,13 +142,13 @@ def einsum(subscripts, *operands):
     return Einsum.apply(*ops, ins=tuple(ins), out=out)
 
 
-def outer(a, b):
+def outer(a: TensorLike, b: TensorLike) -> Tensor:
     """The outer product of two vectors (flattened first, as np.outer)."""
     a, b = as_tensor(a), as_tensor(b)
     return a.reshape(-1, 1) * b.reshape(1, -1)
 
 
-def dot(a, b):
+def dot(a: TensorLike, b: TensorLike) -> Tensor:
     """np.dot: a product for 0-d, the inner product of vectors, a matrix product, or for N-D the sum over a's last
     axis and b's second-to-last."""
     a, b = as_tensor(a), as_tensor(b)
@@ -152,7 +160,7 @@ def dot(a, b):
     return einsum(f"{la}z,{lb_sub}->{la}{lb}", a, b)
 
 
-def cross(a, b, axis=-1, *, dim=None):
+def cross(a: TensorLike, b: TensorLike, axis: int = -1, *, dim: int | None = None) -> Tensor:
     """The cross product of 3-vectors along axis (NumPy's default: the last)."""
     a, b = as_tensor(a), as_tensor(b)
     axis = axis if dim is None else dim

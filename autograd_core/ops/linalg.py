@@ -1,8 +1,16 @@
 """Matrix product with np.matmul's rules: 1-D operands are promoted and the added axis removed again."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..function import Function, unbroadcast
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
+    from ..types import Array, Operand
 
 __all__ = ["MatMul", "matmul"]
 
@@ -14,12 +22,12 @@ class MatMul(Function):
     rule = "g @ yᵀ, xᵀ @ g"
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx: Function, x: Array, y: Array) -> Array:
         ctx.x, ctx.y = x, y
         return np.matmul(x, y)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> tuple[Operand | None, Operand | None]:
         x, y = ctx.x, ctx.y
         return (
             unbroadcast(g @ y.swapaxes(-1, -2), x.shape) if ctx.needs_input_grad[0] else None,
@@ -27,7 +35,7 @@ class MatMul(Function):
         )
 
 
-def matmul(x, y):
+def matmul(x: Tensor | Array, y: Tensor | Array) -> Tensor:
     if x.ndim == 0 or y.ndim == 0:
         raise ValueError(f"matmul needs operands with at least one axis, got shapes {x.shape} and {y.shape}")
     if x.shape[-1] != y.shape[-2 if y.ndim > 1 else 0]:

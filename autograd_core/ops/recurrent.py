@@ -10,25 +10,42 @@ would be constants there. So in that case backward recomputes the gates from its
 and the same gradient formulas, written with operators arrays and Tensors share, record a differentiable pass.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, overload
+
 import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 from .movement import concatenate
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..types import Array, Operand, TensorLike
+
 __all__ = ["LSTMStep", "fused_lstm_update", "GRUStep", "fused_gru_update"]
 
 
-def _sigmoid(x):
+def _sigmoid(x: Array) -> Array:
     return 0.5 * (1 + np.tanh(0.5 * x))  # the formula of the Sigmoid primitive: the same numbers, and stable
 
 
-def _blocks(a, n, count):
+@overload
+def _blocks(a: Tensor, n: int, count: int) -> list[Tensor]: ...
+@overload
+def _blocks(a: Array, n: int, count: int) -> list[Array]: ...
+def _blocks(a: Operand, n: int, count: int) -> list[Any]:  # the overloads say which
     """The `count` gate blocks of width n side by side along axis 1 of a (B, count * n) array."""
     return [a[:, k * n : (k + 1) * n] for k in range(count)]
 
 
-def _cat(blocks):
+@overload
+def _cat(blocks: Sequence[Tensor]) -> Tensor: ...
+@overload
+def _cat(blocks: Sequence[Operand]) -> Operand: ...
+def _cat(blocks: Sequence[Operand]) -> Operand:
     """Gate blocks side by side again (arrays on the fast path, Tensors when the backward is recorded)."""
     if any(isinstance(b, Tensor) for b in blocks):
         return concatenate(blocks, axis=1)
@@ -49,7 +66,7 @@ class LSTMStep(Function):
     rule = "dc' = g_c + g_h * o * (1 - tanh²c'); gates: σ' = a(1 - a), tanh' = 1 - a²"
 
     @staticmethod
-    def forward(ctx, xw, h, c, w_hh_t):
+    def forward(ctx: Function, xw: Array, h: Array, c: Array, w_hh_t: Array) -> Array:
         n = h.shape[1]
         gates = xw + h @ w_hh_t
         act = _sigmoid(gates)  # all four blocks at once; the g block's sigmoid is then replaced by its tanh
@@ -62,7 +79,7 @@ class LSTMStep(Function):
         return out
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Function, grad: Operand) -> tuple[Operand, Operand | None, Operand | None, Operand | None]:
         if isinstance(grad, Tensor):  # recorded backward: gates recomputed from the inputs, so they carry a graph
             xw, h, c, w_hh_t = ctx.parents
             act, tanh_c = _lstm_gates(xw, h, c, w_hh_t)
@@ -87,7 +104,7 @@ class LSTMStep(Function):
         )
 
 
-def _lstm_gates(xw, h, c, w_hh_t):
+def _lstm_gates(xw: Tensor, h: Tensor, c: Tensor, w_hh_t: Tensor) -> tuple[Tensor, Tensor]:
     """The activated gates (B, 4H) and tanh(c') from Tensors, with recorded ops (for the recorded backward)."""
     n = h.shape[1]
     gates = xw + h @ w_hh_t
@@ -97,7 +114,9 @@ def _lstm_gates(xw, h, c, w_hh_t):
     return _cat([i, f, g, o]), (f * c + i * g).tanh()
 
 
-def fused_lstm_update(xw, h, c, w_hh_t, validate=True):
+def fused_lstm_update(
+    xw: TensorLike, h: TensorLike, c: TensorLike, w_hh_t: TensorLike, validate: bool = True
+) -> tuple[Tensor, Tensor]:
     """(h', c') of an LSTM step, fused: nn.functional.recurrent.lstm_update's arguments and numbers.
 
     xw (B, 4H) is the step's projected input x W_ih^T + b, h and c (B, H), w_hh_t (H, 4H) = W_hh^T. nn.LSTM
@@ -124,7 +143,7 @@ class GRUStep(Function):
     rule = "dn = g * (1 - z) * (1 - n²); dz = g * (h - n); gates: σ' = a(1 - a)"
 
     @staticmethod
-    def forward(ctx, gi, h, w_hh_t, *b_hh):
+    def forward(ctx: Function, gi: Array, h: Array, w_hh_t: Array, *b_hh: Array) -> Array:
         n = h.shape[1]
         gh = h @ w_hh_t
         if b_hh:
@@ -137,7 +156,7 @@ class GRUStep(Function):
         return new + z * (h - new)
 
     @staticmethod
-    def backward(ctx, grad):
+    def backward(ctx: Function, grad: Operand) -> tuple[Operand | None, ...]:
         if isinstance(grad, Tensor):  # recorded backward: gates recomputed from the inputs, so they carry a graph
             gi, h, w_hh_t, *b_hh = ctx.parents
             rz, new, gh_n = _gru_gates(gi, h, w_hh_t, b_hh[0] if b_hh else None)
@@ -149,13 +168,17 @@ class GRUStep(Function):
         d_gi = _cat([d_rz, d_new])
         d_gh = _cat([d_rz, d_new * r])
         need = ctx.needs_input_grad
-        grads = (d_gi, grad * z + d_gh @ w_hh_t.T if need[1] else None, h.T @ d_gh if need[2] else None)
+        grads: tuple[Operand | None, ...] = (
+            d_gi,
+            grad * z + d_gh @ w_hh_t.T if need[1] else None,
+            h.T @ d_gh if need[2] else None,
+        )
         if len(need) == 4:
             grads += (d_gh.sum(axis=0) if need[3] else None,)
         return grads
 
 
-def _gru_gates(gi, h, w_hh_t, b_hh):
+def _gru_gates(gi: Tensor, h: Tensor, w_hh_t: Tensor, b_hh: Tensor | None) -> tuple[Tensor, Tensor, Tensor]:
     """r and z (B, 2H), n and W_hn h + b_hn from Tensors, with recorded ops (for the recorded backward)."""
     n = h.shape[1]
     gh = h @ w_hh_t
@@ -166,25 +189,28 @@ def _gru_gates(gi, h, w_hh_t, b_hh):
     return rz, (gi[:, 2 * n :] + rz[:, :n] * gh_n).tanh(), gh_n
 
 
-def fused_gru_update(gi, h, w_hh_t, b_hh=None, validate=True):
+def fused_gru_update(
+    gi: TensorLike, h: TensorLike, w_hh_t: TensorLike, b_hh: TensorLike | None = None, validate: bool = True
+) -> Tensor:
     """h' of a GRU step, fused: nn.functional.recurrent.gru_update's arguments and numbers.
 
     gi (B, 3H) is the step's projected input x W_ih^T + b_ih, h (B, H), w_hh_t (H, 3H) = W_hh^T, b_hh (3H,) or
     None. nn.GRU passes validate=False: it has checked the shapes once per sequence.
     """
-    biases = () if b_hh is None else (b_hh,)
+    biases: Sequence[TensorLike] = () if b_hh is None else (b_hh,)
     if validate:
-        gi, h, w_hh_t, *biases = (as_tensor(t) for t in (gi, h, w_hh_t) + biases)
+        gi, h, w_hh_t, *checked = (as_tensor(t) for t in (gi, h, w_hh_t, *biases))
         _check("fused_gru_update", gi, [h], w_hh_t, 3)
-        if biases and biases[0].shape != (w_hh_t.shape[1],):
+        if checked and checked[0].shape != (w_hh_t.shape[1],):
             raise ValueError(
                 f"fused_gru_update: b_hh must have shape ({w_hh_t.shape[1]},) to match w_hh_t "
-                f"{w_hh_t.shape}, got {biases[0].shape}"
+                f"{w_hh_t.shape}, got {checked[0].shape}"
             )
+        biases = checked
     return GRUStep.apply(gi, h, w_hh_t, *biases)
 
 
-def _check(name, xw, states, w_hh_t, gates):
+def _check(name: str, xw: Tensor, states: Sequence[Tensor], w_hh_t: Tensor, gates: int) -> None:
     """ValueError naming expected and given shapes, before NumPy can fail with its own message."""
     if w_hh_t.ndim != 2 or w_hh_t.shape[1] != gates * w_hh_t.shape[0]:
         raise ValueError(f"{name}: w_hh_t must have shape (hidden_size, {gates} * hidden_size), got {w_hh_t.shape}")

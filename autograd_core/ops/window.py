@@ -6,8 +6,10 @@ strided view (no copy); backward adds each window's gradient back where it came 
 F1*..*Fk kernel offsets, never over pixels.
 """
 
+from __future__ import annotations
+
 import itertools
-import numbers
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -15,21 +17,28 @@ from numpy.lib.stride_tricks import as_strided
 from ..function import Function
 from ..tensor import Tensor, as_tensor
 
+if TYPE_CHECKING:
+    from ..types import Array, Operand, Shape, TensorLike
+
+    Integral = int  # what an Integral passed as a size is to mypy (NumPy's integers are Integrals at run time)
+else:
+    from numbers import Integral
+
 __all__ = ["SlidingWindow", "Col2Im", "window_output_size", "sliding_window"]
 
 
-def _per_axis(value, k, what):
-    v = (value,) * k if isinstance(value, numbers.Integral) else value
+def _per_axis(value: int | tuple[int, ...] | list[int], k: int, what: str) -> tuple[int, ...]:
+    v = (value,) * k if isinstance(value, Integral) else value
     if (
         not isinstance(v, (tuple, list))
         or len(v) != k
-        or not all(isinstance(i, numbers.Integral) and not isinstance(i, bool) and i >= 1 for i in v)
+        or not all(isinstance(i, Integral) and not isinstance(i, bool) and i >= 1 for i in v)
     ):
         raise ValueError(f"{what} must be a positive int or {k} positive ints, got {value!r}")
     return tuple(int(i) for i in v)
 
 
-def _windows(x, window, stride, dilation, out_sizes):
+def _windows(x: Array, window: Shape, stride: Shape, dilation: Shape, out_sizes: Shape) -> Array:
     k = len(window)
     strides = x.strides[-k:]
     return as_strided(
@@ -42,12 +51,14 @@ def _windows(x, window, stride, dilation, out_sizes):
     )
 
 
-def _col2im(g, in_shape, window, stride, dilation, out=None):
+def _col2im(
+    g: Array, in_shape: Shape | None, window: Shape, stride: Shape, dilation: Shape, out: Array | None = None
+) -> Array:
     """Add every window of g (..., O1..Ok, F1..Fk) back where it came from, into out (zeros of in_shape if None)."""
     k = len(window)
     out_sizes = g.shape[-2 * k : -k]
     if out is None:
-        out = np.zeros(in_shape, dtype=g.dtype)
+        out = np.zeros(cast("Shape", in_shape), dtype=g.dtype)  # in_shape is given whenever out is not
     for offsets in itertools.product(*(range(f) for f in window)):
         target = (Ellipsis,) + tuple(
             slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offsets, dilation, stride, out_sizes)
@@ -60,12 +71,12 @@ class SlidingWindow(Function):
     rule = "windows of g added back (col2im)"
 
     @staticmethod
-    def forward(ctx, x, window, stride, dilation, out_sizes):
+    def forward(ctx: Function, x: Array, window: Shape, stride: Shape, dilation: Shape, out_sizes: Shape) -> Array:
         ctx.shape, ctx.geometry = x.shape, (window, stride, dilation)
         return _windows(x, window, stride, dilation, out_sizes)
 
     @staticmethod
-    def backward(ctx, g):
+    def backward(ctx: Function, g: Operand) -> Operand:
         if isinstance(g, Tensor):
             return Col2Im.apply(g, in_shape=ctx.shape, geometry=ctx.geometry)
         return _col2im(g, ctx.shape, *ctx.geometry)
@@ -77,22 +88,27 @@ class Col2Im(Function):
     rule = "the windows of g"
 
     @staticmethod
-    def forward(ctx, g, in_shape, geometry):
+    def forward(ctx: Function, g: Array, in_shape: Shape, geometry: tuple[Shape, Shape, Shape]) -> Array:
         ctx.geometry, ctx.out_sizes = geometry, g.shape[-2 * len(geometry[0]) : -len(geometry[0])]
         return _col2im(g, in_shape, *geometry)
 
     @staticmethod
-    def backward(ctx, gg):
+    def backward(ctx: Function, gg: Operand) -> Tensor:
         window, stride, dilation = ctx.geometry
         return SlidingWindow.apply(gg, window=window, stride=stride, dilation=dilation, out_sizes=ctx.out_sizes)
 
 
-def window_output_size(n, kernel, stride=1, dilation=1):
+def window_output_size(n: int, kernel: int, stride: int = 1, dilation: int = 1) -> int:
     """Windows that fit along an axis of size n: (n - dilation*(kernel - 1) - 1) // stride + 1."""
     return (n - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def sliding_window(x, window, stride=1, dilation=1):
+def sliding_window(
+    x: TensorLike,
+    window: int | tuple[int, ...] | list[int],
+    stride: int | tuple[int, ...] | list[int] = 1,
+    dilation: int | tuple[int, ...] | list[int] = 1,
+) -> Tensor:
     """View the last len(window) axes of x as sliding windows: shape (..., O1..Ok, F1..Fk), no copy."""
     x = as_tensor(x)
     window = tuple(window) if isinstance(window, (tuple, list)) else (window,)  # _per_axis checks the entries
