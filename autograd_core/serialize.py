@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import numbers
-import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -12,6 +11,8 @@ import numpy as np
 from .tensor import Tensor
 
 if TYPE_CHECKING:
+    import os
+
     from .types import Array
 
 __all__ = ["save", "load"]
