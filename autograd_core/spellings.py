@@ -199,6 +199,10 @@ class TorchSpellings(_Members):
     int = _dtype_method("int", np.int32)
     bool = _dtype_method("bool", np.bool_)
 
+    @overload
+    def type(self, dtype: None = None) -> str: ...
+    @overload
+    def type(self, dtype: DTypeLike) -> Tensor: ...
     def type(self, dtype: DTypeLike | None = None) -> str | Tensor:
         """The dtype's name, or this tensor as `dtype`."""
         return str(self.dtype) if dtype is None else self.astype(dtype)

@@ -13,7 +13,7 @@ from .spellings import Size, TorchSpellings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
-    from typing import TypeVar
+    from typing import Literal, TypeVar
 
     from .function import Function
     from .spellings import ValuesIndices
@@ -649,6 +649,12 @@ class Tensor(TorchSpellings):
     def masked_fill(self, mask: TensorLike, value: TensorLike) -> Tensor:
         return G.masked_fill(self, mask, value)
 
+    @overload
+    def nonzero(self, as_tuple: Literal[False] = False) -> Tensor: ...
+    @overload
+    def nonzero(self, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...
+    @overload
+    def nonzero(self, as_tuple: bool) -> Tensor | tuple[Tensor, ...]: ...
     def nonzero(self, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
         return G.nonzero(self, as_tuple)
 
