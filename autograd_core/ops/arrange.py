@@ -30,7 +30,7 @@ def _along(x: Tensor, axis: int, index: Index) -> Tensor:
 def flip(x: TensorLike, axis: Axis = None, *, dims: Axis = None) -> Tensor:
     """Reverse the order along axis (all axes when None), a view."""
     x = as_tensor(x)
-    axes = _axes(axis if dims is None else dims, x.ndim)
+    axes: Sequence[int] | None = _axes(axis if dims is None else dims, x.ndim)
     axes = range(x.ndim) if axes is None else axes
     return x[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.ndim))]
 

@@ -266,10 +266,10 @@ def isfinite(x: TensorLike) -> Tensor:
 def logaddexp(x: TensorLike, y: TensorLike) -> Tensor:
     """log(exp(x) + exp(y)), stable: the larger of the two taken out first."""
     x = as_tensor(x)
-    y = _operand(y, x)
-    m = Tensor(np.maximum(x.data, y.data))  # a constant shift: the gradient stays exact
+    yt = _operand(y, x)
+    m = Tensor(np.maximum(x.data, yt.data))  # a constant shift: the gradient stays exact
     m.data[~np.isfinite(m.data)] = 0
-    return ((x - m).exp() + (y - m).exp()).log() + m
+    return ((x - m).exp() + (yt - m).exp()).log() + m
 
 
 def copysign(x: TensorLike, y: TensorLike) -> Tensor:
@@ -323,5 +323,5 @@ def fmod(x: TensorLike, y: TensorLike) -> Tensor:
 def floor_divide(x: TensorLike, y: TensorLike) -> Tensor:
     """NumPy's x // y; its gradient is 0 wherever it exists."""
     x = as_tensor(x)
-    y = _operand(y, x)
-    return Constant.apply(x, fn=lambda a: np.floor_divide(a, y.data))
+    yt = _operand(y, x)
+    return Constant.apply(x, fn=lambda a: np.floor_divide(a, yt.data))
