@@ -68,13 +68,21 @@ class LSTMStep(Function):
     @staticmethod
     def forward(ctx: Function, xw: Array, h: Array, c: Array, w_hh_t: Array) -> Array:
         n = h.shape[1]
-        gates = xw + h @ w_hh_t
-        act = _sigmoid(gates)  # all four blocks at once; the g block's sigmoid is then replaced by its tanh
-        act[:, 2 * n : 3 * n] = np.tanh(gates[:, 2 * n : 3 * n])
+        # _sigmoid's and the cell's formulas computed in place (the same numbers): a step is a few small arrays,
+        # so the time saved on allocations shows
+        gates = h @ w_hh_t
+        gates = np.add(gates, xw, out=gates if gates.dtype == np.result_type(gates, xw) else None)
+        act = np.multiply(gates, 0.5)  # sigmoid of all four blocks at once: 0.5 * (1 + tanh(x / 2)) ...
+        np.tanh(act, out=act)
+        act += 1
+        act *= 0.5
+        np.tanh(gates[:, 2 * n : 3 * n], out=act[:, 2 * n : 3 * n])  # ... then the g block's tanh over its sigmoid
         i, f, g, o = _blocks(act, n, 4)
         out = np.empty((2,) + h.shape, np.result_type(act, c))
-        np.add(f * c, i * g, out=out[1])
-        np.multiply(o, np.tanh(out[1]), out=out[0])
+        np.multiply(f, c, out=out[1])
+        out[1] += i * g
+        np.tanh(out[1], out=out[0])
+        out[0] *= o
         ctx.act, ctx.out, ctx.h, ctx.c, ctx.w_hh_t = act, out, h, c, w_hh_t  # tanh(c') is recomputed: less memory
         return out
 
