@@ -63,6 +63,8 @@ class Workload:
     memory: bool = False
     peer: object = None  # peer(name, quick) -> the step in MyGrad / micrograd, or None where it has no such op
     floor: object = None  # floor(quick) -> the engine's matrix products alone (benchmarks/floor.py)
+    floor_target: float | None = None  # the target for engine / products alone
+    memory_target: float | None = None  # the target for the engine's peak memory / PyTorch's
 
 
 def ms(quick):
@@ -152,7 +154,7 @@ WORKLOADS = [
         "scalar op chain (mul/add/tanh)",
         "µs/op",
         _per_op,
-        0.7,
+        0.6,
         lambda lib, quick: ops.scalar_chain(lib, _chain_length(quick)),
         peer=lambda name, quick: peers.scalar_chain(name, _chain_length(quick)),
     ),
@@ -161,7 +163,7 @@ WORKLOADS = [
         "MLP step 784-256-10, batch 64",
         "ms",
         _per_step,
-        0.9,
+        0.8,
         lambda lib, quick: ops.mlp(lib, _mlp_steps(quick))[0],
         peer=lambda name, quick: peers.mlp(name, _mlp_steps(quick)),
     ),
@@ -175,12 +177,32 @@ WORKLOADS = [
         peer=lambda name, quick: _repeated(peers.tiny_mlp(name), 1 if name == "micrograd" else TINY_STEPS),
     ),
     Workload(
-        "conv_small", conv.WORKLOADS[0][0], "ms", ms, 1.5, _conv[0][0], memory=True, peer=_conv[0][1], floor=_conv[0][2]
+        "conv_small",
+        conv.WORKLOADS[0][0],
+        "ms",
+        ms,
+        1.3,
+        _conv[0][0],
+        memory=True,
+        peer=_conv[0][1],
+        floor=_conv[0][2],
+        floor_target=1.2,
     ),
     Workload(
-        "conv_large", conv.WORKLOADS[1][0], "ms", ms, 1.5, _conv[1][0], memory=True, peer=_conv[1][1], floor=_conv[1][2]
+        "conv_large",
+        conv.WORKLOADS[1][0],
+        "ms",
+        ms,
+        1.8,
+        _conv[1][0],
+        memory=True,
+        peer=_conv[1][1],
+        floor=_conv[1][2],
+        floor_target=1.2,
     ),
-    Workload("max_pool", conv.WORKLOADS[2][0], "ms", ms, 1.0, _conv[2][0], memory=True, peer=_conv[2][1]),
+    Workload(
+        "max_pool", conv.WORKLOADS[2][0], "ms", ms, 1.0, _conv[2][0], memory=True, peer=_conv[2][1], memory_target=2.0
+    ),
     Workload(
         "lstm_cells",
         "LSTM T=50 vs LSTMCell loop",
@@ -191,14 +213,23 @@ WORKLOADS = [
         memory=True,
         floor=_lstm_products,
     ),
-    Workload("lstm_layer", "LSTM T=50 vs nn.LSTM", "ms", ms, 1.5, _rnn_maker("LSTM", "layer"), floor=_lstm_products),
+    Workload(
+        "lstm_layer",
+        "LSTM T=50 vs nn.LSTM",
+        "ms",
+        ms,
+        1.5,
+        _rnn_maker("LSTM", "layer"),
+        floor=_lstm_products,
+        floor_target=1.2,
+    ),
     Workload("gru_layer", "GRU T=50 vs nn.GRU", "ms", ms, 1.2, _rnn_maker("GRU", "layer")),
     Workload(
         "cnn_digits",
         "training step: examples/cnn_digits.py (Adam, batch 32)",
         "ms",
         ms,
-        None,
+        1.3,
         _whole(models.cnn_digits_step),
     ),
     Workload(
@@ -206,11 +237,11 @@ WORKLOADS = [
         "training step: examples/mnist_style.py (Adadelta, batch 64)",
         "ms",
         ms,
-        None,
+        1.3,
         _whole(models.mnist_style_step),
     ),
     Workload(
-        "word_lm", "training step: word LM, LSTM 2x200, batch 20, bptt 35", "ms", ms, None, _whole(models.word_lm_step)
+        "word_lm", "training step: word LM, LSTM 2x200, batch 20, bptt 35", "ms", ms, 1.5, _whole(models.word_lm_step)
     ),
 ]
 
@@ -353,6 +384,8 @@ def run_workload(w, quick, threads, memory):
         "workload": w.name,
         "unit": w.unit,
         "target": w.target,
+        "floor_target": w.floor_target,
+        "memory_target": w.memory_target,
         "rounds": ROUNDS,
         "attempts": attempts,
         "noisy": noisy,
@@ -411,7 +444,13 @@ def met(row):
         return "yes" if row["engine"][1] <= row["target_ms"] else "no"
     if row["target"] is None or "PyTorch" not in row.get("ratios", {}):
         return ""
-    return "yes" if row["ratios"]["PyTorch"][1] <= row["target"] else "no"
+    ok = row["ratios"]["PyTorch"][1] <= row["target"]
+    if row.get("floor_target") is not None and FLOOR in row["ratios"]:
+        ok = ok and row["ratios"][FLOOR][1] <= row["floor_target"]
+    peaks = {k: m.get("rss_peak_mib") for k, m in row.get("memory", {}).items()}
+    if row.get("memory_target") is not None and peaks.get("engine") is not None and peaks.get("torch"):
+        ok = ok and peaks["engine"] <= row["memory_target"] * peaks["torch"]
+    return "yes" if ok else "no"
 
 
 def note(row):
@@ -484,6 +523,10 @@ def markdown(rows):
             for c in REF_COLUMNS
         ]
         target = "" if row["target"] is None else f"<= {row['target']}"
+        if row.get("floor_target") is not None:
+            target += f" (products <= {row['floor_target']})"
+        if row.get("memory_target") is not None:
+            target += f", memory <= {row['memory_target']:g}x"
         lines.append(
             f"| {row['workload']} | {fmt_time(e)} {row['unit']} | {fmt_time(torch_t[1]) if torch_t else ''} "
             f"| {' | '.join(cells)} | {target} | {_memory_text(row, 0)} |"
