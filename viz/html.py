@@ -60,12 +60,6 @@ _XLINK_TITLE = re.compile(r' xlink:title="[^"]*"')
 _COMMENT = re.compile(r"<!--.*?-->\s*", re.S)
 
 
-def _unescape(s: str) -> str:
-    import html
-
-    return html.unescape(s)
-
-
 def clean_svg(svg: str) -> str:
     """Graphviz's SVG made fit to sit in a page beside others: no XML prolog, comments, ids or native tooltips;
     each node's id (its <title>) kept as data-nid."""
