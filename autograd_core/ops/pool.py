@@ -10,28 +10,18 @@ strided views of a fresh gradient. Memory: the output, one count of winners per 
 from __future__ import annotations
 
 import functools
-import itertools
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor, as_tensor
-from .window import Col2Im, _per_axis, window_output_size
+from .window import Col2Im, offset_slices, window_geometry
 
 if TYPE_CHECKING:
-    from ..types import TensorLike
+    from ..types import Array, Operand, Shape, TensorLike
 
 __all__ = ["WindowMax", "window_max"]
-
-
-def _offset_views(x: np.ndarray, window: tuple, stride: tuple, dilation: tuple, out_sizes: tuple) -> Iterator[tuple]:
-    """For each kernel offset f, the view x[..., f*D : ... : S] of the output's shape: the window entries at f."""
-    for offset in itertools.product(*(range(f) for f in window)):
-        yield (Ellipsis,) + tuple(
-            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offset, dilation, stride, out_sizes)
-        )
 
 
 @functools.lru_cache(maxsize=256)
@@ -56,9 +46,9 @@ class WindowMax(Function):
     rule = "g to each window's max (ties share it)"
 
     @staticmethod
-    def forward(ctx: Any, x: np.ndarray, window: tuple, stride: tuple, dilation: tuple, out_sizes: tuple) -> Any:
+    def forward(ctx: Function, x: Array, window: Shape, stride: Shape, dilation: Shape, out_sizes: Shape) -> Array:
         ctx.x, ctx.geometry, ctx.window = x, (window, stride, dilation, out_sizes), window
-        views = _offset_views(x, *ctx.geometry)
+        views = offset_slices(*ctx.geometry)
         out = x[next(views)].copy()
         for v in views:
             np.maximum(out, x[v], out=out)
@@ -66,11 +56,11 @@ class WindowMax(Function):
         return out
 
     @staticmethod
-    def backward(ctx: Any, g: Any) -> tuple:
+    def backward(ctx: Function, g: Operand) -> tuple[Operand]:
         x, out, geometry = ctx.x, ctx.out, ctx.geometry
         nan = out != out
         won = _winners(nan.any())
-        views = list(_offset_views(x, *geometry))
+        views = list(offset_slices(*geometry))
         masks = [won(x[v], out, nan) for v in views]
         count = masks[0].astype(np.uint32)
         for m in masks[1:]:
@@ -96,13 +86,5 @@ def window_max(
 ) -> Tensor:
     """Max over the sliding windows of the last len(window) axes (sliding_window's geometry): (..., O1..Ok)."""
     x = as_tensor(x)
-    window = tuple(window) if isinstance(window, (tuple, list)) else (window,)
-    k = len(window)
-    if k == 0 or k > x.ndim:
-        raise ValueError(f"window {window} needs between 1 and {x.ndim} axes for a tensor of shape {x.shape}")
-    window = _per_axis(window, k, "window")
-    stride, dilation = _per_axis(stride, k, "stride"), _per_axis(dilation, k, "dilation")
-    out = tuple(window_output_size(n, f, s, d) for n, f, s, d in zip(x.shape[-k:], window, stride, dilation))
-    if min(out) < 1:
-        raise ValueError(f"window {window} (dilation {dilation}) does not fit the last axes of shape {x.shape}")
+    window, stride, dilation, out = window_geometry(x, window, stride, dilation)
     return WindowMax.apply(x, window=window, stride=stride, dilation=dilation, out_sizes=out)

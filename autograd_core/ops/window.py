@@ -18,13 +18,15 @@ from ..function import Function
 from ..tensor import Tensor, as_tensor
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ..types import Array, Operand, Shape, TensorLike
 
     Integral = int  # what an Integral passed as a size is to mypy (NumPy's integers are Integrals at run time)
 else:
     from numbers import Integral
 
-__all__ = ["SlidingWindow", "Col2Im", "window_output_size", "sliding_window"]
+__all__ = ["SlidingWindow", "Col2Im", "window_output_size", "sliding_window", "window_geometry", "offset_slices"]
 
 
 def _per_axis(value: int | tuple[int, ...] | list[int], k: int, what: str) -> tuple[int, ...]:
@@ -59,12 +61,20 @@ def _col2im(
     out_sizes = g.shape[-2 * k : -k]
     if out is None:
         out = np.zeros(cast("Shape", in_shape), dtype=g.dtype)  # in_shape is given whenever out is not
-    for offsets in itertools.product(*(range(f) for f in window)):
-        target = (Ellipsis,) + tuple(
-            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offsets, dilation, stride, out_sizes)
-        )
+    for offsets, target in zip(
+        itertools.product(*(range(f) for f in window)), offset_slices(window, stride, dilation, out_sizes)
+    ):
         out[target] += g[(Ellipsis,) + offsets]
     return out
+
+
+def offset_slices(window: Shape, stride: Shape, dilation: Shape, out_sizes: Shape) -> Iterator[tuple]:
+    """For each kernel offset f (row-major), the index x[..., f*D : ... : S] of the entries every window holds at f:
+    a strided view of the output's shape."""
+    for offset in itertools.product(*(range(f) for f in window)):
+        yield (Ellipsis,) + tuple(
+            slice(o * d, o * d + s * (n - 1) + 1, s) for o, d, s, n in zip(offset, dilation, stride, out_sizes)
+        )
 
 
 class SlidingWindow(Function):
@@ -111,6 +121,18 @@ def sliding_window(
 ) -> Tensor:
     """View the last len(window) axes of x as sliding windows: shape (..., O1..Ok, F1..Fk), no copy."""
     x = as_tensor(x)
+    window, stride, dilation, out = window_geometry(x, window, stride, dilation)
+    return SlidingWindow.apply(x, window=window, stride=stride, dilation=dilation, out_sizes=out)
+
+
+def window_geometry(
+    x: Tensor,
+    window: int | tuple[int, ...] | list[int],
+    stride: int | tuple[int, ...] | list[int],
+    dilation: int | tuple[int, ...] | list[int],
+) -> tuple[Shape, Shape, Shape, Shape]:
+    """(window, stride, dilation, output sizes) per axis of the last len(window) axes of x, checked: what
+    sliding_window and the primitives that reduce its windows are given."""
     window = tuple(window) if isinstance(window, (tuple, list)) else (window,)  # _per_axis checks the entries
     k = len(window)
     if k == 0 or k > x.ndim:
@@ -125,4 +147,4 @@ def sliding_window(
                 f"a window of size F={f} with dilation D={d} (span {d * (f - 1) + 1}) does not fit "
                 f"an axis of size N={n} (stride S={s}): output size would be {o}"
             )
-    return SlidingWindow.apply(x, window=window, stride=stride, dilation=dilation, out_sizes=out)
+    return window, stride, dilation, out
