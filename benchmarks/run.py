@@ -41,6 +41,7 @@ if ROOT not in sys.path:
 import autograd_core as ag  # noqa: E402
 import nn  # noqa: E402
 from benchmarks import conv, floor, models, ops, peers, rnn  # noqa: E402
+from benchmarks.timing import paired_times  # noqa: E402
 
 try:
     import torch
@@ -259,24 +260,6 @@ def spread(q):
     """Inter-quartile range relative to the median: how far one run's figure can be trusted."""
     lo, mid, hi = q
     return (hi - lo) / mid if mid else float("inf")
-
-
-def paired_times(steps, rounds):
-    """Seconds of each step over `rounds` rounds; steps take turns and the order flips every round."""
-    for step in steps:
-        step()  # warm-up: lazy imports, first-call allocations
-    times = [[] for _ in steps]
-    for r in range(rounds):
-        order = range(len(steps)) if r % 2 == 0 else reversed(range(len(steps)))
-        for i in order:
-            # Garbage of the other library's step is not this step's cost: collect the young generation, where it
-            # is. Not a full gc.collect(): with PyTorch imported that walks ~170k objects and leaves the caches
-            # cold for the timed step, which no training loop does.
-            gc.collect(0)
-            t0 = time.perf_counter()
-            steps[i]()
-            times[i].append(time.perf_counter() - t0)
-    return times
 
 
 def measure(steps, rounds=ROUNDS, timer=paired_times):

@@ -14,7 +14,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -23,12 +22,17 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository root
 from autograd_core.ops.correlate import _chunks, _layout  # noqa: E402
 from benchmarks import conv  # noqa: E402
+from benchmarks.timing import paired_times  # noqa: E402
 
 POOL = ThreadPoolExecutor(2)
 
 
 def correlate_step(x_shape, w_shape, threaded):
-    """Correlate's forward and backward for conv2d with padding 1, chunk by chunk, optionally on two threads."""
+    """Correlate's forward and backward for conv2d with padding 1, chunk by chunk, optionally on two threads.
+
+    The loops of Correlate.forward and Correlate.backward (autograd_core/ops/correlate.py), written out here so that
+    the chunks can be handed to a thread pool: the engine's own loop has no such hook, and a hot path should not
+    carry one for a benchmark."""
     rng = np.random.default_rng(0)
     x = np.pad(rng.standard_normal(x_shape).astype(np.float32), ((0, 0), (0, 0), (1, 1), (1, 1)))[:, None]
     w = rng.standard_normal(w_shape).astype(np.float32)[None]
@@ -57,29 +61,33 @@ def correlate_step(x_shape, w_shape, threaded):
     return step
 
 
-def paired_ms(steps, rounds):
-    """Median milliseconds of each (step, BLAS threads); the steps take turns, the order flipping every round."""
-    for step, n in steps:
-        with threadpool_limits(n):
+def with_blas(step, threads):
+    """step run with NumPy's BLAS on `threads` threads."""
+
+    def run():
+        with threadpool_limits(threads):
             step()
-    times = [[] for _ in steps]
-    for r in range(rounds):
-        for i in range(len(steps)) if r % 2 == 0 else reversed(range(len(steps))):
-            step, n = steps[i]
-            with threadpool_limits(n):
-                t0 = time.perf_counter()
-                step()
-                times[i].append(time.perf_counter() - t0)
-    return [1e3 * statistics.median(ts) for ts in times]
+
+    return run
 
 
-def halves(kind, n):
+def paired_ms(steps, rounds):
+    """Median milliseconds of each step, the steps taking turns (benchmarks/timing.py)."""
+    return [1e3 * statistics.median(ts) for ts in paired_times(steps, rounds)]
+
+
+def on_halves(op, n):
+    """op(a, b, rows) on all 8 rows of (8, n) float32 arrays, and on rows 0-3 and 4-7 in the two threads."""
     a = np.random.default_rng(0).random((8, n), dtype=np.float32)
     b = np.empty_like(a)
-    ops = {"copy": lambda s: np.copyto(b[s], a[s]), "add": lambda s: np.add(b[s], a[s], out=b[s])}
-    ops["tanh"] = lambda s: np.tanh(a[s], out=b[s])
-    op = ops[kind]
-    return (lambda: op(slice(0, 8)), 1), (lambda: list(POOL.map(op, [slice(0, 4), slice(4, 8)])), 1)
+    return lambda: op(a, b, slice(0, 8)), lambda: list(POOL.map(lambda s: op(a, b, s), [slice(0, 4), slice(4, 8)]))
+
+
+PARTS = {
+    "copy": lambda a, b, s: np.copyto(b[s], a[s]),
+    "add": lambda a, b, s: np.add(b[s], a[s], out=b[s]),
+    "tanh": lambda a, b, s: np.tanh(a[s], out=b[s]),
+}
 
 
 def main(argv=None):
@@ -92,12 +100,12 @@ def main(argv=None):
         if w_shape is None:
             continue
         serial, threaded = correlate_step(x_shape, w_shape, False), correlate_step(x_shape, w_shape, True)
-        one, blas2, split = paired_ms([(serial, 1), (serial, 2), (threaded, 1)], args.rounds)
+        one, blas2, split = paired_ms([with_blas(serial, 1), with_blas(serial, 2), with_blas(threaded, 1)], args.rounds)
         print(f"{name:45s}{one:10.2f}{blas2:10.2f}{split:18.2f}")
     print(f"{'the parts, on halves':45s}{'1 thread':>10}{'2 threads':>10}")
     for n, size in ((2**20, "32 MB"), (2**12, "128 KB")):
-        for kind in ("copy", "add", "tanh"):
-            one, two = paired_ms(list(halves(kind, n)), args.rounds)
+        for kind, op in PARTS.items():
+            one, two = paired_ms(list(on_halves(op, n)), args.rounds)
             print(f"{kind + ' of ' + size:45s}{one:10.3f}{two:10.3f}")
 
 
